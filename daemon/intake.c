@@ -1,0 +1,288 @@
+/*
+ * intake: from the modem into PostgreSQL, exactly once.
+ *
+ * A poll reads a batch of parts, stores all of them in one transaction (each with its
+ * idempotency key, so a part read twice finds its own row), creates the complaints and replies of
+ * the messages that became complete in that same transaction, and only after the commit deletes
+ * the parts from the modem. A crash anywhere leaves either nothing stored (the parts are read
+ * again) or everything stored (the parts read again are duplicates and are just deleted).
+ */
+#include "intake.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "msisdn.h"
+#include "template.h"
+#include "ticket.h"
+
+/* How far apart the SMSC times of the parts of one message may lie. A phone hands all parts to
+ * the SMSC within seconds; an hour keeps a reused reference from joining an old message. */
+#define INTAKE_JOIN_WINDOW_S 3600
+/* Timed-out messages closed per sweep; the rest wait for the next one. */
+#define INTAKE_EXPIRE_BATCH 100
+
+struct intake {
+    const struct conf *conf;
+    struct store *store;
+    struct modem *modem;
+    struct modem_part *parts; /* conf->batch_size of them, reused by every poll */
+    int capacity;
+    bool restart; /* the next read starts a new enumeration */
+    char actor[96];
+};
+
+struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m)
+{
+    struct intake *in = calloc(1, sizeof *in);
+    if (in == NULL) {
+        return NULL;
+    }
+    in->capacity = c->batch_size > 0 ? c->batch_size : 1;
+    in->parts = calloc((size_t)in->capacity, sizeof *in->parts);
+    if (in->parts == NULL) {
+        free(in);
+        return NULL;
+    }
+    in->conf = c;
+    in->store = s;
+    in->modem = m;
+    in->restart = true;
+    snprintf(in->actor, sizeof in->actor, "daemon:%s", c->instance);
+    return in;
+}
+
+void intake_free(struct intake *in)
+{
+    if (in != NULL) {
+        free(in->parts);
+        free(in);
+    }
+}
+
+void intake_restart(struct intake *in)
+{
+    in->restart = true;
+}
+
+static const char *coding_name(enum modem_coding c)
+{
+    switch (c) {
+    case MODEM_CODING_UCS2:
+        return "ucs2";
+    case MODEM_CODING_8BIT:
+        return "8bit";
+    case MODEM_CODING_GSM7:
+        break;
+    }
+    return "gsm7";
+}
+
+/* What a part is, for the rules on which messages become complaints and get replies. */
+static const char *part_kind(const struct modem_part *p)
+{
+    if (p->status_report) {
+        return "status_report";
+    }
+    if (p->coding == MODEM_CODING_8BIT) {
+        return "binary";
+    }
+    if (p->msg_class == 0) {
+        return "flash";
+    }
+    return "text";
+}
+
+/*
+ * A message is complete (or closed by the timeout): make it a complaint and queue its reply.
+ * Status reports and binary messages are stored but are not complaints; flash messages are
+ * complaints without a reply; replies go only to mobile numbers.
+ */
+static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
+                        const char *text, bool incomplete)
+{
+    if (strcmp(kind, "text") != 0 && strcmp(kind, "flash") != 0) {
+        log_info("stored %s message %lld; no complaint is made of it", kind, msg_id);
+        return 0;
+    }
+    long long complaint_id;
+    if (store_complaint_create(in->store, msg_id, sender, text, incomplete, in->actor,
+                               &complaint_id) != 0) {
+        return -1;
+    }
+    uint64_t ticket = ticket_from_seq((uint64_t)complaint_id);
+    char numbuf[MSISDN_MAX];
+    log_info("message %lld from %s is complaint #%" PRIu64 "%s", msg_id,
+             log_number(sender, numbuf, sizeof numbuf), ticket,
+             incomplete ? " (incomplete: parts missing)" : "");
+    log_debug("complaint #%" PRIu64 " text: %s", ticket, text);
+    if (strcmp(kind, "text") != 0 || !msisdn_is_mobile(sender)) {
+        log_info("no reply for complaint #%" PRIu64 ": the sender is not a mobile number or the "
+                 "message is not plain text",
+                 ticket);
+        return 0;
+    }
+    char ticket_str[TICKET_MAX_DIGITS + 1];
+    snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket);
+    const char *names[] = {"ticket"};
+    const char *values[] = {ticket_str};
+    char reply[1024];
+    if (template_fill(in->conf->templates.received, names, values, 1, reply, sizeof reply) < 0) {
+        /* The configuration check makes this impossible; still, never lose the complaint. */
+        log_err("the 'received' template cannot be filled; complaint #%" PRIu64 " gets no reply",
+                ticket);
+        return 0;
+    }
+    return store_outbox_add(in->store, complaint_id, msg_id, "received", sender, reply,
+                            in->conf->instance);
+}
+
+/* Stores one part inside the batch's transaction, and whatever its arrival completes. */
+static int store_part(struct intake *in, const struct modem_part *p, int *complaints)
+{
+    char sender[MSISDN_MAX];
+    if (msisdn_normalise(p->sender, sender, sizeof sender) < 0) {
+        snprintf(sender, sizeof sender, "%.*s", (int)sizeof sender - 1, p->sender);
+    }
+    const char *kind = part_kind(p);
+    struct store_part_in pin = {
+        .instance = in->conf->instance,
+        .sender = sender,
+        .sender_raw = p->sender,
+        .smsc = p->smsc,
+        .smsc_time = p->smsc_time,
+        .coding = coding_name(p->coding),
+        .msg_class = p->msg_class,
+        .kind = kind,
+        .concat_ref = p->concat_ref,
+        .concat_total = p->concat_total,
+        .concat_seq = p->concat_seq,
+        .udh = p->udh,
+        .udh_len = p->udh_len,
+        .raw = p->raw,
+        .raw_len = p->raw_len,
+        .text = p->text,
+        .join_window_s = INTAKE_JOIN_WINDOW_S,
+    };
+    struct store_part_out out = {0};
+    if (store_part_add(in->store, &pin, &out) != 0) {
+        return -1;
+    }
+    int rc = 0;
+    char numbuf[MSISDN_MAX];
+    switch (out.outcome) {
+    case STORE_PART_DUPLICATE:
+        log_info("part at location %d was stored before (message %lld); deleting it again",
+                 p->location, out.msg_id);
+        break;
+    case STORE_PART_WAITING:
+        log_info("stored part %d/%d of message %lld from %s", p->concat_seq, p->concat_total,
+                 out.msg_id, log_number(sender, numbuf, sizeof numbuf));
+        break;
+    case STORE_PART_SINGLE:
+    case STORE_PART_COMPLETE:
+        rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false);
+        (*complaints)++;
+        break;
+    case STORE_PART_LATE: {
+        long long complaint_id;
+        rc = store_complaint_retext(in->store, out.msg_id, out.text ? out.text : "", !out.complete,
+                                    in->actor, &complaint_id);
+        if (rc == 0 && complaint_id > 0) {
+            log_info("late part %d/%d joined complaint #%" PRIu64 "%s", p->concat_seq,
+                     p->concat_total, ticket_from_seq((uint64_t)complaint_id),
+                     out.complete ? ", which is now complete" : "");
+        }
+        break;
+    }
+    }
+    free(out.text);
+    return rc;
+}
+
+enum intake_result intake_poll(struct intake *in)
+{
+    int n = 0;
+    bool at_end = false;
+    bool modem_failed = false;
+    while (n < in->capacity) {
+        enum modem_read_result r = in->modem->ops->read_next(in->modem, in->restart, &in->parts[n]);
+        in->restart = false;
+        if (r == MODEM_READ_PART) {
+            n++;
+        } else if (r == MODEM_READ_END) {
+            at_end = true;
+            break;
+        } else {
+            modem_failed = true;
+            break;
+        }
+    }
+    if (n == 0) {
+        in->restart = true;
+        return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_IDLE;
+    }
+
+    int complaints = 0;
+    if (store_begin(in->store) != 0) {
+        in->restart = true;
+        return INTAKE_DB_ERROR;
+    }
+    for (int i = 0; i < n; i++) {
+        if (store_part(in, &in->parts[i], &complaints) != 0) {
+            log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
+                     store_error(in->store));
+            store_rollback(in->store);
+            in->restart = true;
+            return INTAKE_DB_ERROR;
+        }
+    }
+    if (store_commit(in->store) != 0) {
+        log_warn("storing %d parts failed at commit, nothing deleted from the modem: %s", n,
+                 store_error(in->store));
+        store_rollback(in->store);
+        in->restart = true;
+        return INTAKE_DB_ERROR;
+    }
+
+    /* Stored for good: now, and only now, the modem may forget them. A delete that fails leaves
+     * a part that the next enumeration reads again and finds stored. */
+    for (int i = 0; i < n && !modem_failed; i++) {
+        if (in->modem->ops->remove(in->modem, &in->parts[i]) != 0) {
+            log_warn("deleting the part at location %d failed; it will be read again",
+                     in->parts[i].location);
+            modem_failed = true;
+        }
+    }
+    log_debug("took in %d parts, %d messages complete", n, complaints);
+    if (at_end || modem_failed) {
+        in->restart = true;
+    }
+    return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_WORKED;
+}
+
+int intake_expire(struct intake *in)
+{
+    struct store_msg *msgs;
+    size_t n;
+    if (store_begin(in->store) != 0) {
+        return -1;
+    }
+    if (store_expire_open(in->store, in->conf->multipart_timeout_s, INTAKE_EXPIRE_BATCH, &msgs,
+                          &n) != 0) {
+        store_rollback(in->store);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true) != 0) {
+            store_msgs_free(msgs, n);
+            store_rollback(in->store);
+            return -1;
+        }
+    }
+    store_msgs_free(msgs, n);
+    return store_commit(in->store);
+}

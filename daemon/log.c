@@ -1,0 +1,236 @@
+/*
+ * log: where lines go (stderr or syslog), which levels pass, and how sender numbers are masked.
+ *
+ * Every line is formatted into one buffer first and written with a single call, so that lines from
+ * the daemon and from its modem process never interleave mid-line on a shared stderr.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Longest line we write; a longer message is cut, which is better than allocating while logging. */
+#define LOG_LINE_MAX 2048
+
+/* The ident is copied because openlog() keeps the pointer it is given for as long as it logs. */
+static char log_ident[64] = "lapor-smsd";
+static bool log_to_syslog;
+static enum log_level log_level = LOGL_INFO;
+
+static const char *const level_names[] = {
+    [LOGL_ERR] = "error",
+    [LOGL_WARN] = "warning",
+    [LOGL_INFO] = "info",
+    [LOGL_DEBUG] = "debug",
+};
+
+static const int level_priorities[] = {
+    [LOGL_ERR] = LOG_ERR,
+    [LOGL_WARN] = LOG_WARNING,
+    [LOGL_INFO] = LOG_INFO,
+    [LOGL_DEBUG] = LOG_DEBUG,
+};
+
+static enum log_level clamp_level(enum log_level level)
+{
+    /* A level from a configuration file or a command line counter may be out of range; the
+     * nearest valid level is the least surprising reading of it. */
+    if ((int)level < (int)LOGL_ERR)
+        return LOGL_ERR;
+    if ((int)level > (int)LOGL_DEBUG)
+        return LOGL_DEBUG;
+    return level;
+}
+
+void log_init(const char *ident, bool use_syslog, enum log_level level)
+{
+    if (log_to_syslog)
+        closelog();
+    if (ident != NULL && ident[0] != '\0')
+        snprintf(log_ident, sizeof log_ident, "%s", ident);
+    log_to_syslog = use_syslog;
+    log_level = clamp_level(level);
+    if (log_to_syslog)
+        openlog(log_ident, LOG_PID, LOG_DAEMON);
+}
+
+void log_set_level(enum log_level level)
+{
+    log_level = clamp_level(level);
+}
+
+enum log_level log_get_level(void)
+{
+    return log_level;
+}
+
+int log_level_parse(const char *name)
+{
+    if (name == NULL)
+        return -1;
+    for (size_t i = 0; i < sizeof level_names / sizeof level_names[0]; i++)
+        if (strcmp(name, level_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Writes all of buf to stderr, retrying after signals, since a lost log line hides the very
+ * problem it was meant to show. */
+static void write_stderr(const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(STDERR_FILENO, buf, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Formats the local time with milliseconds and UTC offset, so that lines from hosts in different
+ * Indonesian time zones can still be put in order. */
+static size_t format_timestamp(char *buf, size_t cap)
+{
+    struct timespec ts;
+    struct tm tm;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || localtime_r(&ts.tv_sec, &tm) == NULL) {
+        int n = snprintf(buf, cap, "-");
+        return n < 0 ? 0 : (size_t)n;
+    }
+    char date[32];
+    char zone[8];
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(zone, sizeof zone, "%z", &tm);
+    int n = snprintf(buf, cap, "%s.%03ld%s", date, ts.tv_nsec / 1000000L, zone);
+    return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}
+
+static void log_emit(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void log_emit(enum log_level level, const char *fmt, va_list ap)
+{
+    if (level > log_level)
+        return;
+
+    /* Callers often log right before they look at errno again; logging must not change it. */
+    int saved_errno = errno;
+    char msg[LOG_LINE_MAX];
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    if (n < 0) {
+        snprintf(msg, sizeof msg, "(unformattable log message)");
+        n = (int)strlen(msg);
+    }
+    size_t len = (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+    /* The newline is ours to add; one in the message would make an empty line or a split one. */
+    while (len > 0 && msg[len - 1] == '\n')
+        msg[--len] = '\0';
+
+    if (log_to_syslog) {
+        syslog(level_priorities[level], "%s", msg);
+    } else {
+        char line[LOG_LINE_MAX + 128];
+        size_t pos = format_timestamp(line, sizeof line);
+        int m = snprintf(line + pos, sizeof line - pos, " %s[%ld] %s: %s\n", log_ident,
+                         (long)getpid(), level_names[level], msg);
+        if (m >= 0) {
+            pos += (size_t)m < sizeof line - pos ? (size_t)m : sizeof line - pos - 1;
+            /* A cut line still ends with a newline, so that the next one starts on its own. */
+            if (line[pos - 1] != '\n')
+                line[pos - 1] = '\n';
+            write_stderr(line, pos);
+        }
+    }
+    errno = saved_errno;
+}
+
+void log_err(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_emit(LOGL_ERR, fmt, ap);
+    va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_emit(LOGL_WARN, fmt, ap);
+    va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_emit(LOGL_INFO, fmt, ap);
+    va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_emit(LOGL_DEBUG, fmt, ap);
+    va_end(ap);
+}
+
+/* Appends c to buf if there is room for it and the terminating NUL. */
+static void put_char(char *buf, size_t cap, size_t *pos, char c)
+{
+    if (*pos + 1 < cap)
+        buf[(*pos)++] = c;
+}
+
+/* Sender ids come from the radio network and may hold any byte: a newline in one could forge a
+ * log line, so anything but printable ASCII is shown as '?'. */
+static char printable(char c)
+{
+    return (c >= 0x20 && c <= 0x7e) ? c : '?';
+}
+
+const char *log_number(const char *number, char *buf, size_t cap)
+{
+    if (buf == NULL || cap == 0)
+        return buf;
+    if (number == NULL) {
+        snprintf(buf, cap, "(none)");
+        return buf;
+    }
+
+    size_t len = strlen(number);
+    size_t pos = 0;
+    if (log_level >= LOGL_DEBUG) {
+        for (size_t i = 0; i < len; i++)
+            put_char(buf, cap, &pos, printable(number[i]));
+    } else if (len >= 10) {
+        /* The prefix names the operator and the tail lets an operator match a complaint they
+         * were told about, while the middle digits that identify the citizen stay hidden. The
+         * mask has a fixed width so that the number's length is not revealed either. */
+        for (size_t i = 0; i < 6; i++)
+            put_char(buf, cap, &pos, printable(number[i]));
+        for (size_t i = 0; i < 4; i++)
+            put_char(buf, cap, &pos, '*');
+        for (size_t i = len - 3; i < len; i++)
+            put_char(buf, cap, &pos, printable(number[i]));
+    } else {
+        /* Below ten characters, six leading and three trailing ones would show every character
+         * (or all but one), so a short number keeps only its first two. */
+        for (size_t i = 0; i < 2 && i < len; i++)
+            put_char(buf, cap, &pos, printable(number[i]));
+        for (size_t i = 0; i < 4 && len > 2; i++)
+            put_char(buf, cap, &pos, '*');
+    }
+    buf[pos] = '\0';
+    return buf;
+}

@@ -1,0 +1,183 @@
+/*
+ * msisdn: one spelling for each sender, so that the per-number reply budget, "only the ticket's own
+ * sender" and the liaison check all compare like with like.
+ */
+#include "msisdn.h"
+
+#include <string.h>
+
+/* E.164 allows at most 15 digits, country code included. */
+#define E164_MAX_DIGITS 15
+/*
+ * Fewer digits than this cannot be a whole international number (the shortest real ones, on small
+ * islands, have 7), so such input is kept as it came rather than dressed up as one.
+ */
+#define E164_MIN_DIGITS 7
+/* Digit strings without a prefix of this length or shorter are short codes such as 1708. */
+#define SHORT_CODE_MAX_DIGITS 6
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Characters people and phones put between the digits of a number. */
+static bool is_separator(char c)
+{
+    return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '(' || c == ')';
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Writes len bytes of src and a NUL; returns rc, or -1 when they do not fit. */
+static int emit(char *out, size_t outcap, const char *src, size_t len, int rc)
+{
+    if (len >= outcap) {
+        return -1;
+    }
+    memcpy(out, src, len);
+    out[len] = '\0';
+    return rc;
+}
+
+/*
+ * Builds "+<cc><national>" when it is a plausible E.164 number. Returns the digits written after
+ * the
+ * '+', or 0 when the result would not be one (so that the caller keeps the input as it was).
+ */
+static size_t build_e164(char *buf, size_t bufcap, const char *cc, const char *national)
+{
+    size_t cclen = strlen(cc), nlen = strlen(national);
+    size_t total = cclen + nlen;
+
+    /* A country code never begins with 0, and neither does an Indonesian national number after
+     * its trunk 0 has gone. */
+    if (total < E164_MIN_DIGITS || total > E164_MAX_DIGITS || total + 2 > bufcap) {
+        return 0;
+    }
+    if ((cclen > 0 ? cc[0] : national[0]) == '0' || (cclen > 0 && national[0] == '0')) {
+        return 0;
+    }
+    buf[0] = '+';
+    memcpy(buf + 1, cc, cclen);
+    memcpy(buf + 1 + cclen, national, nlen);
+    buf[1 + total] = '\0';
+    return total;
+}
+
+int msisdn_normalise(const char *in, char *out, size_t outcap)
+{
+    const char *start, *end;
+    char digits[E164_MAX_DIGITS + 8];
+    char e164[E164_MAX_DIGITS + 2];
+    const char *intl = NULL;
+    size_t ndigits = 0, e164len = 0;
+    bool plus = false, phone = true;
+
+    if (out == NULL || outcap == 0) {
+        return -1;
+    }
+    if (in == NULL) {
+        in = "";
+    }
+    start = in;
+    end = in + strlen(in);
+    while (start < end && is_space(*start)) {
+        start++;
+    }
+    while (end > start && is_space(end[-1])) {
+        end--;
+    }
+
+    /* A phone number is digits and separators, with at most one '+' and only at the front. */
+    for (const char *p = start; p < end; p++) {
+        if (is_digit(*p)) {
+            /* Digits past the buffer are only counted: that many cannot make a number. */
+            if (ndigits < sizeof digits - 1) {
+                digits[ndigits] = *p;
+            }
+            ndigits++;
+        } else if (*p == '+' && p == start) {
+            plus = true;
+        } else if (!is_separator(*p)) {
+            phone = false;
+            break;
+        }
+    }
+    if (!phone || ndigits == 0 || ndigits >= sizeof digits - 1) {
+        return emit(out, outcap, start, (size_t)(end - start), 0);
+    }
+    digits[ndigits] = '\0';
+
+    if (plus) {
+        intl = digits;
+    } else if (starts_with(digits, "00")) {
+        /* 00 is the international prefix dialled from Indonesia. */
+        intl = digits + 2;
+    } else if (digits[0] == '0') {
+        /* The national form: the trunk 0 stands for +62. */
+        e164len = build_e164(e164, sizeof e164, "62", digits + 1);
+    } else if (ndigits <= SHORT_CODE_MAX_DIGITS) {
+        /* A short code such as 1708 or 3636: not a number to be dressed up. */
+        e164len = 0;
+    } else if (starts_with(digits, "62")) {
+        /* The international form without its '+', as many modems report it. */
+        intl = digits;
+    } else if (digits[0] == '8' && ndigits >= 9 && ndigits <= 12) {
+        /*
+         * A network that marks the sender as a national number sends it without the trunk 0
+         * (8123456789). Other bare digit strings are left alone: guessing their country could
+         * send a reply to a stranger abroad.
+         */
+        e164len = build_e164(e164, sizeof e164, "62", digits);
+    }
+
+    if (intl != NULL) {
+        if (starts_with(intl, "62")) {
+            const char *national = intl + 2;
+            /* "+62 0812..." is a common mistake: the trunk 0 written after the country code. */
+            if (national[0] == '0') {
+                national++;
+            }
+            e164len = build_e164(e164, sizeof e164, "62", national);
+        } else {
+            e164len = build_e164(e164, sizeof e164, "", intl);
+        }
+    }
+
+    if (e164len == 0) {
+        return emit(out, outcap, start, (size_t)(end - start), 0);
+    }
+    return emit(out, outcap, e164, e164len + 1, 1);
+}
+
+bool msisdn_is_mobile(const char *normalised)
+{
+    size_t len;
+
+    if (normalised == NULL || normalised[0] != '+') {
+        return false;
+    }
+    len = strlen(normalised + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (!is_digit(normalised[i])) {
+            return false;
+        }
+    }
+    if (starts_with(normalised, "+62")) {
+        /* Indonesian mobile numbers are 8 followed by 8 to 11 digits; other prefixes are fixed
+         * lines and service numbers that cannot read an SMS. */
+        size_t national = len - 2;
+        return normalised[3] == '8' && national >= 9 && national <= 12;
+    }
+    /* Elsewhere we cannot tell mobile from fixed, so any full-length E.164 number qualifies. */
+    return normalised[1] != '0' && len >= 10 && len <= E164_MAX_DIGITS;
+}

@@ -1,0 +1,185 @@
+/*
+ * lapor-smsctl: the operators' tool. It works through PostgreSQL, the system's control plane, and
+ * never talks to a running daemon directly.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "log.h"
+#include "modem.h"
+#include "store.h"
+
+#define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: lapor-smsctl [-c FILE] COMMAND ...\n"
+            "  migrate [--database CONNINFO]\n"
+            "        apply the schema migrations the database does not have yet\n"
+            "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
+            "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
+            "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n");
+}
+
+static int cmd_migrate(const struct conf *c, int argc, char **argv)
+{
+    const char *conninfo = c->database;
+    static const struct option opts[] = {{"database", required_argument, NULL, 'd'},
+                                         {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
+        if (opt != 'd') {
+            usage(stderr);
+            return 2;
+        }
+        conninfo = optarg;
+    }
+    struct store *s = store_new(conninfo);
+    if (s == NULL || store_connect(s) != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
+        store_free(s);
+        return 1;
+    }
+    int from, to;
+    int rc = store_migrate(s, &from, &to);
+    if (rc != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+    } else if (from == to) {
+        printf("schema is at version %d: nothing to do\n", to);
+    } else {
+        printf("schema migrated from version %d to %d\n", from, to);
+    }
+    store_free(s);
+    return rc == 0 ? 0 : 1;
+}
+
+/* Reads "3,1,2" into parts; returns the count, or -1 on anything else. */
+static int parse_parts(const char *list, int *parts, int cap)
+{
+    int n = 0;
+    const char *p = list;
+    while (*p != '\0') {
+        char *end;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (end == p || errno != 0 || v < 1 || v > 255 || n == cap) {
+            return -1;
+        }
+        parts[n++] = (int)v;
+        p = end;
+        if (*p == ',') {
+            p++;
+        } else if (*p != '\0') {
+            return -1;
+        }
+    }
+    return n;
+}
+
+static int cmd_inject(const struct conf *c, int argc, char **argv)
+{
+    const char *from = NULL;
+    int ref = -1;
+    long long when = 0;
+    int parts[255];
+    int nparts = 0;
+    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
+                                         {"ref", required_argument, NULL, 'r'},
+                                         {"parts", required_argument, NULL, 'p'},
+                                         {"time", required_argument, NULL, 't'},
+                                         {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "f:r:p:t:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'f':
+            from = optarg;
+            break;
+        case 'r':
+            ref = atoi(optarg);
+            break;
+        case 'p':
+            nparts = parse_parts(optarg, parts, 255);
+            if (nparts <= 0) {
+                fprintf(stderr, "lapor-smsctl: --parts wants numbers like 3,1\n");
+                return 2;
+            }
+            break;
+        case 't':
+            when = atoll(optarg);
+            break;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (from == NULL || optind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(c->modem.model, "dummy") != 0) {
+        fprintf(stderr, "lapor-smsctl: inject works only with the simulated modem (model = "
+                        "\"dummy\"); this configuration's modem is a real one\n");
+        return 1;
+    }
+    char err[256];
+    int total = modem_dummy_inject(c->modem.device, from, argv[optind], ref,
+                                   nparts > 0 ? parts : NULL, (size_t)nparts, when, err,
+                                   sizeof err);
+    if (total < 0) {
+        fprintf(stderr, "lapor-smsctl: inject: %s\n", err);
+        return 1;
+    }
+    printf("injected %d of %d part%s\n", nparts > 0 ? nparts : total, total, total == 1 ? "" : "s");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = DEFAULT_CONF;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            path = argv[++i];
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i == argc) {
+        usage(stderr);
+        return 2;
+    }
+    struct conf conf;
+    char err[512];
+    if (conf_load(path, &conf, err, sizeof err) != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", err);
+        return 1;
+    }
+    log_init("lapor-smsctl", false, LOGL_WARN);
+    const char *cmd = argv[i];
+    int sub_argc = argc - i;
+    char **sub_argv = argv + i;
+    int rc;
+    if (strcmp(cmd, "migrate") == 0) {
+        rc = cmd_migrate(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "inject") == 0) {
+        rc = cmd_inject(&conf, sub_argc, sub_argv);
+    } else {
+        fprintf(stderr, "lapor-smsctl: unknown command '%s'\n", cmd);
+        usage(stderr);
+        rc = 2;
+    }
+    conf_free(&conf);
+    return rc;
+}

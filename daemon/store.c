@@ -1,0 +1,654 @@
+/*
+ * store: PostgreSQL through libpq. Every statement is a parameterised query; text parameters go
+ * as text, byte strings in binary format, so that nothing a citizen sends is ever parsed as SQL.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "migrations.h"
+
+struct store {
+    char *conninfo;
+    PGconn *conn;
+    char error[512];
+};
+
+/* Longest decimal form of a 64-bit number, sign and NUL included. */
+#define NUMBUF 24
+
+static void set_error(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_error(struct store *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->error, sizeof s->error, fmt, ap);
+    va_end(ap);
+    /* libpq's messages end in a newline; a log line should not. */
+    size_t n = strlen(s->error);
+    while (n > 0 && (s->error[n - 1] == '\n' || s->error[n - 1] == ' ')) {
+        s->error[--n] = '\0';
+    }
+}
+
+struct store *store_new(const char *conninfo)
+{
+    struct store *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        return NULL;
+    }
+    s->conninfo = strdup(conninfo);
+    if (s->conninfo == NULL) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_free(struct store *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    store_disconnect(s);
+    free(s->conninfo);
+    free(s);
+}
+
+static void notice_quiet(void *arg, const PGresult *res)
+{
+    /* Notices (e.g. from the migration's role checks) are not errors; keep them off stderr. */
+    (void)arg;
+    (void)res;
+}
+
+int store_connect(struct store *s)
+{
+    store_disconnect(s);
+    s->conn = PQconnectdb(s->conninfo);
+    if (s->conn == NULL) {
+        set_error(s, "out of memory connecting to the database");
+        return -1;
+    }
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        /* libpq's message names the host and socket, never the password. */
+        set_error(s, "database connection failed: %s", PQerrorMessage(s->conn));
+        store_disconnect(s);
+        return -1;
+    }
+    PQsetNoticeReceiver(s->conn, notice_quiet, NULL);
+    return 0;
+}
+
+void store_disconnect(struct store *s)
+{
+    if (s->conn != NULL) {
+        PQfinish(s->conn);
+        s->conn = NULL;
+    }
+}
+
+bool store_connected(struct store *s)
+{
+    return s->conn != NULL && PQstatus(s->conn) == CONNECTION_OK;
+}
+
+const char *store_error(const struct store *s)
+{
+    return s->error;
+}
+
+/*
+ * Runs one parameterised statement. All parameters are text except those whose length in lens is
+ * non-negative, which are binary. Returns the result when its status is the expected one, else
+ * NULL with the error set (and the connection dropped when it broke, so the caller reconnects).
+ */
+static PGresult *run(struct store *s, const char *sql, int n, const char *const *values,
+                     const int *lens, ExecStatusType want)
+{
+    if (s->conn == NULL) {
+        set_error(s, "not connected to the database");
+        return NULL;
+    }
+    int formats[20] = {0};
+    int lengths[20] = {0};
+    if (n > 20) {
+        set_error(s, "too many parameters");
+        return NULL;
+    }
+    for (int i = 0; i < n && lens != NULL; i++) {
+        if (lens[i] >= 0) {
+            formats[i] = 1;
+            lengths[i] = lens[i];
+        }
+    }
+    PGresult *r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+    if (r != NULL && PQresultStatus(r) == want) {
+        return r;
+    }
+    if (r != NULL) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r), state ? " (SQLSTATE " : "",
+                  state ? state : "", state ? ")" : "");
+        PQclear(r);
+    } else {
+        set_error(s, "database: %s", PQerrorMessage(s->conn));
+    }
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        store_disconnect(s);
+    }
+    return NULL;
+}
+
+static int run_command(struct store *s, const char *sql, int n, const char *const *values)
+{
+    PGresult *r = run(s, sql, n, values, NULL, PGRES_COMMAND_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static void fmt_ll(char *buf, long long v)
+{
+    snprintf(buf, NUMBUF, "%lld", v);
+}
+
+static long long get_ll(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col)) {
+        return 0;
+    }
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static char *get_str(const PGresult *r, int row, int col)
+{
+    return strdup(PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+/* ---- schema ---- */
+
+int store_schema_version(struct store *s, int *version)
+{
+    PGresult *r =
+        run(s, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    bool have = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    *version = 0;
+    if (!have) {
+        return 0;
+    }
+    r = run(s, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL, NULL,
+            PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *version = (int)get_ll(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int store_migrate(struct store *s, int *from, int *to)
+{
+    int version;
+    if (store_schema_version(s, &version) != 0) {
+        return -1;
+    }
+    *from = *to = version;
+    for (int i = 0; i < migration_count; i++) {
+        const struct migration *m = &migrations[i];
+        if (m->version <= version) {
+            continue;
+        }
+        if (store_begin(s) != 0) {
+            return -1;
+        }
+        /* A migration is a script of many statements: the simple query protocol runs it whole,
+         * and no parameter of ours is part of it. */
+        PGresult *r = PQexec(s->conn, m->sql);
+        if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+            set_error(s, "migration %s failed: %s", m->name,
+                      r ? PQresultErrorMessage(r) : PQerrorMessage(s->conn));
+            PQclear(r);
+            store_rollback(s);
+            return -1;
+        }
+        PQclear(r);
+        char vbuf[NUMBUF];
+        fmt_ll(vbuf, m->version);
+        const char *params[] = {vbuf, m->name};
+        if (run_command(s, "INSERT INTO schema_version (version, name) VALUES ($1::int, $2)", 2,
+                        params) != 0 ||
+            store_commit(s) != 0) {
+            store_rollback(s);
+            return -1;
+        }
+        *to = m->version;
+    }
+    return 0;
+}
+
+/* ---- transactions ---- */
+
+int store_begin(struct store *s)
+{
+    return run_command(s, "BEGIN", 0, NULL);
+}
+
+int store_commit(struct store *s)
+{
+    return run_command(s, "COMMIT", 0, NULL);
+}
+
+void store_rollback(struct store *s)
+{
+    if (s->conn != NULL) {
+        PGresult *r = PQexec(s->conn, "ROLLBACK");
+        PQclear(r);
+        if (PQstatus(s->conn) != CONNECTION_OK) {
+            store_disconnect(s);
+        }
+    }
+}
+
+/* ---- intake ---- */
+
+static const char *class_param(int msg_class, char *buf)
+{
+    if (msg_class < 0) {
+        return NULL;
+    }
+    fmt_ll(buf, msg_class);
+    return buf;
+}
+
+int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
+{
+    char t[NUMBUF], cls[NUMBUF], ref[NUMBUF], total[NUMBUF], seq[NUMBUF], win[NUMBUF];
+    snprintf(t, sizeof t, "%lld", in->smsc_time);
+    fmt_ll(ref, in->concat_ref);
+    fmt_ll(total, in->concat_total);
+    fmt_ll(seq, in->concat_seq);
+    fmt_ll(win, in->join_window_s);
+    bool multipart = in->concat_total > 0;
+    const char *params[] = {
+        in->instance,
+        in->sender,
+        in->sender_raw,
+        in->smsc,
+        in->smsc_time > 0 ? t : NULL,
+        in->coding,
+        class_param(in->msg_class, cls),
+        in->kind,
+        multipart ? ref : NULL,
+        multipart ? total : NULL,
+        multipart ? seq : NULL,
+        (const char *)in->udh,
+        (const char *)in->raw,
+        in->text,
+        win,
+    };
+    int lens[] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, (int)in->udh_len, (int)in->raw_len,
+                  -1, -1};
+    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
+    static const unsigned char empty[1] = {0};
+    if (in->udh == NULL) {
+        params[11] = (const char *)empty;
+    }
+    if (in->raw == NULL) {
+        params[12] = (const char *)empty;
+    }
+    PGresult *r = run(s,
+                      "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
+                      "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
+                      " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
+                      " make_interval(secs => $15::int))",
+                      15, params, lens, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    const char *outcome = PQgetvalue(r, 0, 0);
+    static const struct {
+        const char *name;
+        enum store_part_outcome value;
+    } outcomes[] = {
+        {"duplicate", STORE_PART_DUPLICATE}, {"single", STORE_PART_SINGLE},
+        {"waiting", STORE_PART_WAITING},     {"complete", STORE_PART_COMPLETE},
+        {"late", STORE_PART_LATE},
+    };
+    int found = -1;
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
+        if (strcmp(outcome, outcomes[i].name) == 0) {
+            found = (int)i;
+        }
+    }
+    if (found < 0) {
+        set_error(s, "intake_part gave an unknown outcome '%s'", outcome);
+        PQclear(r);
+        return -1;
+    }
+    out->outcome = outcomes[found].value;
+    out->msg_id = get_ll(r, 0, 1);
+    out->text = PQgetisnull(r, 0, 2) ? NULL : get_str(r, 0, 2);
+    out->complete = PQgetvalue(r, 0, 3)[0] == 't';
+    PQclear(r);
+    return 0;
+}
+
+int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n)
+{
+    char tbuf[NUMBUF], lbuf[NUMBUF];
+    fmt_ll(tbuf, timeout_s);
+    fmt_ll(lbuf, limit);
+    const char *params[] = {tbuf, lbuf};
+    *out = NULL;
+    *n = 0;
+    PGresult *r = run(s,
+                      "SELECT msg_id, msg_sender, msg_kind, msg_text FROM "
+                      "intake_expire(make_interval(secs => $1::int), $2::int)",
+                      2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        *out = calloc((size_t)rows, sizeof **out);
+        if (*out == NULL) {
+            PQclear(r);
+            set_error(s, "out of memory");
+            return -1;
+        }
+        for (int i = 0; i < rows; i++) {
+            (*out)[i].id = get_ll(r, i, 0);
+            (*out)[i].sender = get_str(r, i, 1);
+            (*out)[i].kind = get_str(r, i, 2);
+            (*out)[i].text = get_str(r, i, 3);
+        }
+    }
+    *n = (size_t)rows;
+    PQclear(r);
+    return 0;
+}
+
+void store_msgs_free(struct store_msg *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].sender);
+        free(m[i].kind);
+        free(m[i].text);
+    }
+    free(m);
+}
+
+int store_complaint_create(struct store *s, long long msg_id, const char *sender, const char *text,
+                           bool incomplete, const char *actor, long long *complaint_id)
+{
+    char mbuf[NUMBUF];
+    fmt_ll(mbuf, msg_id);
+    const char *params[] = {mbuf, sender, text, incomplete ? "t" : "f", actor};
+    /* The complaint and the first event of its history go in one statement. */
+    PGresult *r = run(s,
+                      "WITH c AS (INSERT INTO complaint (sms_in_id, sender, text, incomplete)"
+                      " VALUES ($1::bigint, $2, $3, $4::boolean) RETURNING id),"
+                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
+                      " SELECT id, $5, 'created', CASE WHEN $4::boolean THEN 'incomplete' END"
+                      " FROM c)"
+                      " SELECT id FROM c",
+                      5, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *complaint_id = get_ll(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int store_complaint_retext(struct store *s, long long msg_id, const char *text, bool incomplete,
+                           const char *actor, long long *complaint_id)
+{
+    char mbuf[NUMBUF];
+    fmt_ll(mbuf, msg_id);
+    const char *params[] = {mbuf, text, incomplete ? "t" : "f", actor};
+    PGresult *r = run(s,
+                      "WITH c AS (UPDATE complaint SET text = $2, incomplete = $3::boolean,"
+                      " updated_at = now() WHERE sms_in_id = $1::bigint RETURNING id),"
+                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
+                      " SELECT id, $4, 'part_added', CASE WHEN $3::boolean THEN 'still incomplete'"
+                      " ELSE 'now complete' END FROM c)"
+                      " SELECT id FROM c",
+                      4, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *complaint_id = PQntuples(r) > 0 ? get_ll(r, 0, 0) : 0;
+    PQclear(r);
+    return 0;
+}
+
+int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
+                     const char *destination, const char *text, const char *via_instance)
+{
+    char cbuf[NUMBUF], mbuf[NUMBUF];
+    fmt_ll(cbuf, complaint_id);
+    fmt_ll(mbuf, msg_id);
+    const char *params[] = {complaint_id > 0 ? cbuf : NULL,
+                            msg_id > 0 ? mbuf : NULL,
+                            kind,
+                            destination,
+                            text,
+                            via_instance};
+    return run_command(s,
+                       "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
+                       " via_instance) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6)"
+                       " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
+                       6, params);
+}
+
+/* ---- outbox ---- */
+
+int store_outbox_claim(struct store *s, const char *owner, const char *instance, int lease_s,
+                       int grace_s, int limit, struct store_reply **out, size_t *n)
+{
+    char lbuf[NUMBUF], gbuf[NUMBUF], nbuf[NUMBUF];
+    fmt_ll(lbuf, lease_s);
+    fmt_ll(gbuf, grace_s);
+    fmt_ll(nbuf, limit);
+    const char *params[] = {owner, instance, lbuf, gbuf, nbuf};
+    *out = NULL;
+    *n = 0;
+    /* The reference is chosen once per reply, so that parts resent later still join the parts
+     * that went before them. */
+    PGresult *r =
+        run(s,
+            "UPDATE outbox o SET status = 'sending', lease_owner = $1,"
+            " lease_until = now() + make_interval(secs => $3::int), attempts = o.attempts + 1,"
+            " concat_ref = coalesce(o.concat_ref, floor(random() * 256)::int)"
+            " WHERE o.id IN (SELECT q.id FROM outbox q WHERE q.status = 'queued'"
+            "   AND q.next_attempt_at <= now()"
+            "   AND (q.via_instance IS NULL OR q.via_instance = $2"
+            "        OR q.created_at < now() - make_interval(secs => $4::int))"
+            "   ORDER BY q.next_attempt_at, q.id LIMIT $5::int FOR UPDATE SKIP LOCKED)"
+            " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts",
+            5, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        *out = calloc((size_t)rows, sizeof **out);
+        if (*out == NULL) {
+            PQclear(r);
+            set_error(s, "out of memory");
+            return -1;
+        }
+        for (int i = 0; i < rows; i++) {
+            (*out)[i].id = get_ll(r, i, 0);
+            (*out)[i].destination = get_str(r, i, 1);
+            (*out)[i].text = get_str(r, i, 2);
+            (*out)[i].concat_ref = (int)get_ll(r, i, 3);
+            (*out)[i].attempts = (int)get_ll(r, i, 4);
+        }
+    }
+    *n = (size_t)rows;
+    PQclear(r);
+    return 0;
+}
+
+void store_replies_free(struct store_reply *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].destination);
+        free(r[i].text);
+    }
+    free(r);
+}
+
+int store_outbox_sent_parts(struct store *s, long long id, unsigned long long *sent)
+{
+    char ibuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    const char *params[] = {ibuf};
+    *sent = 0;
+    PGresult *r = run(s,
+                      "SELECT seq FROM outbox_part WHERE outbox_id = $1::bigint"
+                      " AND status = 'sent' AND seq BETWEEN 1 AND 64",
+                      1, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        *sent |= 1ULL << (get_ll(r, i, 0) - 1);
+    }
+    PQclear(r);
+    return 0;
+}
+
+int store_outbox_part_begin(struct store *s, long long id, const char *owner, int seq,
+                            const char *instance)
+{
+    char ibuf[NUMBUF], sbuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    fmt_ll(sbuf, seq);
+    const char *params[] = {ibuf, owner, sbuf, instance};
+    /* Only while the lease is ours: a daemon that lost its claim must not send. */
+    PGresult *r = run(s,
+                      "INSERT INTO outbox_part (outbox_id, seq, status, instance)"
+                      " SELECT id, $3::int, 'sending', $4 FROM outbox"
+                      " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2"
+                      " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
+                      " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
+                      " WHERE outbox_part.status = 'failed'"
+                      " RETURNING 1",
+                      4, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    PQclear(r);
+    if (rows != 1) {
+        set_error(s, "reply %lld part %d: claim lost or part already under way", id, seq);
+        return -1;
+    }
+    return 0;
+}
+
+int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
+                          const char *error)
+{
+    char ibuf[NUMBUF], sbuf[NUMBUF], rbuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    fmt_ll(sbuf, seq);
+    fmt_ll(rbuf, msg_ref);
+    const char *params[] = {ibuf, sbuf, status, msg_ref >= 0 ? rbuf : NULL, error};
+    return run_command(s,
+                       "UPDATE outbox_part SET status = $3, msg_ref = $4::int, error = $5,"
+                       " updated_at = now() WHERE outbox_id = $1::bigint AND seq = $2::int",
+                       5, params);
+}
+
+int store_outbox_finish(struct store *s, long long id, const char *owner, enum store_reply_end end,
+                        int parts, int retry_delay_s, int max_attempts, const char *error)
+{
+    char ibuf[NUMBUF], pbuf[NUMBUF], dbuf[NUMBUF], mbuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    fmt_ll(pbuf, parts);
+    fmt_ll(dbuf, retry_delay_s);
+    fmt_ll(mbuf, max_attempts);
+    const char *end_name = end == STORE_REPLY_SENT    ? "sent"
+                           : end == STORE_REPLY_RETRY ? "retry"
+                                                      : "unknown";
+    const char *params[] = {ibuf, owner, end_name, pbuf, dbuf, mbuf, error};
+    return run_command(s,
+                       "UPDATE outbox SET parts = $4::int, last_error = $7, lease_owner = NULL,"
+                       " lease_until = NULL,"
+                       " status = CASE $3 WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
+                       "   ELSE CASE WHEN attempts >= $6::int THEN 'failed' ELSE 'queued' END END,"
+                       " sent_at = CASE $3 WHEN 'sent' THEN now() END,"
+                       " next_attempt_at = CASE $3 WHEN 'retry'"
+                       "   THEN now() + make_interval(secs => $5::int) ELSE next_attempt_at END"
+                       " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2",
+                       7, params);
+}
+
+int store_outbox_release(struct store *s, long long id, const char *owner)
+{
+    char ibuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    const char *params[] = {ibuf, owner};
+    return run_command(s,
+                       "UPDATE outbox SET status = 'queued', attempts = attempts - 1,"
+                       " lease_owner = NULL, lease_until = NULL"
+                       " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2"
+                       " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = $1::bigint"
+                       " AND p.status = 'sending')",
+                       2, params);
+}
+
+int store_outbox_recover(struct store *s, const char *owner, const char *instance, int *requeued,
+                         int *unknown)
+{
+    const char *params[] = {owner, instance};
+    *requeued = *unknown = 0;
+    /* A part that was 'sending' when its daemon died may have reached the network: its reply is
+     * marked 'unknown' for an operator rather than sent a second time. */
+    PGresult *r =
+        run(s,
+            "WITH stale AS (SELECT id FROM outbox WHERE status = 'sending'"
+            "   AND (lease_until < now() OR (split_part(lease_owner, ':', 1) = $2 AND lease_owner "
+            "<> $1))"
+            "   FOR UPDATE SKIP LOCKED),"
+            " parts AS (UPDATE outbox_part p SET status = 'unknown', updated_at = now(),"
+            "   error = 'the daemon sending it stopped' FROM stale"
+            "   WHERE p.outbox_id = stale.id AND p.status = 'sending' RETURNING p.outbox_id)"
+            " UPDATE outbox o SET lease_owner = NULL, lease_until = NULL,"
+            "   status = CASE WHEN o.id IN (SELECT outbox_id FROM parts) THEN 'unknown'"
+            "     ELSE 'queued' END,"
+            "   last_error = 'claim taken back from ' || coalesce(o.lease_owner, '?')"
+            " FROM stale WHERE o.id = stale.id RETURNING o.status",
+            2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (strcmp(PQgetvalue(r, i, 0), "unknown") == 0) {
+            (*unknown)++;
+        } else {
+            (*requeued)++;
+        }
+    }
+    PQclear(r);
+    return 0;
+}

@@ -1,0 +1,306 @@
+/*
+ * textcodec: UTF-16BE, UTF-8 and GSM 7-bit, written for input that may be hostile.
+ *
+ * Every decoder writes only valid UTF-8 without NUL, because PostgreSQL refuses anything else and a
+ * refused message would block the queue behind it.
+ */
+#include "textcodec.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define REPLACEMENT 0xFFFDu
+
+/*
+ * Appends one code point as UTF-8 at out[*pos], keeping one byte free for the terminating NUL.
+ * Returns false, writing nothing, when the buffer is too small.
+ */
+static bool put_utf8(char *out, size_t outcap, size_t *pos, uint32_t cp)
+{
+    unsigned char buf[4];
+    size_t n;
+
+    if (cp < 0x80) {
+        buf[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        buf[0] = (unsigned char)(0xC0 | (cp >> 6));
+        buf[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        buf[0] = (unsigned char)(0xE0 | (cp >> 12));
+        buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        buf[0] = (unsigned char)(0xF0 | (cp >> 18));
+        buf[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        buf[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    /* The comparison is written as a subtraction so that it cannot overflow. */
+    if (outcap - *pos <= n) {
+        return false;
+    }
+    memcpy(out + *pos, buf, n);
+    *pos += n;
+    return true;
+}
+
+/*
+ * Decodes the UTF-8 sequence at s (len bytes available). On a well-formed sequence it returns the
+ * number of bytes used and stores the code point. On an ill-formed one it returns minus the length
+ * of the maximal subpart (the longest prefix that could still have begun a valid sequence, at least
+ * one byte), so that a caller replaces exactly that with one U+FFFD, as Unicode recommends.
+ * Overlong forms, encoded surrogates and values above U+10FFFF are ill-formed by these ranges.
+ */
+static int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    int need;
+    uint32_t v;
+
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+        need = 1;
+        v = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2;
+        v = b & 0x0Fu;
+        /* E0 would otherwise allow overlong forms, ED the surrogates D800..DFFF. */
+        if (b == 0xE0) {
+            lo = 0xA0;
+        } else if (b == 0xED) {
+            hi = 0x9F;
+        }
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3;
+        v = b & 0x07u;
+        /* F0 would otherwise allow overlong forms, F4 values above U+10FFFF. */
+        if (b == 0xF0) {
+            lo = 0x90;
+        } else if (b == 0xF4) {
+            hi = 0x8F;
+        }
+    } else {
+        /* A stray continuation byte, C0/C1 (always overlong) or F5..FF (always too large). */
+        return -1;
+    }
+
+    for (int i = 1; i <= need; i++) {
+        if ((size_t)i >= len || s[i] < lo || s[i] > hi) {
+            return -i;
+        }
+        v = (v << 6) | (s[i] & 0x3Fu);
+        /* Only the second byte has a narrowed range. */
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    *cp = v;
+    return need + 1;
+}
+
+long text_utf16be_to_utf8(const unsigned char *in, size_t nunits, char *out, size_t outcap)
+{
+    size_t pos = 0;
+
+    if (out == NULL || outcap == 0 || (in == NULL && nunits > 0)) {
+        return -1;
+    }
+    for (size_t i = 0; i < nunits; i++) {
+        uint32_t u = ((uint32_t)in[2 * i] << 8) | in[2 * i + 1];
+        uint32_t cp = u;
+
+        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < nunits) {
+            uint32_t next = ((uint32_t)in[2 * i + 2] << 8) | in[2 * i + 3];
+            if (next >= 0xDC00 && next <= 0xDFFF) {
+                cp = 0x10000 + ((u - 0xD800) << 10) + (next - 0xDC00);
+                i++;
+            }
+        }
+        /* A surrogate still here had no partner; NUL would cut the text short in C and SQL. */
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
+            cp = REPLACEMENT;
+        }
+        if (!put_utf8(out, outcap, &pos, cp)) {
+            out[pos] = '\0';
+            return -1;
+        }
+    }
+    out[pos] = '\0';
+    return (long)pos;
+}
+
+long text_sanitize_utf8(const unsigned char *in, size_t len, char *out, size_t outcap)
+{
+    size_t pos = 0;
+    size_t i = 0;
+
+    if (out == NULL || outcap == 0 || (in == NULL && len > 0)) {
+        return -1;
+    }
+    while (i < len) {
+        uint32_t cp = REPLACEMENT;
+        int n = utf8_decode(in + i, len - i, &cp);
+
+        if (n < 0) {
+            cp = REPLACEMENT;
+            i += (size_t)-n;
+        } else {
+            i += (size_t)n;
+        }
+        if (cp == 0) {
+            cp = REPLACEMENT;
+        }
+        if (!put_utf8(out, outcap, &pos, cp)) {
+            out[pos] = '\0';
+            return -1;
+        }
+    }
+    out[pos] = '\0';
+    return (long)pos;
+}
+
+long text_utf8_to_utf16be(const char *in, unsigned char *out, size_t outunits)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t len, i = 0, units = 0;
+
+    if (in == NULL) {
+        return -1;
+    }
+    len = strlen(in);
+    while (i < len) {
+        uint32_t cp;
+        int n = utf8_decode(s + i, len - i, &cp);
+
+        if (n < 0) {
+            return -1;
+        }
+        i += (size_t)n;
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000;
+            uint32_t high = 0xD800 + (v >> 10), low = 0xDC00 + (v & 0x3FF);
+            if (outunits - units < 2 || out == NULL) {
+                return -1;
+            }
+            out[2 * units] = (unsigned char)(high >> 8);
+            out[2 * units + 1] = (unsigned char)(high & 0xFF);
+            out[2 * units + 2] = (unsigned char)(low >> 8);
+            out[2 * units + 3] = (unsigned char)(low & 0xFF);
+            units += 2;
+        } else {
+            if (outunits - units < 1 || out == NULL) {
+                return -1;
+            }
+            out[2 * units] = (unsigned char)(cp >> 8);
+            out[2 * units + 1] = (unsigned char)(cp & 0xFF);
+            units++;
+        }
+    }
+    return (long)units;
+}
+
+/*
+ * The GSM 03.38 default alphabet, indexed by septet value. 0x1B is the escape to the extension
+ * table and stands for no character, so it holds a value no text can contain.
+ */
+static const uint16_t gsm7_default[128] = {
+    0x0040, 0x00A3, 0x0024, 0x00A5, 0x00E8, 0x00E9, 0x00F9, 0x00EC, /* @ £ $ ¥ è é ù ì */
+    0x00F2, 0x00C7, 0x000A, 0x00D8, 0x00F8, 0x000D, 0x00C5, 0x00E5, /* ò Ç LF Ø ø CR Å å */
+    0x0394, 0x005F, 0x03A6, 0x0393, 0x039B, 0x03A9, 0x03A0, 0x03A8, /* Δ _ Φ Γ Λ Ω Π Ψ */
+    0x03A3, 0x0398, 0x039E, 0xFFFF, 0x00C6, 0x00E6, 0x00DF, 0x00C9, /* Σ Θ Ξ ESC Æ æ ß É */
+    0x0020, 0x0021, 0x0022, 0x0023, 0x00A4, 0x0025, 0x0026, 0x0027, /* space ! " # ¤ % & ' */
+    0x0028, 0x0029, 0x002A, 0x002B, 0x002C, 0x002D, 0x002E, 0x002F, /* ( ) * + , - . / */
+    0x0030, 0x0031, 0x0032, 0x0033, 0x0034, 0x0035, 0x0036, 0x0037, /* 0 .. 7 */
+    0x0038, 0x0039, 0x003A, 0x003B, 0x003C, 0x003D, 0x003E, 0x003F, /* 8 9 : ; < = > ? */
+    0x00A1, 0x0041, 0x0042, 0x0043, 0x0044, 0x0045, 0x0046, 0x0047, /* ¡ A .. G */
+    0x0048, 0x0049, 0x004A, 0x004B, 0x004C, 0x004D, 0x004E, 0x004F, /* H .. O */
+    0x0050, 0x0051, 0x0052, 0x0053, 0x0054, 0x0055, 0x0056, 0x0057, /* P .. W */
+    0x0058, 0x0059, 0x005A, 0x00C4, 0x00D6, 0x00D1, 0x00DC, 0x00A7, /* X Y Z Ä Ö Ñ Ü § */
+    0x00BF, 0x0061, 0x0062, 0x0063, 0x0064, 0x0065, 0x0066, 0x0067, /* ¿ a .. g */
+    0x0068, 0x0069, 0x006A, 0x006B, 0x006C, 0x006D, 0x006E, 0x006F, /* h .. o */
+    0x0070, 0x0071, 0x0072, 0x0073, 0x0074, 0x0075, 0x0076, 0x0077, /* p .. w */
+    0x0078, 0x0079, 0x007A, 0x00E4, 0x00F6, 0x00F1, 0x00FC, 0x00E0, /* x y z ä ö ñ ü à */
+};
+
+/*
+ * Characters of the extension table, each sent as ESC plus one septet. Form feed is listed because
+ * the standard defines it (as a page break), even though replies never use it.
+ */
+static const uint16_t gsm7_extension[] = {
+    0x000C, 0x005E, 0x007B, 0x007D, 0x005C, 0x005B, 0x007E, 0x005D, 0x007C, 0x20AC,
+};
+
+/* Septets one code point takes in GSM 7-bit, or 0 when it cannot be sent that way. */
+static int gsm7_cost(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof gsm7_default / sizeof gsm7_default[0]; i++) {
+        if (gsm7_default[i] == cp) {
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < sizeof gsm7_extension / sizeof gsm7_extension[0]; i++) {
+        if (gsm7_extension[i] == cp) {
+            return 2;
+        }
+    }
+    return 0;
+}
+
+long text_gsm7_septets(const char *utf8)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t len, i = 0;
+    long septets = 0;
+
+    if (utf8 == NULL) {
+        return -1;
+    }
+    len = strlen(utf8);
+    while (i < len) {
+        uint32_t cp;
+        int n = utf8_decode(s + i, len - i, &cp);
+        int cost;
+
+        if (n < 0) {
+            return -1;
+        }
+        cost = gsm7_cost(cp);
+        if (cost == 0) {
+            return -1;
+        }
+        septets += cost;
+        i += (size_t)n;
+    }
+    return septets;
+}
+
+bool text_is_gsm7(const char *utf8)
+{
+    return text_gsm7_septets(utf8) >= 0;
+}
+
+size_t text_codepoints(const char *utf8)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t len, i = 0, count = 0;
+
+    if (utf8 == NULL) {
+        return 0;
+    }
+    len = strlen(utf8);
+    /* Ill-formed input is counted the way text_sanitize_utf8 would render it, one U+FFFD for each
+     * maximal subpart, so the count never runs past the end or disagrees with the stored text. */
+    while (i < len) {
+        uint32_t cp;
+        int n = utf8_decode(s + i, len - i, &cp);
+        i += (size_t)(n < 0 ? -n : n);
+        count++;
+    }
+    return count;
+}

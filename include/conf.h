@@ -1,0 +1,59 @@
+/*
+ * conf: the daemon's configuration, read from one libconfig file. This is the only module that
+ * includes libconfig.h. Errors name the file, the line and the reason.
+ */
+#ifndef LAPOR_CONF_H
+#define LAPOR_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* libGammu's own settings for one modem. */
+struct conf_modem {
+    char *connection; /* e.g. "at", "proxyat", or "none" for the dummy driver */
+    char *device;     /* serial device, command line (proxyat) or folder (dummy) */
+    char *model;      /* "" lets libGammu decide; "dummy" is the simulated modem */
+    char *pin;        /* SIM PIN, "" when none; never logged */
+};
+
+/* How failed replies are retried: delays grow from first_delay_s, doubling up to max_delay_s. */
+struct conf_retry {
+    int max_attempts;
+    int first_delay_s;
+    int max_delay_s;
+};
+
+/* Reply texts. Each is checked at load time: filled with the longest values it must fit one
+ * GSM 7-bit SMS. */
+struct conf_templates {
+    char *language;  /* "id" (default) or "en": which built-in defaults fill missing keys */
+    char *received;  /* the reply to a new complaint; placeholder {ticket} */
+};
+
+struct conf {
+    char *path;      /* the file this was read from */
+    char *instance;  /* this daemon's name, unique per modem */
+    struct conf_modem modem;
+    char *database;  /* libpq connection string; never logged */
+    int poll_interval_ms;
+    int multipart_timeout_s;
+    int lease_s;     /* how long a claimed reply stays ours before another daemon may judge it */
+    int batch_size;  /* parts stored per transaction */
+    struct conf_retry retry;
+    struct conf_templates templates;
+    bool log_syslog;
+    int log_level;   /* enum log_level */
+};
+
+/* Fills c with built-in defaults (those of conf/lapor-smsd.conf). */
+void conf_defaults(struct conf *c);
+
+/*
+ * Reads path into c (which conf_load initialises itself). Returns 0, or -1 with err holding
+ * "FILE:LINE: reason" (line 0 when the reason has no line, e.g. a missing file).
+ */
+int conf_load(const char *path, struct conf *c, char *err, size_t errcap);
+
+void conf_free(struct conf *c);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * log: one place that decides where lines go (stderr or syslog) and which levels pass.
+ * Message text and secrets are only ever logged at LOGL_DEBUG; sender numbers are masked above it.
+ */
+#ifndef LAPOR_LOG_H
+#define LAPOR_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum log_level { LOGL_ERR = 0, LOGL_WARN, LOGL_INFO, LOGL_DEBUG };
+
+void log_init(const char *ident, bool use_syslog, enum log_level level);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+/* Parses "error", "warning", "info" or "debug"; -1 for anything else. */
+int log_level_parse(const char *name);
+
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A sender number as it may appear in a log line at the current level: in full at debug level,
+ * masked as +62812****890 above it. Returns buf. */
+const char *log_number(const char *number, char *buf, size_t cap);
+
+#endif

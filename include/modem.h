@@ -1,0 +1,106 @@
+/*
+ * modem: a GSM modem behind a small table of operations, so that the loop never knows which kind
+ * it drives. modem_gammu.c (the only file that includes gammu.h) implements it with libGammu, for
+ * real modems (AT driver) and the simulated one (dummy driver).
+ */
+#ifndef LAPOR_MODEM_H
+#define LAPOR_MODEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf.h"
+#include "textcodec.h"
+
+#define MODEM_NUMBER_MAX 64
+#define MODEM_TEXT_UNITS 512  /* more than any one part can hold, malformed ones included */
+#define MODEM_RAW_MAX 1024
+
+enum modem_coding { MODEM_CODING_GSM7 = 0, MODEM_CODING_UCS2, MODEM_CODING_8BIT };
+
+/* One received SMS part, as the modem gave it, with its text already made valid UTF-8. */
+struct modem_part {
+    int location;                   /* the modem's handle for deleting it */
+    char sender[MODEM_NUMBER_MAX];  /* as received (valid UTF-8), not normalised */
+    char smsc[MODEM_NUMBER_MAX];
+    long long smsc_time;            /* SMSC timestamp, seconds since the epoch; 0 if unknown */
+    enum modem_coding coding;
+    int msg_class;                  /* -1 when none, else 0..3 */
+    bool status_report;             /* a delivery report, not a message */
+    int concat_ref;                 /* concatenation reference (8 or 16 bit) */
+    int concat_total;               /* 0 when the part is not part of a concatenated message */
+    int concat_seq;                 /* 1-based as sent; may be malformed (0, > total) */
+    char text[TEXT_UTF8_CAP(MODEM_TEXT_UNITS)];
+    unsigned char udh[MODEM_RAW_MAX];
+    size_t udh_len;
+    unsigned char raw[MODEM_RAW_MAX]; /* the text as UTF-16BE, or the bytes of 8-bit data */
+    size_t raw_len;
+};
+
+/* What the modem says about itself; strings empty and numbers -1 when unknown. */
+struct modem_status {
+    char imei[32];
+    char imsi[32];
+    char network[64];
+    int signal_percent;
+    int battery_percent;
+    int sim_used;
+    int sim_total;
+};
+
+enum modem_read_result {
+    MODEM_READ_PART = 1,   /* *part holds the next part */
+    MODEM_READ_END = 0,    /* no more parts in this enumeration */
+    MODEM_READ_ERROR = -1, /* the modem failed: reconnect */
+};
+
+enum modem_send_result {
+    MODEM_SEND_OK = 0,       /* the network took the part */
+    MODEM_SEND_REFUSED = -1, /* the modem or network refused it: safe to try again later */
+    MODEM_SEND_UNKNOWN = -2, /* no answer in time: it may or may not have gone */
+};
+
+struct modem;
+
+struct modem_ops {
+    const char *name;
+    /* 0 when connected; -1 with a reason in err. */
+    int (*connect)(struct modem *m, char *err, size_t errcap);
+    void (*disconnect)(struct modem *m);
+    /* The next part; restart begins a new enumeration from the first location. */
+    enum modem_read_result (*read_next)(struct modem *m, bool restart, struct modem_part *part);
+    /* 0 when the part is gone from the modem, -1 when that is not known. */
+    int (*remove)(struct modem *m, const struct modem_part *part);
+    /* How many parts text needs (GSM 7-bit where it can, UCS-2 where it must). */
+    int (*count_parts)(struct modem *m, const char *utf8);
+    /*
+     * Sends part index (1-based) of text as split by count_parts, with concatenation reference ref
+     * (0..255). On MODEM_SEND_OK *msg_ref holds the network's message reference (or -1).
+     */
+    enum modem_send_result (*send_part)(struct modem *m, const char *number, const char *utf8,
+                                        int ref, int index, int *msg_ref, char *err,
+                                        size_t errcap);
+    int (*status)(struct modem *m, struct modem_status *st);
+    void (*destroy)(struct modem *m);
+};
+
+struct modem {
+    const struct modem_ops *ops;
+    void *impl;
+};
+
+/* A libGammu modem for cfg (copied). NULL only when memory runs out. */
+struct modem *modem_gammu_new(const struct conf_modem *cfg);
+
+/*
+ * Puts an incoming SMS into a dummy-driver modem's inbox folder (device/sms/1), split into parts the
+ * way a phone does. ref is the concatenation reference for a multipart message (-1 picks one).
+ * When only is non-NULL, just the parts listed there (1-based, in that order) are written, so that
+ * tests can deliver parts out of order or leave one out. smsc_time 0 means now.
+ * Returns the number of parts the whole message has, or -1 with a reason in err.
+ */
+int modem_dummy_inject(const char *device, const char *sender, const char *utf8, int ref,
+                       const int *only, size_t nonly, long long smsc_time, char *err,
+                       size_t errcap);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * store: everything the programs keep in PostgreSQL. This is the only module that includes
+ * libpq-fe.h; every statement takes parameters, none is built from strings.
+ *
+ * Functions return 0 on success and -1 on failure, with the reason in store_error(). After a
+ * failure store_connected() tells a lost connection (reconnect and retry later) from a refused
+ * statement.
+ */
+#ifndef LAPOR_STORE_H
+#define LAPOR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
+/* A store for a libpq connection string (copied). Does not connect yet. */
+struct store *store_new(const char *conninfo);
+void store_free(struct store *s);
+
+int store_connect(struct store *s);
+void store_disconnect(struct store *s);
+bool store_connected(struct store *s);
+/* The last error, never including the connection string or its password. */
+const char *store_error(const struct store *s);
+
+/* The schema version recorded in the database; 0 when no schema is there. */
+int store_schema_version(struct store *s, int *version);
+/* Applies every embedded migration newer than the database's, each in its own transaction. */
+int store_migrate(struct store *s, int *from, int *to);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* ---- intake ---- */
+
+enum store_part_outcome {
+    STORE_PART_DUPLICATE, /* stored before: nothing to do but delete it from the modem */
+    STORE_PART_SINGLE,    /* a complete message of its own */
+    STORE_PART_WAITING,   /* stored; its message waits for more parts */
+    STORE_PART_COMPLETE,  /* it completed its message */
+    STORE_PART_LATE,      /* it joined a message already closed by the multipart timeout */
+};
+
+struct store_part_in {
+    const char *instance;
+    const char *sender;     /* normalised */
+    const char *sender_raw; /* as received */
+    const char *smsc;
+    long long smsc_time;    /* 0 when unknown */
+    const char *coding;     /* "gsm7", "ucs2" or "8bit" */
+    int msg_class;          /* -1 when none */
+    const char *kind;       /* "text", "flash", "binary" or "status_report" */
+    int concat_ref, concat_total, concat_seq; /* total 0 for a single SMS */
+    const unsigned char *udh;
+    size_t udh_len;
+    const unsigned char *raw;
+    size_t raw_len;
+    const char *text;       /* valid UTF-8 */
+    int join_window_s;      /* how far apart the SMSC times of one message's parts may lie */
+};
+
+struct store_part_out {
+    enum store_part_outcome outcome;
+    long long msg_id;
+    char *text;             /* the joined text (malloc'd, caller frees) unless WAITING/DUPLICATE */
+    bool complete;
+};
+
+int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out);
+
+/* A message closed by the multipart timeout, to be made a complaint. */
+struct store_msg {
+    long long id;
+    char *sender;
+    char *kind;
+    char *text;
+};
+/* Closes up to limit messages open longer than timeout_s. *out is malloc'd; free with
+ * store_msgs_free. */
+int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n);
+void store_msgs_free(struct store_msg *m, size_t n);
+
+int store_complaint_create(struct store *s, long long msg_id, const char *sender, const char *text,
+                           bool incomplete, const char *actor, long long *complaint_id);
+/* Gives the complaint made from msg_id its new text; *complaint_id is 0 when there is none. */
+int store_complaint_retext(struct store *s, long long msg_id, const char *text, bool incomplete,
+                           const char *actor, long long *complaint_id);
+
+/* Queues a reply. With msg_id set, a second reply of the same kind to the same message is
+ * silently not added. */
+int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
+                     const char *destination, const char *text, const char *via_instance);
+
+/* ---- outbox ---- */
+
+struct store_reply {
+    long long id;
+    char *destination;
+    char *text;
+    int concat_ref;
+    int attempts;
+};
+
+/* Claims up to limit queued replies for owner, leased for lease_s seconds. Replies received
+ * through another instance's modem are taken only after grace_s. */
+int store_outbox_claim(struct store *s, const char *owner, const char *instance, int lease_s,
+                       int grace_s, int limit, struct store_reply **out, size_t *n);
+void store_replies_free(struct store_reply *r, size_t n);
+
+/* Bit i-1 of *sent set for each part i already sent by an earlier attempt (parts 1..64). */
+int store_outbox_sent_parts(struct store *s, long long id, unsigned long long *sent);
+
+/* Records that part seq is about to be handed to the modem; fails when owner lost the lease. */
+int store_outbox_part_begin(struct store *s, long long id, const char *owner, int seq,
+                            const char *instance);
+/* Records a part's outcome: "sent", "failed" or "unknown". */
+int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
+                          const char *error);
+
+enum store_reply_end { STORE_REPLY_SENT, STORE_REPLY_RETRY, STORE_REPLY_UNKNOWN };
+/*
+ * Ends owner's claim: SENT; RETRY (queued again after retry_delay_s, or 'failed' when attempts
+ * reached max_attempts); UNKNOWN (a part's outcome is not known: never sent again by itself).
+ */
+int store_outbox_finish(struct store *s, long long id, const char *owner, enum store_reply_end end,
+                        int parts, int retry_delay_s, int max_attempts, const char *error);
+
+/* Gives back a claimed reply that was not started, without counting the attempt. */
+int store_outbox_release(struct store *s, long long id, const char *owner);
+
+/*
+ * Takes back claims whose lease ran out, and claims of earlier processes of this instance (their
+ * owner starts with "instance:" but is not owner): a reply with a part in flight becomes
+ * 'unknown', any other is queued again.
+ */
+int store_outbox_recover(struct store *s, const char *owner, const char *instance, int *requeued,
+                         int *unknown);
+
+#endif

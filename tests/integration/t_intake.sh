@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Intake end to end through the dummy modem and a real PostgreSQL: a single SMS, a 3-part message
+# whose parts arrive out of order, and a UCS-2 message with an emoji and curly quotes. Each must
+# give exactly one complaint whose text is what was sent, and one reply, sent, with its ticket.
+. "$(dirname "$0")/../lib/common.sh"
+lab_init
+
+single="Jalan di depan SDN 3 rusak parah, mohon segera diperbaiki."
+long="LAPOR jalan desa Sukamaju kec. Cibeber berlubang sepanjang 2 km sejak Januari, sudah 3x \
+warga lapor ke kelurahan tapi tdk ada tindak lanjut. Anak sekolah sering jatuh dari motor, \
+mohon dinas PU segera turun ke lokasi. Terima kasih atas perhatiannya bapak/ibu. Salam warga RT 04/RW 02, \
+Desa Sukamaju, Kabupaten Cianjur, Jawa Barat."
+emoji="Listrik padam 3 hari 😡 “katanya” gangguan trafo — kapan diperbaiki?"
+
+inject +6281234500001 "$single"
+# Parts 3, 1, 2 of one message: the modem holds them in this order.
+inject +6281234500002 "$long" --ref 77 --parts 3,1,2
+inject "+62 812-3450-0003" "$emoji"
+check "the long message needs three parts" "$(ls "$MODEM/sms/1" | wc -l)" 5
+
+daemon_start
+wait_for "SELECT count(*) = 3 FROM outbox WHERE status = 'sent'" 60
+
+check "three complaints" "$(q "SELECT count(*) FROM complaint")" 3
+for who in 1 2 3; do
+    sender=+628123450000$who
+    case $who in 1) text=$single ;; 2) text=$long ;; 3) text=$emoji ;; esac
+    check "$sender: one complaint" "$(q "SELECT count(*) FROM complaint WHERE sender = '$sender'")" 1
+    got=$(q "SELECT text FROM complaint WHERE sender = '$sender'")
+    check "$sender: the complaint's text is what was sent" "$got" "$text"
+    check "$sender: one reply, sent" \
+        "$(q "SELECT count(*) FROM outbox WHERE destination = '$sender' AND status = 'sent'")" 1
+    check "$sender: the reply carries the ticket" \
+        "$(q "SELECT position('#' || ticket_of(c.id) IN o.text) > 0 FROM complaint c
+              JOIN outbox o ON o.complaint_id = c.id WHERE c.sender = '$sender'")" t
+    check "$sender: the complaint is complete" \
+        "$(q "SELECT incomplete FROM complaint WHERE sender = '$sender'")" f
+done
+check "the first ticket is #1000002 (100000 and its Damm digit)" \
+    "$(q "SELECT min(ticket_of(id)) FROM complaint")" 1000002
+check "the reply is the Indonesian template" \
+    "$(q "SELECT text FROM outbox WHERE destination = '+6281234500001'")" \
+    "LAPOR! Terima kasih, laporan Anda diterima. No tiket #1000002. Cek status: ketik CEK 1000002 kirim ke 1708"
+check "every part of the reply recorded as sent" \
+    "$(q "SELECT count(*) FROM outbox_part WHERE status <> 'sent'")" 0
+check "the modem's inbox is empty" "$(ls "$MODEM/sms/1" | wc -l)" 0
+check "the 3-part message stored as three parts" \
+    "$(q "SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id
+          WHERE m.sender = '+6281234500002'")" 3
+check "no concatenation header in any text" \
+    "$(q "SELECT count(*) FROM complaint WHERE text ~ '[\x01-\x08]'")" 0
+check "the emoji message was stored as UCS-2" \
+    "$(q "SELECT DISTINCT coding FROM sms_part WHERE sender_raw LIKE '%0003'")" ucs2
+check "no message text in the log at info level" "$(grep -c 'Sukamaju' "$DAEMON_LOG" || true)" 0
+
+# The same part delivered again (a modem that did not delete it) gives no second complaint.
+inject +6281234500001 "$single" --time "$(q "SELECT extract(epoch FROM smsc_time)::bigint FROM sms_part WHERE sender_raw = '+6281234500001'")"
+for _ in $(seq 100); do [ "$(modem_files)" -eq 0 ] && break; sleep 0.1; done
+check "a redelivered SMS is recognised, not a second complaint" \
+    "$(q "SELECT count(*) FROM complaint WHERE sender = '+6281234500001'")" 1
+check "... and it is gone from the modem" "$(ls "$MODEM/sms/1" | wc -l)" 0
+
+rc=0
+daemon_stop || rc=$?
+check "SIGTERM ends the daemon cleanly" "$rc" 0
+finish

@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Shared set-up for the integration tests: a private PostgreSQL, a simulated (dummy) modem folder,
+# a configuration for both, and the daemon under test. Each test sources this file.
+set -euo pipefail
+
+LAPOR_SRC=${LAPOR_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+LAPOR_BIN=${LAPOR_BIN:-$LAPOR_SRC/build}
+SMSD=$LAPOR_BIN/lapor-smsd
+SMSCTL=$LAPOR_BIN/lapor-smsctl
+DATA_TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
+# shellcheck source=pg.sh
+. "$LAPOR_SRC/tests/lib/pg.sh"
+
+T=$(mktemp -d /tmp/lapor-test.XXXXXX)
+chmod 755 "$T"
+CONF=$T/lapor-smsd.conf
+MODEM=$T/modem
+DAEMON_LOG=$T/daemon.log
+DAEMON_PID=
+PASSED=0
+FAILED=0
+
+say() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
+
+lab_cleanup() {
+    local rc=$?
+    daemon_kill
+    pg_stop immediate || true
+    if [ "$FAILED" -gt 0 ] || [ "$rc" -ne 0 ]; then
+        if [ -f "$DAEMON_LOG" ]; then
+            echo "--- last lines of the daemon's log ---"
+            tail -n 40 "$DAEMON_LOG"
+        fi
+    fi
+    [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
+}
+trap lab_cleanup EXIT
+
+# write_conf [extra libconfig lines...]: a configuration for this lab.
+write_conf() {
+    {
+        echo "instance = \"${INSTANCE:-test1}\";"
+        echo "modem = { connection = \"none\"; model = \"dummy\"; device = \"$MODEM\"; pin = \"\"; };"
+        echo "database = \"$LAPOR_DB_CONNINFO\";"
+        echo "poll_interval = 0.2;"
+        for line in "$@"; do echo "$line"; done
+    } >"$CONF"
+}
+
+# lab_init [extra conf lines...]: database with the schema, modem folder, configuration.
+lab_init() {
+    pg_start "$T/pg"
+    mkdir -p "$MODEM"
+    write_conf "$@"
+    "$SMSCTL" -c "$CONF" migrate >/dev/null
+}
+
+daemon_start() {
+    "$SMSD" -f -c "$CONF" "$@" >>"$DAEMON_LOG" 2>&1 &
+    DAEMON_PID=$!
+}
+
+daemon_stop() {
+    [ -n "$DAEMON_PID" ] || return 0
+    kill -TERM "$DAEMON_PID" 2>/dev/null || true
+    local rc=0
+    wait "$DAEMON_PID" || rc=$?
+    DAEMON_PID=
+    return $rc
+}
+
+daemon_kill() {
+    [ -n "$DAEMON_PID" ] || return 0
+    kill -KILL "$DAEMON_PID" 2>/dev/null || true
+    wait "$DAEMON_PID" 2>/dev/null || true
+    DAEMON_PID=
+}
+
+inject() { # inject FROM TEXT [inject options...]
+    local from=$1 text=$2
+    shift 2
+    "$SMSCTL" -c "$CONF" inject --from "$from" "$@" -- "$text" >/dev/null
+}
+
+q() { pg_psql "$1"; }
+
+# wait_for SQL SECONDS: waits until the query prints t.
+wait_for() {
+    local sql=$1 limit=$2 start=$SECONDS
+    while [ $((SECONDS - start)) -lt "$limit" ]; do
+        [ "$(q "$sql" 2>/dev/null || true)" = t ] && return 0
+        sleep 0.2
+    done
+    say "timed out after ${limit}s waiting for: $sql"
+    return 1
+}
+
+check() { # check NAME ACTUAL EXPECTED
+    if [ "$2" = "$3" ]; then
+        PASSED=$((PASSED + 1))
+        say "ok: $1"
+    else
+        FAILED=$((FAILED + 1))
+        say "FAIL: $1: got '$2', expected '$3'"
+    fi
+}
+
+finish() {
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
+
+modem_files() { find "$MODEM/sms" -type f 2>/dev/null | wc -l; }

@@ -1,0 +1,134 @@
+/*
+ * Unit tests for log: sender numbers are masked above debug level and shown in full at it, level
+ * names parse, and logging keeps errno.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "log.h"
+
+#include <errno.h>
+#include <string.h>
+
+struct mask_case {
+    const char *number;
+    const char *masked; /* as shown at info level */
+};
+
+static const struct mask_case mask_cases[] = {
+    /* The usual E.164 mobile numbers: operator prefix and the last three digits stay. */
+    {"+628123456890", "+62812****890"},
+    {"+6281234567890", "+62812****890"},
+    {"+62811111111", "+62811****111"},
+    {"081234567890", "081234****890"},
+    /* Ten characters is the shortest number that keeps something hidden in the long form. */
+    {"0812345678", "081234****678"},
+    /* Shorter numbers keep only two characters; at 8 and 9 the long form would show them all. */
+    {"081234567", "08****"},
+    {"08123456", "08****"},
+    {"1708", "17****"},
+    {"123", "12****"},
+    {"12", "12"},
+    {"", ""},
+    /* Bytes that could break or forge a log line are shown as '?'. */
+    {"+62812\n3456890", "+62812****890"},
+    {"+6281\r23456890", "+6281?****890"},
+    {NULL, "(none)"},
+};
+
+static void test_mask_info(void **state)
+{
+    (void)state;
+    char buf[64];
+
+    log_init("test_log", false, LOGL_INFO);
+    for (size_t i = 0; i < sizeof mask_cases / sizeof mask_cases[0]; i++) {
+        const struct mask_case *mc = &mask_cases[i];
+        const char *out = log_number(mc->number, buf, sizeof buf);
+        assert_ptr_equal(out, buf);
+        if (strcmp(out, mc->masked) != 0)
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, out, mc->masked);
+    }
+}
+
+/* Warning and error levels mask exactly as info does. */
+static void test_mask_above_info(void **state)
+{
+    (void)state;
+    char buf[64];
+
+    log_set_level(LOGL_WARN);
+    assert_string_equal(log_number("+628123456890", buf, sizeof buf), "+62812****890");
+    log_set_level(LOGL_ERR);
+    assert_string_equal(log_number("+628123456890", buf, sizeof buf), "+62812****890");
+    log_set_level(LOGL_INFO);
+}
+
+static void test_full_at_debug(void **state)
+{
+    (void)state;
+    char buf[64];
+
+    log_set_level(LOGL_DEBUG);
+    assert_int_equal(log_get_level(), LOGL_DEBUG);
+    assert_string_equal(log_number("+628123456890", buf, sizeof buf), "+628123456890");
+    assert_string_equal(log_number("1708", buf, sizeof buf), "1708");
+    assert_string_equal(log_number("TELKOMSEL", buf, sizeof buf), "TELKOMSEL");
+    /* Even in full, a control character never reaches the log. */
+    assert_string_equal(log_number("+62812\n3456890", buf, sizeof buf), "+62812?3456890");
+    log_set_level(LOGL_INFO);
+    assert_string_equal(log_number("+628123456890", buf, sizeof buf), "+62812****890");
+}
+
+/* A buffer that is too small gets a cut but terminated string, never an overflow. */
+static void test_small_buffer(void **state)
+{
+    (void)state;
+    char buf[8];
+
+    memset(buf, 'x', sizeof buf);
+    log_set_level(LOGL_INFO);
+    assert_string_equal(log_number("+628123456890", buf, sizeof buf), "+62812*");
+    log_set_level(LOGL_DEBUG);
+    assert_string_equal(log_number("+628123456890", buf, sizeof buf), "+628123");
+    assert_string_equal(log_number("+628123456890", buf, 1), "");
+    log_set_level(LOGL_INFO);
+}
+
+static void test_level_parse(void **state)
+{
+    (void)state;
+    assert_int_equal(log_level_parse("error"), LOGL_ERR);
+    assert_int_equal(log_level_parse("warning"), LOGL_WARN);
+    assert_int_equal(log_level_parse("info"), LOGL_INFO);
+    assert_int_equal(log_level_parse("debug"), LOGL_DEBUG);
+    assert_int_equal(log_level_parse("verbose"), -1);
+    assert_int_equal(log_level_parse("INFO"), -1);
+    assert_int_equal(log_level_parse(""), -1);
+    assert_int_equal(log_level_parse(NULL), -1);
+}
+
+/* Callers log a failure and then look at errno; the log line must not have changed it. */
+static void test_keeps_errno(void **state)
+{
+    (void)state;
+    log_init("test_log", false, LOGL_DEBUG);
+    errno = ENOENT;
+    log_err("test_log: an error line, errno must survive it");
+    log_debug("test_log: a debug line with a newline at its end\n");
+    assert_int_equal(errno, ENOENT);
+    log_set_level(LOGL_INFO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mask_info),     cmocka_unit_test(test_mask_above_info),
+        cmocka_unit_test(test_full_at_debug), cmocka_unit_test(test_small_buffer),
+        cmocka_unit_test(test_level_parse),   cmocka_unit_test(test_keeps_errno),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,208 @@
+/*
+ * Unit tests for msisdn: the table of sender spellings lives in tests/data/msisdn.tsv, so that a
+ * new form seen in the field is one line to add; the cases here are the ones a table cannot state
+ * (buffer sizes, idempotence, missing arguments).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msisdn.h"
+
+#define LINE_MAX_LEN 512
+#define MAX_FIELDS 8
+
+/*
+ * Undoes the escapes the data file uses for characters that would otherwise be invisible or be
+ * stripped by an editor: \t, \s (space) and \\.
+ */
+static void unescape(char *s)
+{
+    char *w = s;
+
+    for (const char *r = s; *r != '\0'; r++) {
+        if (*r == '\\' && r[1] != '\0') {
+            r++;
+            *w++ = *r == 't' ? '\t' : *r == 's' ? ' ' : *r;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+/*
+ * Reads the next data line of a tab-separated file, skipping blank lines and '#' comments, and
+ * splits it in place. Returns the number of fields, or 0 at the end of the file.
+ */
+static int tsv_next(FILE *f, char *line, size_t cap, char **fields, int *lineno)
+{
+    while (fgets(line, (int)cap, f) != NULL) {
+        size_t len = strlen(line);
+        int n = 0;
+        char *p = line;
+
+        (*lineno)++;
+        if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
+            fail_msg("line %d is longer than the test reader's buffer", *lineno);
+        }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+            line[--len] = '\0';
+        }
+        if (len == 0 || line[0] == '#') {
+            continue;
+        }
+        for (;;) {
+            char *tab = strchr(p, '\t');
+            if (n == MAX_FIELDS) {
+                fail_msg("line %d has too many fields", *lineno);
+            }
+            fields[n++] = p;
+            if (tab == NULL) {
+                break;
+            }
+            *tab = '\0';
+            p = tab + 1;
+        }
+        return n;
+    }
+    return 0;
+}
+
+static void test_data_file(void **state)
+{
+    char path[1024], line[LINE_MAX_LEN];
+    char *fields[MAX_FIELDS];
+    int lineno = 0, n, rows = 0;
+    FILE *f;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/msisdn.tsv", TEST_DATA_DIR);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    while ((n = tsv_next(f, line, sizeof line, fields, &lineno)) > 0) {
+        char out[MSISDN_MAX], again[MSISDN_MAX];
+        int want_rc, rc;
+        bool want_mobile;
+
+        if (n != 4) {
+            fail_msg("msisdn.tsv line %d: %d fields, expected 4", lineno, n);
+        }
+        unescape(fields[0]);
+        unescape(fields[1]);
+        want_rc = atoi(fields[2]);
+        want_mobile = atoi(fields[3]) != 0;
+
+        rc = msisdn_normalise(fields[0], out, sizeof out);
+        if (rc != want_rc || strcmp(out, fields[1]) != 0) {
+            fail_msg("msisdn.tsv line %d: \"%s\" gave %d \"%s\", expected %d \"%s\"", lineno,
+                     fields[0], rc, out, want_rc, fields[1]);
+        }
+        if (msisdn_is_mobile(out) != want_mobile) {
+            fail_msg("msisdn.tsv line %d: msisdn_is_mobile(\"%s\") is %d, expected %d", lineno, out,
+                     !want_mobile, want_mobile);
+        }
+        /* Normalising the result again must change nothing, or one sender would drift between two
+         * spellings as numbers are read back from the database and compared. */
+        rc = msisdn_normalise(out, again, sizeof again);
+        if (rc != want_rc || strcmp(again, out) != 0) {
+            fail_msg("msisdn.tsv line %d: normalising \"%s\" again gave %d \"%s\"", lineno, out, rc,
+                     again);
+        }
+        rows++;
+    }
+    fclose(f);
+    /* Guards against a data file that silently stopped being read (a renamed file, a bad split). */
+    assert_true(rows >= 60);
+}
+
+static void test_buffer_too_small(void **state)
+{
+    char out[MSISDN_MAX];
+
+    (void)state;
+    /* "+628123456789" is 13 bytes and needs a 14th for the NUL. */
+    assert_int_equal(msisdn_normalise("08123456789", out, 14), 1);
+    assert_string_equal(out, "+628123456789");
+    assert_int_equal(msisdn_normalise("08123456789", out, 13), -1);
+    /* A copied id follows the same rule. */
+    assert_int_equal(msisdn_normalise("  TELKOMSEL ", out, 10), 0);
+    assert_string_equal(out, "TELKOMSEL");
+    assert_int_equal(msisdn_normalise("  TELKOMSEL ", out, 9), -1);
+    assert_int_equal(msisdn_normalise("1708", out, 0), -1);
+    assert_int_equal(msisdn_normalise("1708", NULL, 16), -1);
+}
+
+static void test_null_input(void **state)
+{
+    char out[MSISDN_MAX] = "junk";
+
+    (void)state;
+    assert_int_equal(msisdn_normalise(NULL, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    assert_false(msisdn_is_mobile(NULL));
+}
+
+/* Strings that were never produced by msisdn_normalise must still be judged safely. */
+static void test_is_mobile_raw(void **state)
+{
+    static const struct {
+        const char *in;
+        bool mobile;
+    } cases[] = {
+        {"+628123456789", true},
+        {"+62812345678", true},
+        {"+62812345678901", true},
+        {"+6281234567", false},
+        {"+628123456789012", false},
+        {"+62215551234", false},
+        {"628123456789", false},
+        {"08123456789", false},
+        {"+62812345678a", false},
+        {"+62 812345678", false},
+        {"+", false},
+        {"", false},
+        {"+0123456789", false},
+        {"+6591234567", true},
+        {"+659123456", false},
+        {"+1234567890123456", false},
+        {"TELKOMSEL", false},
+        {"1708", false},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (msisdn_is_mobile(cases[i].in) != cases[i].mobile) {
+            fail_msg("msisdn_is_mobile(\"%s\") should be %d", cases[i].in, cases[i].mobile);
+        }
+    }
+}
+
+/* A long alphanumeric id is copied whole when it fits, however many digits it contains. */
+static void test_long_copy(void **state)
+{
+    char in[MSISDN_MAX], out[MSISDN_MAX];
+
+    (void)state;
+    memset(in, '7', sizeof in - 1);
+    in[sizeof in - 1] = '\0';
+    assert_int_equal(msisdn_normalise(in, out, sizeof out), 0);
+    assert_string_equal(out, in);
+    assert_false(msisdn_is_mobile(out));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_data_file),  cmocka_unit_test(test_buffer_too_small),
+        cmocka_unit_test(test_null_input), cmocka_unit_test(test_is_mobile_raw),
+        cmocka_unit_test(test_long_copy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
