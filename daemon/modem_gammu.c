@@ -370,8 +370,7 @@ static int mg_unlock_sim(struct mg_modem *g, char *err, size_t errcap)
         return -1;
     }
     if (g->pin_refused) {
-        mg_seterr(err, errcap,
-                  "the SIM refused the configured PIN before; not trying it again");
+        mg_seterr(err, errcap, "the SIM refused the configured PIN before; not trying it again");
         return -1;
     }
     if (g->pin[0] == '\0') {
@@ -441,8 +440,8 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
     }
     GSM_SetConfigNum(g->sm, 1);
 
-    GSM_Error e = trace ? GSM_InitConnection_Log(g->sm, 1, mg_trace, g)
-                        : GSM_InitConnection(g->sm, 1);
+    GSM_Error e =
+        trace ? GSM_InitConnection_Log(g->sm, 1, mg_trace, g) : GSM_InitConnection(g->sm, 1);
     if (e != ERR_NONE) {
         GSM_FreeStateMachine(g->sm);
         g->sm = NULL;
@@ -521,8 +520,7 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
             if (g->in->Number == 0 &&
                 (start || (g->enum_folder == 0 && next_location == g->enum_location))) {
                 /* Success without a message and without moving on would repeat forever. */
-                log_warn("modem: the enumeration does not advance past location %d",
-                         next_location);
+                log_warn("modem: the enumeration does not advance past location %d", next_location);
                 g->enum_open = false;
                 return MODEM_READ_ERROR;
             }
@@ -536,8 +534,8 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
              * it on the modem where its bytes can still be taken off by other means. */
             int folder = g->in->SMS[0].Folder;
             int location = g->in->SMS[0].Location;
-            log_warn("modem: skipping the message at folder %d location %d: %s", folder,
-                     location, GSM_ErrorString(e));
+            log_warn("modem: skipping the message at folder %d location %d: %s", folder, location,
+                     GSM_ErrorString(e));
             if (!start && folder == g->enum_folder && location == g->enum_location) {
                 log_warn("modem: the enumeration does not advance past location %d", location);
                 g->enum_open = false;
@@ -691,8 +689,8 @@ static enum modem_send_result mg_send_part(struct modem *m, const char *number, 
     GSM_SMSMessage *sms = &g->out->SMS[index - 1];
 
     memset(sms->Number, 0, sizeof(sms->Number));
-    long nu = number != NULL ? text_utf8_to_utf16be(number, sms->Number, GSM_MAX_NUMBER_LENGTH)
-                             : -1;
+    long nu =
+        number != NULL ? text_utf8_to_utf16be(number, sms->Number, GSM_MAX_NUMBER_LENGTH) : -1;
     if (nu <= 0) {
         mg_seterr(err, errcap, "invalid destination number");
         return MODEM_SEND_REFUSED;
@@ -780,17 +778,15 @@ static int mg_status(struct modem *m, struct modem_status *st)
     GSM_SignalQuality sig;
     memset(&sig, 0, sizeof(sig));
     if (GSM_GetSignalQuality(g->sm, &sig) == ERR_NONE) {
-        st->signal_percent = (sig.SignalPercent >= 0 && sig.SignalPercent <= 100)
-                                 ? sig.SignalPercent
-                                 : -1;
+        st->signal_percent =
+            (sig.SignalPercent >= 0 && sig.SignalPercent <= 100) ? sig.SignalPercent : -1;
         answered++;
     }
     GSM_BatteryCharge bat;
     memset(&bat, 0, sizeof(bat));
     if (GSM_GetBatteryCharge(g->sm, &bat) == ERR_NONE) {
-        st->battery_percent = (bat.BatteryPercent >= 0 && bat.BatteryPercent <= 100)
-                                  ? bat.BatteryPercent
-                                  : -1;
+        st->battery_percent =
+            (bat.BatteryPercent >= 0 && bat.BatteryPercent <= 100) ? bat.BatteryPercent : -1;
         answered++;
     }
     GSM_SMSMemoryStatus mem;
@@ -885,14 +881,14 @@ static bool mg_render_backup(char *buf, size_t cap, size_t *len, const GSM_SMSMe
 {
     static const char hex[] = "0123456789ABCDEF";
     *len = 0;
-    bool ok = mg_append(buf, cap, len, "[SMSBackup000]\n") &&
-              mg_append(buf, cap, len, "Sent = %04d%02d%02dT%02d%02d%02d\n",
-                        sent->tm_year + 1900, sent->tm_mon + 1, sent->tm_mday, sent->tm_hour,
-                        sent->tm_min, sent->tm_sec) &&
-              mg_append(buf, cap, len, "State = UnRead\n") &&
-              mg_append(buf, cap, len, "Number = \"%s\"\n", sender) &&
-              mg_append(buf, cap, len, "Coding = %s\n",
-                        sms->Coding == SMS_Coding_Unicode_No_Compression ? "Unicode" : "Default");
+    bool ok =
+        mg_append(buf, cap, len, "[SMSBackup000]\n") &&
+        mg_append(buf, cap, len, "Sent = %04d%02d%02dT%02d%02d%02d\n", sent->tm_year + 1900,
+                  sent->tm_mon + 1, sent->tm_mday, sent->tm_hour, sent->tm_min, sent->tm_sec) &&
+        mg_append(buf, cap, len, "State = UnRead\n") &&
+        mg_append(buf, cap, len, "Number = \"%s\"\n", sender) &&
+        mg_append(buf, cap, len, "Coding = %s\n",
+                  sms->Coding == SMS_Coding_Unicode_No_Compression ? "Unicode" : "Default");
     if (ok && sms->UDH.Length > 0) {
         size_t ulen = (size_t)sms->UDH.Length;
         if (ulen > sizeof(sms->UDH.Text)) {
@@ -1019,8 +1015,7 @@ static int mg_random_ref(void)
 }
 
 int modem_dummy_inject(const char *device, const char *sender, const char *utf8, int ref,
-                       const int *only, size_t nonly, long long smsc_time, char *err,
-                       size_t errcap)
+                       const int *only, size_t nonly, long long smsc_time, char *err, size_t errcap)
 {
     if (device == NULL || sender == NULL || utf8 == NULL) {
         mg_seterr(err, errcap, "device, sender and text are required");

@@ -126,7 +126,9 @@ int msisdn_normalise(const char *in, char *out, size_t outcap)
         /* The national form: the trunk 0 stands for +62. */
         e164len = build_e164(e164, sizeof e164, "62", digits + 1);
     } else if (ndigits <= SHORT_CODE_MAX_DIGITS) {
-        /* A short code such as 1708 or 3636: not a number to be dressed up. */
+        /* A short code such as 1708 or 3636: not a number to be dressed up. The length checks below
+         * would refuse it too; saying so here keeps a later change to them from turning 626262
+         * into a phone number. */
         e164len = 0;
     } else if (starts_with(digits, "62")) {
         /* The international form without its '+', as many modems report it. */

@@ -205,15 +205,18 @@ long text_utf8_to_utf16be(const char *in, unsigned char *out, size_t outunits)
     return (long)units;
 }
 
+/* Septet value of the escape to the extension table; it stands for no character of its own. */
+#define GSM7_ESC 0x1B
+
 /*
- * The GSM 03.38 default alphabet, indexed by septet value. 0x1B is the escape to the extension
- * table and stands for no character, so it holds a value no text can contain.
+ * The GSM 03.38 default alphabet, indexed by septet value. The escape's slot holds a zero that
+ * gsm7_cost never compares, so that no code point (not even U+0000) can match it.
  */
 static const uint16_t gsm7_default[128] = {
     0x0040, 0x00A3, 0x0024, 0x00A5, 0x00E8, 0x00E9, 0x00F9, 0x00EC, /* @ £ $ ¥ è é ù ì */
     0x00F2, 0x00C7, 0x000A, 0x00D8, 0x00F8, 0x000D, 0x00C5, 0x00E5, /* ò Ç LF Ø ø CR Å å */
     0x0394, 0x005F, 0x03A6, 0x0393, 0x039B, 0x03A9, 0x03A0, 0x03A8, /* Δ _ Φ Γ Λ Ω Π Ψ */
-    0x03A3, 0x0398, 0x039E, 0xFFFF, 0x00C6, 0x00E6, 0x00DF, 0x00C9, /* Σ Θ Ξ ESC Æ æ ß É */
+    0x03A3, 0x0398, 0x039E, 0x0000, 0x00C6, 0x00E6, 0x00DF, 0x00C9, /* Σ Θ Ξ ESC Æ æ ß É */
     0x0020, 0x0021, 0x0022, 0x0023, 0x00A4, 0x0025, 0x0026, 0x0027, /* space ! " # ¤ % & ' */
     0x0028, 0x0029, 0x002A, 0x002B, 0x002C, 0x002D, 0x002E, 0x002F, /* ( ) * + , - . / */
     0x0030, 0x0031, 0x0032, 0x0033, 0x0034, 0x0035, 0x0036, 0x0037, /* 0 .. 7 */
@@ -240,7 +243,7 @@ static const uint16_t gsm7_extension[] = {
 static int gsm7_cost(uint32_t cp)
 {
     for (size_t i = 0; i < sizeof gsm7_default / sizeof gsm7_default[0]; i++) {
-        if (gsm7_default[i] == cp) {
+        if (i != GSM7_ESC && gsm7_default[i] == cp) {
             return 1;
         }
     }

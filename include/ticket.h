@@ -23,9 +23,9 @@ uint64_t ticket_from_seq(uint64_t seq);
 
 /* Outcome of reading a ticket number typed by a person. */
 enum ticket_parse_result {
-    TICKET_OK = 0,        /* *seq holds the sequence number */
-    TICKET_NOT_NUMBER,    /* not 7 to TICKET_MAX_DIGITS decimal digits, or a leading 0 */
-    TICKET_BAD_CHECK,     /* digits, but the check digit does not match: a typing error */
+    TICKET_OK = 0,     /* *seq holds the sequence number */
+    TICKET_NOT_NUMBER, /* not 7 to TICKET_MAX_DIGITS decimal digits, or a leading 0 */
+    TICKET_BAD_CHECK,  /* digits, but the check digit does not match: a typing error */
 };
 
 /* Reads a ticket from exactly the given digits (no spaces or signs; callers strip those). No

@@ -42,7 +42,7 @@ write_conf() {
         echo "instance = \"${INSTANCE:-test1}\";"
         echo "modem = { connection = \"none\"; model = \"dummy\"; device = \"$MODEM\"; pin = \"\"; };"
         echo "database = \"$LAPOR_DB_CONNINFO\";"
-        echo "poll_interval = 0.2;"
+        case " $* " in *"poll_interval"*) ;; *) echo "poll_interval = 0.2;" ;; esac
         for line in "$@"; do echo "$line"; done
     } >"$CONF"
 }

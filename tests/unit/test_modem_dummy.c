@@ -224,20 +224,20 @@ static void test_inject_read_remove(void **state)
     repeat_into(two, sizeof(two), "0123456789", 20);
 
     /* Injection comes before any connection: the injector makes sms/1 itself. */
-    assert_int_equal(modem_dummy_inject(f->dir, "+6281111111111", single, -1, NULL, 0, T_SMSC,
-                                        err, sizeof(err)),
-                     1);
-    assert_int_equal(modem_dummy_inject(f->dir, "+6282222222222", three, 0xAB, NULL, 0, T_SMSC,
-                                        err, sizeof(err)),
+    assert_int_equal(
+        modem_dummy_inject(f->dir, "+6281111111111", single, -1, NULL, 0, T_SMSC, err, sizeof(err)),
+        1);
+    assert_int_equal(modem_dummy_inject(f->dir, "+6282222222222", three, 0xAB, NULL, 0, T_SMSC, err,
+                                        sizeof(err)),
                      3);
-    int nucs = modem_dummy_inject(f->dir, "+6283333333333", ucs, 7, NULL, 0, T_SMSC, err,
-                                  sizeof(err));
+    int nucs =
+        modem_dummy_inject(f->dir, "+6283333333333", ucs, 7, NULL, 0, T_SMSC, err, sizeof(err));
     assert_int_equal(nucs, f->m->ops->count_parts(f->m, ucs));
     assert_true(nucs >= 3);
     const int only[] = {2};
-    assert_int_equal(modem_dummy_inject(f->dir, "+6284444444444", two, 0x42, only, 1, T_SMSC,
-                                        err, sizeof(err)),
-                     2);
+    assert_int_equal(
+        modem_dummy_inject(f->dir, "+6284444444444", two, 0x42, only, 1, T_SMSC, err, sizeof(err)),
+        2);
     assert_int_equal(inbox_count(f), 1 + 3 + nucs + 1);
 
     /* The files are in Gammu's backup format, as GAMMU.md describes it. */
@@ -402,8 +402,8 @@ static void test_count_parts(void **state)
         repeat_into(buf, sizeof(buf), cases[i].unit, cases[i].count);
         int n = m->ops->count_parts(m, buf);
         if (n != cases[i].parts) {
-            fail_msg("case %zu (%zu x %s): %d parts, expected %d", i, cases[i].count,
-                     cases[i].unit, n, cases[i].parts);
+            fail_msg("case %zu (%zu x %s): %d parts, expected %d", i, cases[i].count, cases[i].unit,
+                     n, cases[i].parts);
         }
     }
     assert_int_equal(m->ops->count_parts(m, ""), -1);
@@ -522,6 +522,36 @@ static void test_hostile_files(void **state)
     free(s);
 }
 
+static void test_gsm_alphabet_roundtrip(void **state)
+{
+    struct fixture *f = *state;
+    char err[256] = "";
+    /* Every character of the GSM 03.38 default alphabet and its extension table, which must
+     * travel as 7-bit text and come back unchanged, escapes included. */
+    const char *alphabet = "@\xc2\xa3$\xc2\xa5\xc3\xa8\xc3\xa9\xc3\xb9\xc3\xac\xc3\xb2\xc3\x87\n"
+                           "\xc3\x98\xc3\xb8\r\xc3\x85\xc3\xa5\xce\x94_\xce\xa6\xce\x93\xce\x9b"
+                           "\xce\xa9\xce\xa0\xce\xa8\xce\xa3\xce\x98\xce\x9e\xc3\x86\xc3\xa6"
+                           "\xc3\x9f\xc3\x89 !\"#\xc2\xa4%&'()*+,-./0123456789:;<=>?\xc2\xa1"
+                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ\xc3\x84\xc3\x96\xc3\x91\xc3\x9c\xc2\xa7"
+                           "\xc2\xbf"
+                           "abcdefghijklmnopqrstuvwxyz\xc3\xa4\xc3\xb6\xc3\xb1\xc3\xbc"
+                           "\xc3\xa0^{}\\[~]|\xe2\x82\xac";
+    char text[1024];
+    repeat_into(text, sizeof(text), alphabet, 2);
+    int n = modem_dummy_inject(f->dir, "+6281", text, 3, NULL, 0, T_SMSC, err, sizeof(err));
+    assert_int_equal(n, f->m->ops->count_parts(f->m, text));
+    assert_int_equal(n, 2);
+    connect_modem(f);
+    read_all(f, true);
+    assert_int_equal(f->nparts, n);
+    const struct modem_part *p[4];
+    char joined[2048];
+    assert_int_equal(parts_from(f, "+6281", p, 4), n);
+    join_set(p, n, 3, joined, sizeof(joined));
+    assert_string_equal(joined, text);
+    assert_int_equal(p[0]->coding, MODEM_CODING_GSM7);
+}
+
 int main(void)
 {
     log_init("test_modem_dummy", false, LOGL_ERR);
@@ -531,6 +561,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_count_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_send_and_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gsm_alphabet_roundtrip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Configuration and schema checks: `-n` accepts the example and refuses a bad file with its file,
+# line and reason; the daemon refuses a schema version it does not know; a database or a modem
+# that is not there is reported and retried, not a crash.
+. "$(dirname "$0")/../lib/common.sh"
+
+out=$("$SMSD" -n -c "$LAPOR_SRC/conf/lapor-smsd.conf" 2>&1) && rc=0 || rc=$?
+check "-n accepts the example configuration" "$rc:$out" "0:$LAPOR_SRC/conf/lapor-smsd.conf: configuration OK"
+
+printf 'instance = "x";\nmodem = { connection = "none"; device = "/tmp"; };\npoll_interval = "fast";\ndatabase = "dbname=x";\n' >"$T/bad.conf"
+out=$("$SMSD" -n -c "$T/bad.conf" 2>&1) && rc=0 || rc=$?
+check "-n refuses a wrong type, naming file and line" "$rc:$(echo "$out" | grep -c "$T/bad.conf:3: poll_interval")" 1:1
+printf 'instance = "x"\nmodem = {\n' >"$T/syntax.conf"
+out=$("$SMSD" -n -c "$T/syntax.conf" 2>&1) && rc=0 || rc=$?
+check "-n refuses a syntax error, naming file and line" "$rc:$(echo "$out" | grep -c "$T/syntax.conf:[0-9]*:")" 1:1
+out=$("$SMSD" -n -c "$T/nonexistent.conf" 2>&1) && rc=0 || rc=$?
+check "-n refuses a missing file" "$rc:$(echo "$out" | grep -c "nonexistent.conf")" 1:1
+
+# A database without the schema: the daemon refuses to run and says what to do.
+pg_start "$T/pg"
+mkdir -p "$MODEM"
+write_conf
+out=$(timeout 20 "$SMSD" -f -c "$CONF" 2>&1) && rc=0 || rc=$?
+check "without the schema the daemon refuses to run" "$rc" 1
+check "... and says to run migrate" "$(echo "$out" | grep -c "lapor-smsctl migrate")" 1
+check "migrate creates version 1" "$("$SMSCTL" -c "$CONF" migrate)" "schema migrated from version 0 to 1"
+check "migrate again changes nothing" "$("$SMSCTL" -c "$CONF" migrate)" "schema is at version 1: nothing to do"
+q "INSERT INTO schema_version (version, name) VALUES (99, 'from the future')"
+out=$(timeout 20 "$SMSD" -f -c "$CONF" 2>&1) && rc=0 || rc=$?
+check "a newer schema is refused" "$rc:$(echo "$out" | grep -c "version 99")" 1:1
+q "DELETE FROM schema_version WHERE version = 99"
+
+# No database at all, and no modem: reported, retried, still running, and a clean SIGTERM.
+sed -e "s|host=$PGHOST|host=$T/nowhere password=s3cr3t-pw|" -e "s|device = \"$MODEM\"|device = \"$T/no-modem\"|" \
+    "$CONF" >"$T/away.conf"
+"$SMSD" -f -c "$T/away.conf" >"$T/away.log" 2>&1 &
+away=$!
+sleep 4
+check "with neither database nor modem the daemon keeps running" \
+    "$(kill -0 $away 2>/dev/null && echo alive)" alive
+check "it reports the database" "$(grep -c 'database connection failed' "$T/away.log" | awk '{print ($1 > 0)}')" 1
+check "no password in the log" "$(grep -c "s3cr3t-pw" "$T/away.log" || true)" 0
+kill -TERM $away
+rc=0
+wait $away || rc=$?
+check "SIGTERM ends it cleanly" "$rc" 0
+
+# The modem away while the database is there: the modem is reported, not the database.
+sed -e "s|device = \"$MODEM\"|device = \"$T/no-modem\"|" "$CONF" >"$T/nomodem.conf"
+"$SMSD" -f -c "$T/nomodem.conf" >"$T/nomodem.log" 2>&1 &
+nomodem=$!
+sleep 3
+check "a missing modem is reported as the modem" \
+    "$(grep -c 'modem connection failed' "$T/nomodem.log" | awk '{print ($1 > 0)}')" 1
+check "... and not as the database" "$(grep -c 'database connection failed' "$T/nomodem.log")" 0
+mkdir -p "$T/no-modem"
+inject_conf=$T/nomodem.conf
+"$SMSCTL" -c "$inject_conf" inject --from 081299990000 -- "Modem kembali, laporan masuk." >/dev/null
+wait_for "SELECT count(*) = 1 FROM outbox WHERE status = 'sent'" 40
+check "when the modem appears its message is taken in" "$(q "SELECT count(*) FROM complaint")" 1
+kill -TERM $nomodem
+wait $nomodem || true
+finish
