@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "msisdn.h"
+#include "pdu.h"
 #include "template.h"
 #include "ticket.h"
 
@@ -285,4 +286,69 @@ int intake_expire(struct intake *in)
     }
     store_msgs_free(msgs, n);
     return store_commit(in->store);
+}
+
+int intake_rescue(struct intake *in, char *err, size_t errcap)
+{
+    struct modem *m = in->modem;
+    if (m->ops->raw_list == NULL || m->ops->raw_delete == NULL) {
+        snprintf(err, errcap, "this modem cannot be read without libGammu");
+        return -1;
+    }
+    struct modem_raw *items;
+    size_t n;
+    if (m->ops->raw_list(m, &items, &n, err, errcap) != 0) {
+        return -1;
+    }
+    int taken = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct modem_raw *r = &items[i];
+        if (!r->poison && !r->undecodable) {
+            continue;
+        }
+        struct pdu_peek peek;
+        pdu_peek(r->pdu, r->len, &peek);
+        char sender[MSISDN_MAX];
+        const char *raw_sender = peek.sender[0] ? peek.sender : "unknown";
+        if (msisdn_normalise(raw_sender, sender, sizeof sender) < 0) {
+            snprintf(sender, sizeof sender, "unknown");
+        }
+        struct store_part_in pin = {
+            .instance = in->conf->instance,
+            .sender = sender,
+            .sender_raw = raw_sender,
+            .smsc = "",
+            .coding = "pdu",
+            .msg_class = -1,
+            .kind = "undecodable",
+            .raw = r->pdu,
+            .raw_len = r->len,
+            .text = "",
+            .join_window_s = INTAKE_JOIN_WINDOW_S,
+        };
+        struct store_part_out out = {0};
+        if (store_begin(in->store) != 0 || store_part_add(in->store, &pin, &out) != 0 ||
+            store_commit(in->store) != 0) {
+            snprintf(err, errcap, "storing an undecodable message failed: %s",
+                     store_error(in->store));
+            store_rollback(in->store);
+            free(out.text);
+            free(items);
+            return -1;
+        }
+        free(out.text);
+        char numbuf[MSISDN_MAX];
+        log_err("undecodable message at SIM index %d from %s stored raw as message %lld (%zu "
+                "bytes; %s); taking it off the modem",
+                r->index, log_number(sender, numbuf, sizeof numbuf), out.msg_id, r->len,
+                r->reason);
+        if (m->ops->raw_delete(m, r->index) != 0) {
+            snprintf(err, errcap, "deleting SIM index %d failed", r->index);
+            free(items);
+            return -1;
+        }
+        taken++;
+    }
+    free(items);
+    return taken;
 }

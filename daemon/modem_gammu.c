@@ -819,6 +819,16 @@ static void mg_destroy(struct modem *m)
     free(g);
 }
 
+int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len)
+{
+    /* A GSM_SMSMessage is small enough for the stack; the 265 KB multi-message is not needed. */
+    GSM_SMSMessage sms;
+    memset(&sms, 0, sizeof sms);
+    size_t pos = 0;
+    GSM_Error e = GSM_DecodePDUFrame(NULL, &sms, pdu, len, &pos, TRUE);
+    return e == ERR_NONE ? 0 : -1;
+}
+
 static const struct modem_ops mg_ops = {
     .name = "gammu",
     .connect = mg_connect,

@@ -15,11 +15,23 @@
 /* A reply waits this long for the modem that received its complaint before another takes it. */
 #define OUTBOX_GRACE_S 120
 
+/* A part that went out while its outcome could not be written down: kept until the database is
+ * back, so that the reply is not judged 'unknown' for want of a record. One is enough, since a
+ * database error ends the run. */
+struct unrecorded {
+    bool set;
+    long long id;
+    int seq;
+    int msg_ref;
+    int parts;
+};
+
 struct outbox {
     const struct conf *conf;
     struct store *store;
     struct modem *modem;
     char owner[128];
+    struct unrecorded pending;
 };
 
 struct outbox *outbox_new(const struct conf *c, struct store *s, struct modem *m, const char *owner)
@@ -93,7 +105,9 @@ static enum outbox_result send_reply(struct outbox *o, const struct store_reply 
             o->modem, r->destination, r->text, r->concat_ref, i, &msg_ref, err, sizeof err);
         if (res == MODEM_SEND_OK) {
             if (store_outbox_part_end(o->store, r->id, i, "sent", msg_ref, NULL) != 0) {
-                /* The part stays 'sending': recovery will call its reply unknown, not resend. */
+                /* Remembered for when the database is back; should this process die first, the
+                 * part stays 'sending' and recovery calls its reply unknown, never resends it. */
+                o->pending = (struct unrecorded){true, r->id, i, msg_ref, parts};
                 return OUTBOX_DB_ERROR;
             }
             continue;
@@ -152,10 +166,20 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
     return result;
 }
 
-int outbox_recover(struct outbox *o)
+int outbox_recover(struct outbox *o, bool own)
 {
     int requeued, unknown;
-    if (store_outbox_recover(o->store, o->owner, o->conf->instance, &requeued, &unknown) != 0) {
+    if (o->pending.set) {
+        const struct unrecorded *u = &o->pending;
+        if (store_outbox_settle(o->store, u->id, o->owner, u->seq, "sent", u->msg_ref, u->parts) !=
+            0) {
+            return -1;
+        }
+        log_info("reply %lld: part %d recorded as sent now that the database is back", u->id,
+                 u->seq);
+        o->pending.set = false;
+    }
+    if (store_outbox_recover(o->store, o->owner, o->conf->instance, own, &requeued, &unknown) != 0) {
         return -1;
     }
     if (requeued > 0 || unknown > 0) {

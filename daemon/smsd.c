@@ -4,6 +4,7 @@
  * connection state and its own back-off, so an outage of one is never blamed on the other.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include "log.h"
 #include "migrations.h"
 #include "modem.h"
+#include "modem_proxy.h"
+#include "modem_wire.h"
 #include "outbox.h"
 #include "store.h"
 
@@ -27,6 +30,10 @@
 /* Replies claimed per round, so that intake and sending take turns. */
 #define OUTBOX_PER_ROUND 10
 #define EXPIRE_EVERY_MS 1000
+/* How often the modem is asked for its signal, network and SIM figures. */
+#define STATUS_EVERY_MS 60000
+/* Worker deaths in a row while reading that make the daemon suspect a poisonous message. */
+#define POISON_DEATHS 2
 
 static volatile sig_atomic_t got_term;
 static volatile sig_atomic_t got_hup;
@@ -135,11 +142,269 @@ static void reload(struct conf *live, bool verbose)
     log_info("configuration reloaded");
 }
 
+/* Everything the loop and its tick share. */
+struct daemon {
+    struct conf conf;
+    bool verbose;
+    struct store *store;
+    struct modem *modem;
+    struct intake *intake;
+    struct outbox *outbox;
+    struct link db, mo;
+    char host[256];
+    long long started_at;
+    long long next_beat_ms;
+    const char *modem_state;
+    int undecodable_taken;
+    char last_error[256];
+    long long last_error_at;
+    long long last_receive_at, last_send_at;
+    struct modem_status status;
+    bool have_status;
+    long long next_status_ms;
+};
+
+/* Remembers an error for the heartbeat, and logs it. */
+static void daemon_error(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void daemon_error(struct daemon *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->last_error, sizeof d->last_error, fmt, ap);
+    va_end(ap);
+    d->last_error_at = (long long)time(NULL);
+    log_warn("%s", d->last_error);
+}
+
+static void db_down(struct daemon *d, long long now)
+{
+    store_disconnect(d->store);
+    link_failed(&d->db, now);
+}
+
+/* Writes the heartbeat when it is due. Runs from the loop and, while the daemon waits for its
+ * modem worker, from the proxy's tick: never inside a database transaction. */
+static void heartbeat(struct daemon *d)
+{
+    long long now = now_ms();
+    if (!d->db.up || now < d->next_beat_ms) {
+        return;
+    }
+    d->next_beat_ms = now + (long long)d->conf.heartbeat_s * 1000;
+    struct modem_supervision sup;
+    modem_proxy_supervision(d->modem, &sup);
+    struct modem_status_view view = {
+        d->status.imei,          d->status.imsi,           d->status.network,
+        d->status.signal_percent, d->status.battery_percent, d->status.sim_used,
+        d->status.sim_total,
+    };
+    struct store_heartbeat hb = {
+        .instance = d->conf.instance,
+        .host = d->host,
+        .pid = (int)getpid(),
+        .started_at = d->started_at,
+        .modem_state = d->mo.up ? "connected" : d->modem_state,
+        .modem_connected = d->mo.up,
+        .worker_pid = sup.worker_pid,
+        .worker_starts = sup.starts,
+        .worker_deaths = sup.deaths,
+        .last_worker_death = sup.last_death,
+        .undecodable_taken = d->undecodable_taken,
+        .last_error = d->last_error,
+        .last_error_at = d->last_error_at,
+        .last_receive_at = d->last_receive_at,
+        .last_send_at = d->last_send_at,
+        .modem = d->have_status ? &view : NULL,
+    };
+    if (store_heartbeat(d->store, &hb) != 0) {
+        log_warn("heartbeat: %s", store_error(d->store));
+        if (!store_connected(d->store)) {
+            db_down(d, now);
+        }
+    }
+}
+
+static void tick(void *arg)
+{
+    heartbeat(arg);
+}
+
+/* The modem is connected: learn its figures now and then. */
+static void refresh_status(struct daemon *d, long long now)
+{
+    if (now < d->next_status_ms) {
+        return;
+    }
+    d->next_status_ms = now + STATUS_EVERY_MS;
+    struct modem_status st;
+    if (d->modem->ops->status(d->modem, &st) == 0) {
+        d->status = st;
+        d->have_status = true;
+    }
+}
+
+static void try_modem(struct daemon *d, long long now)
+{
+    char err[512];
+    struct modem_supervision sup;
+    modem_proxy_supervision(d->modem, &sup);
+    if (sup.deaths_while_reading >= POISON_DEATHS && d->db.up) {
+        /* The worker keeps dying while reading: a message on the SIM is likely poisonous. */
+        log_err("modem worker died %d times in a row while reading; looking for a poisonous "
+                "message on the SIM",
+                sup.deaths_while_reading);
+        d->modem_state = "rescuing";
+        heartbeat(d);
+        int taken = intake_rescue(d->intake, err, sizeof err);
+        if (taken < 0) {
+            daemon_error(d, "rescue failed: %s", err);
+        } else {
+            d->undecodable_taken += taken;
+            if (taken == 0) {
+                daemon_error(d, "rescue found no undecodable message; reading again");
+            }
+        }
+        modem_proxy_forget_deaths(d->modem);
+        d->modem->ops->disconnect(d->modem);
+    }
+    d->modem_state = "connecting";
+    if (d->modem->ops->connect(d->modem, err, sizeof err) != 0) {
+        daemon_error(d, "modem connection failed: %s", err);
+        d->modem_state = "down";
+        link_failed(&d->mo, now);
+        return;
+    }
+    link_ok(&d->mo);
+    d->modem_state = "connected";
+    intake_restart(d->intake);
+    log_info("modem connected");
+    d->next_status_ms = 0;
+}
+
+static void modem_down(struct daemon *d, long long now, const char *what)
+{
+    struct modem_supervision sup;
+    modem_proxy_supervision(d->modem, &sup);
+    daemon_error(d, "modem failed while %s%s%s; reconnecting", what,
+                 sup.last_death[0] ? ": worker " : "", sup.last_death);
+    d->modem->ops->disconnect(d->modem);
+    d->modem_state = "down";
+    link_failed(&d->mo, now);
+}
+
+static int run(struct daemon *d)
+{
+    char err[512];
+    long long next_expire = 0, next_recover = 0;
+    bool reconnected = true;
+    while (!got_term) {
+        if (got_hup) {
+            got_hup = 0;
+            reload(&d->conf, d->verbose);
+        }
+        long long now = now_ms();
+        if (!d->db.up && now >= d->db.next_try_ms) {
+            int version = -1;
+            if (store_connect(d->store) != 0 || store_schema_version(d->store, &version) != 0) {
+                daemon_error(d, "%s", store_error(d->store));
+                db_down(d, now);
+            } else if (version != known_schema_version()) {
+                log_err("database schema version %d is not the one this lapor-smsd knows (%d): %s",
+                        version, known_schema_version(),
+                        version < known_schema_version() ? "run 'lapor-smsctl migrate'"
+                                                         : "upgrade lapor-smsd");
+                return 1;
+            } else {
+                link_ok(&d->db);
+                log_info("database connected (schema version %d)", version);
+                next_recover = 0;
+                reconnected = true;
+                d->next_beat_ms = 0;
+            }
+        }
+        if (!d->mo.up && now >= d->mo.next_try_ms) {
+            try_modem(d, now);
+        }
+        heartbeat(d);
+
+        bool worked = false;
+        if (d->db.up && now >= next_recover) {
+            /* Nothing is in flight between two rounds: after a reconnection, this process's own
+             * claims are taken back too, instead of waiting for their leases to run out. */
+            if (outbox_recover(d->outbox, reconnected) != 0) {
+                daemon_error(d, "%s", store_error(d->store));
+                db_down(d, now);
+            }
+            reconnected = false;
+            next_recover = now + (long long)d->conf.lease_s * 1000 / 3;
+        }
+        /* Without the database nothing is read from the modem: the messages wait there. */
+        if (d->db.up && d->mo.up) {
+            enum intake_result ir = intake_poll(d->intake);
+            if (ir == INTAKE_WORKED) {
+                worked = true;
+                d->last_receive_at = (long long)time(NULL);
+            } else if (ir == INTAKE_DB_ERROR) {
+                daemon_error(d, "storing messages: %s", store_error(d->store));
+                db_down(d, now);
+            } else if (ir == INTAKE_MODEM_ERROR) {
+                modem_down(d, now, "reading");
+            }
+        }
+        if (d->db.up && now >= next_expire) {
+            if (intake_expire(d->intake) != 0) {
+                daemon_error(d, "closing timed-out multipart messages: %s",
+                             store_error(d->store));
+                db_down(d, now);
+            }
+            next_expire = now + EXPIRE_EVERY_MS;
+        }
+        if (d->db.up && d->mo.up && !got_term) {
+            enum outbox_result orr = outbox_run(d->outbox, OUTBOX_PER_ROUND);
+            if (orr == OUTBOX_WORKED) {
+                worked = true;
+                d->last_send_at = (long long)time(NULL);
+            } else if (orr == OUTBOX_DB_ERROR) {
+                daemon_error(d, "sending replies: %s", store_error(d->store));
+                db_down(d, now);
+            } else if (orr == OUTBOX_MODEM_ERROR) {
+                modem_down(d, now, "sending");
+            }
+        }
+        if (!worked && d->mo.up && !got_term) {
+            refresh_status(d, now);
+        }
+        if (!worked && !got_term) {
+            long long wait = d->conf.poll_interval_ms;
+            long long t = now_ms();
+            if (!d->db.up && d->db.next_try_ms - t < wait) {
+                wait = d->db.next_try_ms - t;
+            }
+            if (!d->mo.up && d->mo.next_try_ms - t < wait) {
+                wait = d->mo.next_try_ms - t;
+            }
+            if (d->db.up && d->next_beat_ms - t < wait) {
+                wait = d->next_beat_ms - t;
+            }
+            nap(wait);
+        }
+    }
+    (void)err;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--modem-worker") == 0) {
+        /* The modem worker: started by the daemon itself, never by hand. */
+        log_init("lapor-smsd[modem]", false, (enum log_level)atoi(argv[2]));
+        return modem_worker_main(WIRE_WORKER_FD);
+    }
     const char *path = DEFAULT_CONF;
-    bool foreground = false, check_only = false, verbose = false;
+    static struct daemon d;
     int opt;
+    bool foreground = false, check_only = false;
     while ((opt = getopt(argc, argv, "c:fnvVh")) != -1) {
         switch (opt) {
         case 'c':
@@ -152,7 +417,7 @@ int main(int argc, char **argv)
             check_only = true;
             break;
         case 'v':
-            verbose = true;
+            d.verbose = true;
             break;
         case 'V':
             printf("lapor-smsd %s (schema %d)\n", LAPOR_VERSION, known_schema_version());
@@ -170,19 +435,18 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    struct conf conf;
     char err[512];
-    if (conf_load(path, &conf, err, sizeof err) != 0) {
+    if (conf_load(path, &d.conf, err, sizeof err) != 0) {
         fprintf(stderr, "lapor-smsd: %s\n", err);
         return 1;
     }
     if (check_only) {
         printf("%s: configuration OK\n", path);
-        conf_free(&conf);
+        conf_free(&d.conf);
         return 0;
     }
-    log_init("lapor-smsd", conf.log_syslog && !foreground,
-             verbose ? LOGL_DEBUG : (enum log_level)conf.log_level);
+    log_init("lapor-smsd", d.conf.log_syslog && !foreground,
+             d.verbose ? LOGL_DEBUG : (enum log_level)d.conf.log_level);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -195,123 +459,35 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     char owner[128];
-    snprintf(owner, sizeof owner, "%s:%ld:%lld", conf.instance, (long)getpid(),
+    snprintf(owner, sizeof owner, "%s:%ld:%lld", d.conf.instance, (long)getpid(),
              (long long)time(NULL));
-    struct store *store = store_new(conf.database);
-    struct modem *modem = modem_gammu_new(&conf.modem);
-    struct intake *intake = store && modem ? intake_new(&conf, store, modem) : NULL;
-    struct outbox *outbox = store && modem ? outbox_new(&conf, store, modem, owner) : NULL;
-    if (intake == NULL || outbox == NULL) {
+    if (gethostname(d.host, sizeof d.host) != 0) {
+        snprintf(d.host, sizeof d.host, "unknown");
+    }
+    d.host[sizeof d.host - 1] = '\0';
+    d.started_at = (long long)time(NULL);
+    d.modem_state = "connecting";
+    d.db = (struct link){"database", false, 0, BACKOFF_FIRST_MS};
+    d.mo = (struct link){"modem", false, 0, BACKOFF_FIRST_MS};
+    memset(&d.status, 0, sizeof d.status);
+    d.store = store_new(d.conf.database);
+    d.modem = modem_proxy_new(&d.conf.modem, "/proc/self/exe", tick, &d);
+    d.intake = d.store && d.modem ? intake_new(&d.conf, d.store, d.modem) : NULL;
+    d.outbox = d.store && d.modem ? outbox_new(&d.conf, d.store, d.modem, owner) : NULL;
+    if (d.intake == NULL || d.outbox == NULL) {
         log_err("out of memory at start");
         return 1;
     }
-    log_info("lapor-smsd %s starting: instance %s, modem %s", LAPOR_VERSION, conf.instance,
-             conf.modem.connection);
+    log_info("lapor-smsd %s starting: instance %s, modem %s", LAPOR_VERSION, d.conf.instance,
+             d.conf.modem.connection);
 
-    struct link db = {"database", false, 0, BACKOFF_FIRST_MS};
-    struct link mo = {"modem", false, 0, BACKOFF_FIRST_MS};
-    long long next_expire = 0;
-    long long next_recover = 0;
-    int exit_code = 0;
-
-    while (!got_term) {
-        if (got_hup) {
-            got_hup = 0;
-            reload(&conf, verbose);
-        }
-        long long now = now_ms();
-        if (!db.up && now >= db.next_try_ms) {
-            int version = -1;
-            if (store_connect(store) != 0 || store_schema_version(store, &version) != 0) {
-                log_warn("%s", store_error(store));
-                store_disconnect(store);
-                link_failed(&db, now);
-            } else if (version != known_schema_version()) {
-                log_err("database schema version %d is not the one this lapor-smsd knows (%d): %s",
-                        version, known_schema_version(),
-                        version < known_schema_version() ? "run 'lapor-smsctl migrate'"
-                                                         : "upgrade lapor-smsd");
-                exit_code = 1;
-                break;
-            } else {
-                link_ok(&db);
-                log_info("database connected (schema version %d)", version);
-                next_recover = 0;
-            }
-        }
-        if (!mo.up && now >= mo.next_try_ms) {
-            if (modem->ops->connect(modem, err, sizeof err) != 0) {
-                log_warn("modem connection failed: %s", err);
-                link_failed(&mo, now);
-            } else {
-                link_ok(&mo);
-                intake_restart(intake);
-                log_info("modem connected");
-            }
-        }
-
-        bool worked = false;
-        if (db.up && now >= next_recover) {
-            if (outbox_recover(outbox) != 0) {
-                log_warn("%s", store_error(store));
-                store_disconnect(store);
-                link_failed(&db, now);
-            }
-            next_recover = now + (long long)conf.lease_s * 1000 / 3;
-        }
-        /* Without the database nothing is read from the modem: the messages wait there. */
-        if (db.up && mo.up) {
-            enum intake_result ir = intake_poll(intake);
-            if (ir == INTAKE_WORKED) {
-                worked = true;
-            } else if (ir == INTAKE_DB_ERROR) {
-                store_disconnect(store);
-                link_failed(&db, now);
-            } else if (ir == INTAKE_MODEM_ERROR) {
-                log_warn("modem failed while reading; reconnecting");
-                modem->ops->disconnect(modem);
-                link_failed(&mo, now);
-            }
-        }
-        if (db.up && now >= next_expire) {
-            if (intake_expire(intake) != 0) {
-                log_warn("closing timed-out multipart messages failed: %s", store_error(store));
-                store_disconnect(store);
-                link_failed(&db, now);
-            }
-            next_expire = now + EXPIRE_EVERY_MS;
-        }
-        if (db.up && mo.up && !got_term) {
-            enum outbox_result orr = outbox_run(outbox, OUTBOX_PER_ROUND);
-            if (orr == OUTBOX_WORKED) {
-                worked = true;
-            } else if (orr == OUTBOX_DB_ERROR) {
-                log_warn("sending replies: %s", store_error(store));
-                store_disconnect(store);
-                link_failed(&db, now);
-            } else if (orr == OUTBOX_MODEM_ERROR) {
-                modem->ops->disconnect(modem);
-                link_failed(&mo, now);
-            }
-        }
-        if (!worked && !got_term) {
-            long long wait = conf.poll_interval_ms;
-            long long t = now_ms();
-            if (!db.up && db.next_try_ms - t < wait) {
-                wait = db.next_try_ms - t;
-            }
-            if (!mo.up && mo.next_try_ms - t < wait) {
-                wait = mo.next_try_ms - t;
-            }
-            nap(wait);
-        }
-    }
+    int exit_code = run(&d);
 
     log_info("lapor-smsd stopping");
-    intake_free(intake);
-    outbox_free(outbox);
-    modem->ops->destroy(modem);
-    store_free(store);
-    conf_free(&conf);
+    intake_free(d.intake);
+    outbox_free(d.outbox);
+    d.modem->ops->destroy(d.modem);
+    store_free(d.store);
+    conf_free(&d.conf);
     return exit_code;
 }

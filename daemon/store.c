@@ -118,9 +118,9 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
         set_error(s, "not connected to the database");
         return NULL;
     }
-    int formats[20] = {0};
-    int lengths[20] = {0};
-    if (n > 20) {
+    int formats[32] = {0};
+    int lengths[32] = {0};
+    if (n > 32) {
         set_error(s, "too many parameters");
         return NULL;
     }
@@ -603,6 +603,31 @@ int store_outbox_finish(struct store *s, long long id, const char *owner, enum s
                        7, params);
 }
 
+int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
+                        const char *status, int msg_ref, int parts)
+{
+    if (store_outbox_part_end(s, id, seq, status, msg_ref, NULL) != 0) {
+        return -1;
+    }
+    char ibuf[NUMBUF], pbuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    fmt_ll(pbuf, parts);
+    const char *params[] = {ibuf, owner, pbuf};
+    return run_command(
+        s,
+        "UPDATE outbox o SET lease_owner = NULL, lease_until = NULL, parts = $3::int,"
+        " status = CASE WHEN (SELECT count(*) FROM outbox_part p WHERE p.outbox_id = o.id"
+        "   AND p.status = 'sent') >= $3::int THEN 'sent' ELSE 'queued' END,"
+        " sent_at = CASE WHEN (SELECT count(*) FROM outbox_part p WHERE p.outbox_id = o.id"
+        "   AND p.status = 'sent') >= $3::int THEN now() END,"
+        " last_error = NULL"
+        " WHERE o.id = $1::bigint"
+        " AND ((o.status = 'sending' AND o.lease_owner = $2) OR o.status = 'unknown')"
+        " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = o.id"
+        "   AND p.status IN ('sending', 'unknown'))",
+        3, params);
+}
+
 int store_outbox_release(struct store *s, long long id, const char *owner)
 {
     char ibuf[NUMBUF];
@@ -617,10 +642,10 @@ int store_outbox_release(struct store *s, long long id, const char *owner)
                        2, params);
 }
 
-int store_outbox_recover(struct store *s, const char *owner, const char *instance, int *requeued,
-                         int *unknown)
+int store_outbox_recover(struct store *s, const char *owner, const char *instance, bool own,
+                         int *requeued, int *unknown)
 {
-    const char *params[] = {owner, instance};
+    const char *params[] = {owner, instance, own ? "t" : "f"};
     *requeued = *unknown = 0;
     /* A part that was 'sending' when its daemon died may have reached the network: its reply is
      * marked 'unknown' for an operator rather than sent a second time. */
@@ -651,4 +676,144 @@ int store_outbox_recover(struct store *s, const char *owner, const char *instanc
     }
     PQclear(r);
     return 0;
+}
+
+/* ---- heartbeat and status ---- */
+
+static const char *epoch_param(long long t, char *buf)
+{
+    if (t <= 0) {
+        return NULL;
+    }
+    fmt_ll(buf, t);
+    return buf;
+}
+
+static const char *empty_to_null(const char *v)
+{
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static const char *int_param(int v, char *buf)
+{
+    if (v < 0) {
+        return NULL;
+    }
+    fmt_ll(buf, v);
+    return buf;
+}
+
+int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
+{
+    char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF],
+        taken[NUMBUF], errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF],
+        used[NUMBUF], total[NUMBUF];
+    fmt_ll(pid, hb->pid);
+    fmt_ll(started, hb->started_at);
+    fmt_ll(starts, hb->worker_starts);
+    fmt_ll(deaths, hb->worker_deaths);
+    fmt_ll(taken, hb->undecodable_taken);
+    const struct modem_status_view *m = hb->modem;
+    const char *params[] = {
+        hb->instance,
+        hb->host,
+        pid,
+        started,
+        hb->modem_state,
+        hb->modem_connected ? "t" : "f",
+        hb->worker_pid > 0 ? (fmt_ll(wpid, hb->worker_pid), wpid) : NULL,
+        starts,
+        deaths,
+        empty_to_null(hb->last_worker_death),
+        taken,
+        empty_to_null(hb->last_error),
+        epoch_param(hb->last_error_at, errat),
+        epoch_param(hb->last_receive_at, recv),
+        epoch_param(hb->last_send_at, sent),
+        m ? empty_to_null(m->imei) : NULL,
+        m ? empty_to_null(m->imsi) : NULL,
+        m ? empty_to_null(m->network) : NULL,
+        m ? int_param(m->signal_percent, sig) : NULL,
+        m ? int_param(m->battery_percent, bat) : NULL,
+        m ? int_param(m->sim_used, used) : NULL,
+        m ? int_param(m->sim_total, total) : NULL,
+    };
+    return run_command(
+        s,
+        "INSERT INTO heartbeat (instance, host, pid, started_at, beat_at, modem_state,"
+        " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
+        " undecodable_taken, last_error, last_error_at, last_receive_at, last_send_at, imei, imsi,"
+        " network, signal_percent, battery_percent, sim_used, sim_total)"
+        " VALUES ($1, $2, $3::int, to_timestamp($4::double precision), now(), $5, $6::boolean,"
+        " $7::int, $8::int, $9::int, $10, $11::int, $12, to_timestamp($13::double precision),"
+        " to_timestamp($14::double precision), to_timestamp($15::double precision), $16, $17, $18,"
+        " $19::int, $20::int, $21::int, $22::int)"
+        " ON CONFLICT (instance) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
+        " started_at = EXCLUDED.started_at, beat_at = now(), modem_state = EXCLUDED.modem_state,"
+        " modem_connected = EXCLUDED.modem_connected, worker_pid = EXCLUDED.worker_pid,"
+        " worker_starts = EXCLUDED.worker_starts, worker_deaths = EXCLUDED.worker_deaths,"
+        " last_worker_death = coalesce(EXCLUDED.last_worker_death, heartbeat.last_worker_death),"
+        " undecodable_taken = EXCLUDED.undecodable_taken,"
+        " last_error = coalesce(EXCLUDED.last_error, heartbeat.last_error),"
+        " last_error_at = coalesce(EXCLUDED.last_error_at, heartbeat.last_error_at),"
+        " last_receive_at = coalesce(EXCLUDED.last_receive_at, heartbeat.last_receive_at),"
+        " last_send_at = coalesce(EXCLUDED.last_send_at, heartbeat.last_send_at),"
+        " imei = coalesce(EXCLUDED.imei, heartbeat.imei),"
+        " imsi = coalesce(EXCLUDED.imsi, heartbeat.imsi),"
+        " network = coalesce(EXCLUDED.network, heartbeat.network),"
+        " signal_percent = coalesce(EXCLUDED.signal_percent, heartbeat.signal_percent),"
+        " battery_percent = coalesce(EXCLUDED.battery_percent, heartbeat.battery_percent),"
+        " sim_used = coalesce(EXCLUDED.sim_used, heartbeat.sim_used),"
+        " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total)",
+        22, params);
+}
+
+int store_status_json(struct store *s, int stale_after_s, char **json)
+{
+    char sbuf[NUMBUF];
+    fmt_ll(sbuf, stale_after_s);
+    const char *params[] = {sbuf};
+    *json = NULL;
+    PGresult *r = run(
+        s,
+        "WITH hb AS (SELECT h.*, beat_at > now() - make_interval(secs => $1::int) AS alive,"
+        "   round(extract(epoch FROM now() - beat_at)::numeric, 1) AS age FROM heartbeat h)"
+        " SELECT json_build_object("
+        " 'modems', coalesce((SELECT json_agg(json_build_object("
+        "   'instance', instance, 'host', host, 'pid', pid,"
+        "   'up', alive AND modem_connected, 'daemon_alive', alive, 'heartbeat_age_s', age,"
+        "   'modem_state', CASE WHEN alive THEN modem_state ELSE 'down' END,"
+        "   'modem_connected', modem_connected, 'worker_pid', worker_pid,"
+        "   'worker_starts', worker_starts, 'worker_deaths', worker_deaths,"
+        "   'last_worker_death', last_worker_death, 'undecodable_taken', undecodable_taken,"
+        "   'last_error', last_error, 'last_error_at', last_error_at,"
+        "   'last_receive_at', last_receive_at, 'last_send_at', last_send_at,"
+        "   'imei', imei, 'imsi', imsi, 'network', network, 'signal_percent', signal_percent,"
+        "   'battery_percent', battery_percent, 'sim_used', sim_used, 'sim_total', sim_total)"
+        "   ORDER BY instance) FROM hb), '[]'::json),"
+        " 'queues', json_build_object("
+        "   'parts_waiting', (SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id"
+        "     WHERE m.state = 'open'),"
+        "   'messages_open', (SELECT count(*) FROM sms_in WHERE state = 'open'),"
+        "   'oldest_open_age_s', (SELECT round(extract(epoch FROM now() - min(first_received_at))"
+        "     ::numeric, 1) FROM sms_in WHERE state = 'open'),"
+        "   'replies', (SELECT json_build_object("
+        "     'queued', count(*) FILTER (WHERE status = 'queued'),"
+        "     'sending', count(*) FILTER (WHERE status = 'sending'),"
+        "     'sent', count(*) FILTER (WHERE status = 'sent'),"
+        "     'failed', count(*) FILTER (WHERE status = 'failed'),"
+        "     'unknown', count(*) FILTER (WHERE status = 'unknown'),"
+        "     'cancelled', count(*) FILTER (WHERE status = 'cancelled')) FROM outbox),"
+        "   'oldest_queued_age_s', (SELECT round(extract(epoch FROM now() - min(created_at))"
+        "     ::numeric, 1) FROM outbox WHERE status = 'queued'),"
+        "   'undecodable_messages', (SELECT count(*) FROM sms_in WHERE kind = 'undecodable'),"
+        "   'complaints_today', (SELECT count(*) FROM complaint"
+        "     WHERE created_at >= date_trunc('day', now()))))::text",
+        1, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *json = get_str(r, 0, 0);
+    PQclear(r);
+    return *json != NULL ? 0 : -1;
 }

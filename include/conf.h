@@ -14,6 +14,7 @@ struct conf_modem {
     char *device;     /* serial device, command line (proxyat) or folder (dummy) */
     char *model;      /* "" lets libGammu decide; "dummy" is the simulated modem */
     char *pin;        /* SIM PIN, "" when none; never logged */
+    int timeout_s;    /* longest a modem request may take before its worker is killed */
 };
 
 /* How failed replies are retried: delays grow from first_delay_s, doubling up to max_delay_s. */
@@ -39,6 +40,7 @@ struct conf {
     int multipart_timeout_s;
     int lease_s;     /* how long a claimed reply stays ours before another daemon may judge it */
     int batch_size;  /* parts stored per transaction */
+    int heartbeat_s; /* how often the daemon writes its heartbeat */
     struct conf_retry retry;
     struct conf_templates templates;
     bool log_syslog;

@@ -48,6 +48,17 @@ struct modem_status {
     int sim_total;
 };
 
+/* A message as the SIM stores it, listed without libGammu's decoder, so that one that kills or
+ * hangs the decoder can be kept and taken off the modem. */
+struct modem_raw {
+    int index;               /* the SIM's index, for AT+CMGD */
+    bool poison;             /* decoding it killed or hung libGammu (tried in a throwaway process) */
+    bool undecodable;        /* libGammu refuses it: it would stay on the SIM for ever */
+    char reason[160];
+    size_t len;
+    unsigned char pdu[MODEM_RAW_MAX]; /* SMSC address followed by the TPDU, as AT+CMGL gives it */
+};
+
 enum modem_read_result {
     MODEM_READ_PART = 1,   /* *part holds the next part */
     MODEM_READ_END = 0,    /* no more parts in this enumeration */
@@ -82,6 +93,15 @@ struct modem_ops {
                                         size_t errcap);
     int (*status)(struct modem *m, struct modem_status *st);
     void (*destroy)(struct modem *m);
+    /*
+     * Optional (NULL where the modem cannot): lists the SIM's messages straight from the modem,
+     * without libGammu's decoder, each judged by a trial decode in a throwaway process. *items
+     * is malloc'd. 0, or -1 with a reason in err.
+     */
+    int (*raw_list)(struct modem *m, struct modem_raw **items, size_t *n, char *err,
+                    size_t errcap);
+    /* Optional: deletes a message by its SIM index, after raw_list. 0 or -1. */
+    int (*raw_delete)(struct modem *m, int index);
 };
 
 struct modem {
@@ -91,6 +111,13 @@ struct modem {
 
 /* A libGammu modem for cfg (copied). NULL only when memory runs out. */
 struct modem *modem_gammu_new(const struct conf_modem *cfg);
+
+/*
+ * Decodes one PDU (SMSC address and TPDU) with libGammu's own decoder, as reading it from a modem
+ * would. 0 when it decodes, -1 when libGammu refuses it. It may abort or never return on hostile
+ * input: call it only in a throwaway process.
+ */
+int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len);
 
 /*
  * Puts an incoming SMS into a dummy-driver modem's inbox folder (device/sms/1), split into parts the

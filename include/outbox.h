@@ -27,8 +27,9 @@ void outbox_free(struct outbox *o);
 /* Claims and sends up to limit replies. */
 enum outbox_result outbox_run(struct outbox *o, int limit);
 
-/* Takes back expired claims and those of this instance's earlier processes. 0 or -1. */
-int outbox_recover(struct outbox *o);
+/* Takes back expired claims and those of this instance's earlier processes; with own, this
+ * process's too (after the database connection was lost). 0 or -1. */
+int outbox_recover(struct outbox *o, bool own);
 
 /* Delay before attempt number attempts+1: first_delay doubled per attempt, capped. */
 int outbox_retry_delay(const struct conf_retry *r, int attempts);

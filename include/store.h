@@ -127,15 +127,57 @@ enum store_reply_end { STORE_REPLY_SENT, STORE_REPLY_RETRY, STORE_REPLY_UNKNOWN 
 int store_outbox_finish(struct store *s, long long id, const char *owner, enum store_reply_end end,
                         int parts, int retry_delay_s, int max_attempts, const char *error);
 
+/*
+ * After a part's outcome could not be recorded at once (the database went away): records it,
+ * then settles its reply: 'sent' when all its parts are sent, otherwise queued again for the parts
+ * still to go, unless another part's outcome is open. A reply already judged 'unknown' by a
+ * recovery is put right too.
+ */
+int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
+                        const char *status, int msg_ref, int parts);
+
 /* Gives back a claimed reply that was not started, without counting the attempt. */
 int store_outbox_release(struct store *s, long long id, const char *owner);
 
 /*
  * Takes back claims whose lease ran out, and claims of earlier processes of this instance (their
- * owner starts with "instance:" but is not owner): a reply with a part in flight becomes
+ * owner starts with "instance:" but is not owner), and with own also owner's (after a lost
+ * connection, when this process has nothing in flight): a reply with a part in flight becomes
  * 'unknown', any other is queued again.
  */
-int store_outbox_recover(struct store *s, const char *owner, const char *instance, int *requeued,
-                         int *unknown);
+int store_outbox_recover(struct store *s, const char *owner, const char *instance, bool own,
+                         int *requeued, int *unknown);
+
+/* ---- heartbeat and status ---- */
+
+/* The modem's own figures, as the heartbeat keeps them (-1 and "" when unknown). */
+struct modem_status_view {
+    const char *imei, *imsi, *network;
+    int signal_percent, battery_percent, sim_used, sim_total;
+};
+
+struct store_heartbeat {
+    const char *instance;
+    const char *host;
+    int pid;
+    long long started_at;       /* seconds since the epoch */
+    const char *modem_state;    /* "connected", "connecting", "down", "rescuing" */
+    bool modem_connected;
+    int worker_pid;             /* 0 when none */
+    int worker_starts;
+    int worker_deaths;
+    const char *last_worker_death; /* NULL or "" when none */
+    int undecodable_taken;
+    const char *last_error;     /* NULL or "" when none */
+    long long last_error_at;    /* 0 when none; epoch seconds */
+    long long last_receive_at;
+    long long last_send_at;
+    const struct modem_status_view *modem; /* NULL when not known */
+};
+
+int store_heartbeat(struct store *s, const struct store_heartbeat *hb);
+
+/* The operators' view of modems and queues as one JSON document (malloc'd; caller frees). */
+int store_status_json(struct store *s, int stale_after_s, char **json);
 
 #endif

@@ -23,8 +23,8 @@ write_conf
 out=$(timeout 20 "$SMSD" -f -c "$CONF" 2>&1) && rc=0 || rc=$?
 check "without the schema the daemon refuses to run" "$rc" 1
 check "... and says to run migrate" "$(echo "$out" | grep -c "lapor-smsctl migrate")" 1
-check "migrate creates version 1" "$("$SMSCTL" -c "$CONF" migrate)" "schema migrated from version 0 to 1"
-check "migrate again changes nothing" "$("$SMSCTL" -c "$CONF" migrate)" "schema is at version 1: nothing to do"
+check "migrate creates the latest version" "$("$SMSCTL" -c "$CONF" migrate)" "schema migrated from version 0 to 2"
+check "migrate again changes nothing" "$("$SMSCTL" -c "$CONF" migrate)" "schema is at version 2: nothing to do"
 q "INSERT INTO schema_version (version, name) VALUES (99, 'from the future')"
 out=$(timeout 20 "$SMSD" -f -c "$CONF" 2>&1) && rc=0 || rc=$?
 check "a newer schema is refused" "$rc:$(echo "$out" | grep -c "version 99")" 1:1

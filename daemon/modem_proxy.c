@@ -1,0 +1,530 @@
+/*
+ * modem_proxy: the daemon's side of the modem worker. Every request has a deadline; while it
+ * waits, the daemon's tick runs at least once a second. A worker that dies or misses its deadline
+ * is killed and reaped, the request fails as a modem error, and the daemon's usual back-off starts
+ * the next worker later.
+ */
+#include "modem_proxy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "modem_wire.h"
+
+struct proxy {
+    struct modem base;
+    struct conf_modem cfg; /* our own copies */
+    char *worker_exe;
+    modem_proxy_tick tick;
+    void *tick_arg;
+    pid_t pid;
+    int fd;
+    bool connected;
+    struct modem_supervision sup;
+    unsigned char *buf; /* WIRE_MAX bytes */
+};
+
+static struct proxy *proxy_of(struct modem *m)
+{
+    return (struct proxy *)m->impl;
+}
+
+static long long ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void describe_status(char *buf, size_t cap, int status)
+{
+    if (WIFSIGNALED(status)) {
+        snprintf(buf, cap, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    } else if (WIFEXITED(status)) {
+        snprintf(buf, cap, "exited with status %d", WEXITSTATUS(status));
+    } else {
+        snprintf(buf, cap, "stopped");
+    }
+}
+
+/* Ends the worker, whatever it is doing, and records why. */
+static void worker_end(struct proxy *p, const char *why, bool reading)
+{
+    if (p->pid > 0) {
+        kill(p->pid, SIGKILL);
+        int status = 0;
+        while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        char how[96];
+        describe_status(how, sizeof how, status);
+        snprintf(p->sup.last_death, sizeof p->sup.last_death, "%s (%s)", why, how);
+        p->sup.deaths++;
+        if (reading) {
+            p->sup.deaths_while_reading++;
+        }
+        log_warn("modem worker %ld: %s", (long)p->pid, p->sup.last_death);
+    }
+    if (p->fd >= 0) {
+        close(p->fd);
+    }
+    p->fd = -1;
+    p->pid = 0;
+    p->sup.worker_pid = 0;
+    p->connected = false;
+}
+
+/* A quiet end for a worker that did nothing wrong (a disconnect, or making room for a rescue). */
+static void worker_stop(struct proxy *p)
+{
+    if (p->pid > 0) {
+        close(p->fd);
+        p->fd = -1;
+        /* Closing its socket ends its loop; a worker stuck in libGammu is killed instead. */
+        for (int i = 0; i < 100 && waitpid(p->pid, NULL, WNOHANG) == 0; i++) {
+            struct timespec ts = {0, 10 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        if (waitpid(p->pid, NULL, WNOHANG) == 0) {
+            kill(p->pid, SIGKILL);
+            waitpid(p->pid, NULL, 0);
+        }
+    }
+    p->pid = 0;
+    p->sup.worker_pid = 0;
+    p->connected = false;
+}
+
+static int worker_start(struct proxy *p, char *err, size_t errcap)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        snprintf(err, errcap, "socketpair: %s", strerror(errno));
+        return -1;
+    }
+    int bufsize = WIRE_MAX * 2;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
+    setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
+    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errcap, "fork: %s", strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        /* A fresh program: the worker inherits no database connection, no configuration beyond
+         * what it is sent, and no memory of the daemon's. Every other descriptor is close-on-exec
+         * or closed here. */
+        if (dup2(sv[1], WIRE_WORKER_FD) < 0) {
+            _exit(127);
+        }
+        for (int fd = WIRE_WORKER_FD + 1; fd < 1024; fd++) {
+            close(fd);
+        }
+        char level[8];
+        snprintf(level, sizeof level, "%d", (int)log_get_level());
+        execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, (char *)NULL);
+        _exit(127);
+    }
+    close(sv[1]);
+    p->fd = sv[0];
+    p->pid = pid;
+    p->sup.worker_pid = pid;
+    p->sup.starts++;
+    log_info("modem worker %ld started", (long)pid);
+    return 0;
+}
+
+/* Sends one request to the worker; -1 when it cannot be delivered (the worker is gone then). */
+static int request(struct proxy *p, uint32_t op, const int32_t args[3], const void *payload,
+                   size_t len, bool reading)
+{
+    if (p->pid <= 0) {
+        return -1;
+    }
+    struct wire_msg req = {.op = op, .len = (uint32_t)len};
+    if (args != NULL) {
+        memcpy(req.arg, args, sizeof req.arg);
+    }
+    if (sizeof req + len > WIRE_MAX) {
+        return -1;
+    }
+    memcpy(p->buf, &req, sizeof req);
+    if (len > 0) {
+        memcpy(p->buf + sizeof req, payload, len);
+    }
+    if (send(p->fd, p->buf, sizeof req + len, MSG_NOSIGNAL) != (ssize_t)(sizeof req + len)) {
+        worker_end(p, "could not be sent a request", reading);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Waits up to timeout_ms for the answer to op (or, with items, for one of its WIRE_RAW_ITEM
+ * messages), ticking the daemon meanwhile. The header goes to *h and the payload stays in p->buf
+ * after it. -1 when the worker died or missed the deadline: it is gone then.
+ */
+static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, struct wire_msg *h,
+                 bool items)
+{
+    long long deadline = ms_now() + timeout_ms;
+    for (;;) {
+        long long left = deadline - ms_now();
+        if (left <= 0) {
+            char why[96];
+            snprintf(why, sizeof why, "no answer within %d s", timeout_ms / 1000);
+            worker_end(p, why, reading);
+            return -1;
+        }
+        struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+        int r = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+        if (p->tick != NULL) {
+            p->tick(p->tick_arg);
+        }
+        if (r < 0 && errno != EINTR) {
+            worker_end(p, "poll failed", reading);
+            return -1;
+        }
+        if (r <= 0) {
+            continue;
+        }
+        ssize_t got = recv(p->fd, p->buf, WIRE_MAX, 0);
+        if (got < (ssize_t)sizeof *h) {
+            worker_end(p, "died", reading);
+            return -1;
+        }
+        memcpy(h, p->buf, sizeof *h);
+        if (sizeof *h + h->len != (size_t)got ||
+            (h->op != op && !(items && h->op == WIRE_RAW_ITEM))) {
+            worker_end(p, "answered out of turn", reading);
+            return -1;
+        }
+        if (reading) {
+            p->sup.deaths_while_reading = 0;
+        }
+        return 0;
+    }
+}
+
+/* A request and its answer. */
+static int call(struct proxy *p, uint32_t op, const int32_t args[3], const void *payload,
+                size_t len, int timeout_ms, bool reading, struct wire_msg *h)
+{
+    if (request(p, op, args, payload, len, reading) != 0) {
+        return -1;
+    }
+    return await(p, op, timeout_ms, reading, h, false);
+}
+
+/* Packs NUL-terminated strings one after the other. Returns the length, or 0 when they do not
+ * fit. */
+static size_t pack(unsigned char *out, size_t cap, const char *const *strs, int n)
+{
+    size_t pos = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(strs[i]) + 1;
+        if (pos + l > cap) {
+            return 0;
+        }
+        memcpy(out + pos, strs[i], l);
+        pos += l;
+    }
+    return pos;
+}
+
+static const char *payload_text(struct proxy *p, const struct wire_msg *h)
+{
+    const char *s = (const char *)p->buf + sizeof *h;
+    return h->len > 0 && memchr(s, '\0', h->len) != NULL ? s : "";
+}
+
+static int px_connect(struct modem *m, char *err, size_t errcap)
+{
+    struct proxy *p = proxy_of(m);
+    worker_stop(p);
+    if (worker_start(p, err, errcap) != 0) {
+        return -1;
+    }
+    const char *strs[] = {p->cfg.connection, p->cfg.device, p->cfg.model, p->cfg.pin};
+    unsigned char payload[4096];
+    size_t len = pack(payload, sizeof payload, strs, 4);
+    struct wire_msg h;
+    /* Connecting takes longest: libGammu probes the modem with some thirty commands. */
+    if (call(p, WIRE_CONNECT, NULL, payload, len, p->cfg.timeout_s * 2000, false, &h) < 0) {
+        snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
+        return -1;
+    }
+    if (h.arg[0] != 0) {
+        snprintf(err, errcap, "%s", payload_text(p, &h));
+        worker_stop(p);
+        return -1;
+    }
+    p->connected = true;
+    return 0;
+}
+
+static void px_disconnect(struct modem *m)
+{
+    worker_stop(proxy_of(m));
+}
+
+static enum modem_read_result px_read_next(struct modem *m, bool restart, struct modem_part *part)
+{
+    struct proxy *p = proxy_of(m);
+    int32_t args[3] = {restart ? 1 : 0, 0, 0};
+    struct wire_msg h;
+    if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
+        return MODEM_READ_ERROR;
+    }
+    if (h.arg[0] == MODEM_READ_PART) {
+        if (h.len != sizeof *part) {
+            worker_end(p, "sent a malformed message part", true);
+            return MODEM_READ_ERROR;
+        }
+        memcpy(part, p->buf + sizeof h, sizeof *part);
+        /* The worker's copy is checked here too: whatever it sends, strings end inside their
+         * buffers. */
+        part->sender[sizeof part->sender - 1] = '\0';
+        part->smsc[sizeof part->smsc - 1] = '\0';
+        part->text[sizeof part->text - 1] = '\0';
+        if (part->udh_len > sizeof part->udh || part->raw_len > sizeof part->raw) {
+            worker_end(p, "sent a malformed message part", true);
+            return MODEM_READ_ERROR;
+        }
+        return MODEM_READ_PART;
+    }
+    return h.arg[0] == MODEM_READ_END ? MODEM_READ_END : MODEM_READ_ERROR;
+}
+
+static int px_remove(struct modem *m, const struct modem_part *part)
+{
+    struct proxy *p = proxy_of(m);
+    struct wire_msg h;
+    if (call(p, WIRE_REMOVE, NULL, part, sizeof *part, p->cfg.timeout_s * 1000, true, &h) <
+        0) {
+        return -1;
+    }
+    return h.arg[0] == 0 ? 0 : -1;
+}
+
+static int px_count_parts(struct modem *m, const char *utf8)
+{
+    struct proxy *p = proxy_of(m);
+    struct wire_msg h;
+    size_t len = strlen(utf8) + 1;
+    if (call(p, WIRE_COUNT_PARTS, NULL, utf8, len, p->cfg.timeout_s * 1000, false, &h) < 0) {
+        return -1;
+    }
+    return h.arg[0];
+}
+
+static enum modem_send_result px_send_part(struct modem *m, const char *number, const char *utf8,
+                                           int ref, int index, int *msg_ref, char *err,
+                                           size_t errcap)
+{
+    struct proxy *p = proxy_of(m);
+    unsigned char *payload = malloc(WIRE_MAX);
+    if (payload == NULL) {
+        snprintf(err, errcap, "out of memory");
+        return MODEM_SEND_REFUSED;
+    }
+    const char *strs[] = {number, utf8};
+    size_t len = pack(payload, WIRE_MAX - sizeof(struct wire_msg), strs, 2);
+    if (len == 0) {
+        free(payload);
+        snprintf(err, errcap, "text too long");
+        return MODEM_SEND_REFUSED;
+    }
+    int32_t args[3] = {ref, index, 0};
+    struct wire_msg h;
+    int got = call(p, WIRE_SEND_PART, args, payload, len, p->cfg.timeout_s * 1000, false, &h);
+    free(payload);
+    if (got < 0) {
+        /* The worker may have handed the part to the modem before it died. */
+        snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
+        return MODEM_SEND_UNKNOWN;
+    }
+    *msg_ref = h.arg[1];
+    snprintf(err, errcap, "%s", payload_text(p, &h));
+    switch (h.arg[0]) {
+    case MODEM_SEND_OK:
+        return MODEM_SEND_OK;
+    case MODEM_SEND_REFUSED:
+        return MODEM_SEND_REFUSED;
+    default:
+        return MODEM_SEND_UNKNOWN;
+    }
+}
+
+static int px_status(struct modem *m, struct modem_status *st)
+{
+    struct proxy *p = proxy_of(m);
+    struct wire_msg h;
+    if (call(p, WIRE_STATUS, NULL, NULL, 0, p->cfg.timeout_s * 1000, false, &h) < 0) {
+        return -1;
+    }
+    if (h.arg[0] != 0 || h.len != sizeof *st) {
+        return -1;
+    }
+    memcpy(st, p->buf + sizeof h, sizeof *st);
+    st->imei[sizeof st->imei - 1] = '\0';
+    st->imsi[sizeof st->imsi - 1] = '\0';
+    st->network[sizeof st->network - 1] = '\0';
+    return 0;
+}
+
+static int px_raw_list(struct modem *m, struct modem_raw **items, size_t *n, char *err,
+                       size_t errcap)
+{
+    struct proxy *p = proxy_of(m);
+    *items = NULL;
+    *n = 0;
+    /* The rescue speaks to the modem itself, so no libGammu may hold it meanwhile. */
+    worker_stop(p);
+    if (worker_start(p, err, errcap) != 0) {
+        return -1;
+    }
+    const char *strs[] = {p->cfg.connection, p->cfg.device};
+    unsigned char payload[4096];
+    size_t len = pack(payload, sizeof payload, strs, 2);
+    struct wire_msg h;
+    size_t count = 0, room = 0;
+    struct modem_raw *list = NULL;
+    /* Each item is judged by a trial decode of up to five seconds. */
+    int timeout_ms = p->cfg.timeout_s * 2000 + 5000;
+    if (request(p, WIRE_RAW_LIST, NULL, payload, len, false) != 0) {
+        snprintf(err, errcap, "rescue worker: %s", p->sup.last_death);
+        return -1;
+    }
+    for (;;) {
+        if (await(p, WIRE_RAW_LIST, timeout_ms, false, &h, true) != 0) {
+            free(list);
+            snprintf(err, errcap, "rescue worker: %s", p->sup.last_death);
+            return -1;
+        }
+        if (h.op == WIRE_RAW_LIST) {
+            break;
+        }
+        if (h.len != sizeof(struct modem_raw)) {
+            continue;
+        }
+        if (count == room) {
+            room = room ? room * 2 : 16;
+            struct modem_raw *bigger = realloc(list, room * sizeof *list);
+            if (bigger == NULL) {
+                free(list);
+                snprintf(err, errcap, "out of memory");
+                return -1;
+            }
+            list = bigger;
+        }
+        memcpy(&list[count], p->buf + sizeof h, sizeof *list);
+        if (list[count].len > sizeof list[count].pdu) {
+            list[count].len = sizeof list[count].pdu;
+        }
+        list[count].reason[sizeof list[count].reason - 1] = '\0';
+        count++;
+    }
+    if (h.arg[0] != 0) {
+        free(list);
+        snprintf(err, errcap, "%s", payload_text(p, &h));
+        return -1;
+    }
+    *items = list;
+    *n = count;
+    return 0;
+}
+
+static int px_raw_delete(struct modem *m, int index)
+{
+    struct proxy *p = proxy_of(m);
+    int32_t args[3] = {index, 0, 0};
+    struct wire_msg h;
+    if (call(p, WIRE_RAW_DELETE, args, NULL, 0, p->cfg.timeout_s * 1000, false, &h) < 0) {
+        return -1;
+    }
+    return h.arg[0] == 0 ? 0 : -1;
+}
+
+static void px_destroy(struct modem *m)
+{
+    struct proxy *p = proxy_of(m);
+    worker_stop(p);
+    free(p->cfg.connection);
+    free(p->cfg.device);
+    free(p->cfg.model);
+    if (p->cfg.pin != NULL) {
+        memset(p->cfg.pin, 0, strlen(p->cfg.pin));
+        free(p->cfg.pin);
+    }
+    free(p->worker_exe);
+    free(p->buf);
+    free(p);
+}
+
+static const struct modem_ops proxy_ops = {
+    .name = "proxy",
+    .connect = px_connect,
+    .disconnect = px_disconnect,
+    .read_next = px_read_next,
+    .remove = px_remove,
+    .count_parts = px_count_parts,
+    .send_part = px_send_part,
+    .status = px_status,
+    .destroy = px_destroy,
+    .raw_list = px_raw_list,
+    .raw_delete = px_raw_delete,
+};
+
+struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_exe,
+                              modem_proxy_tick tick, void *tick_arg)
+{
+    struct proxy *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        return NULL;
+    }
+    p->cfg.connection = strdup(cfg->connection ? cfg->connection : "");
+    p->cfg.device = strdup(cfg->device ? cfg->device : "");
+    p->cfg.model = strdup(cfg->model ? cfg->model : "");
+    p->cfg.pin = strdup(cfg->pin ? cfg->pin : "");
+    p->cfg.timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 60;
+    p->worker_exe = strdup(worker_exe);
+    p->buf = malloc(WIRE_MAX);
+    p->fd = -1;
+    p->tick = tick;
+    p->tick_arg = tick_arg;
+    if (!p->cfg.connection || !p->cfg.device || !p->cfg.model || !p->cfg.pin || !p->worker_exe ||
+        !p->buf) {
+        p->base.impl = p;
+        px_destroy(&p->base);
+        return NULL;
+    }
+    p->base.ops = &proxy_ops;
+    p->base.impl = p;
+    return &p->base;
+}
+
+void modem_proxy_supervision(struct modem *m, struct modem_supervision *out)
+{
+    *out = proxy_of(m)->sup;
+}
+
+void modem_proxy_forget_deaths(struct modem *m)
+{
+    proxy_of(m)->sup.deaths_while_reading = 0;
+}

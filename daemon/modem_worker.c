@@ -1,0 +1,266 @@
+/*
+ * modem_worker: the process that runs libGammu for the daemon. It holds nothing but the modem's
+ * settings, answers one request at a time, and may die on a hostile message without harm: the
+ * daemon notices and starts another.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atchan.h"
+#include "log.h"
+#include "modem.h"
+#include "modem_proxy.h"
+#include "modem_wire.h"
+#include "pdu.h"
+
+/* How long a trial decode of one PDU may take before it counts as a hang. */
+#define TRIAL_TIMEOUT_MS 5000
+
+struct worker {
+    int fd;
+    struct modem *modem;    /* libGammu, once connected */
+    struct atchan *chan;    /* the plain AT channel of a rescue */
+    unsigned char *in;      /* WIRE_MAX bytes, one request */
+    unsigned char *out;     /* WIRE_MAX bytes, one answer */
+};
+
+static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
+{
+    struct wire_msg h = {.op = op, .arg = {a0, a1, 0}, .len = (uint32_t)len};
+    if (sizeof h + len > WIRE_MAX) {
+        return -1;
+    }
+    memcpy(w->out, &h, sizeof h);
+    if (len > 0) {
+        memcpy(w->out + sizeof h, payload, len);
+    }
+    return send(w->fd, w->out, sizeof h + len, MSG_NOSIGNAL) == (ssize_t)(sizeof h + len) ? 0 : -1;
+}
+
+/* The i-th NUL-terminated string of a payload, or "" when it is not there. */
+static const char *nth_string(const unsigned char *p, size_t len, int i)
+{
+    size_t pos = 0;
+    for (int k = 0; k < i; k++) {
+        const void *nul = memchr(p + pos, '\0', len - pos);
+        if (nul == NULL) {
+            return "";
+        }
+        pos = (size_t)((const unsigned char *)nul - p) + 1;
+        if (pos >= len) {
+            return "";
+        }
+    }
+    return memchr(p + pos, '\0', len - pos) ? (const char *)p + pos : "";
+}
+
+static long long ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Decodes the PDU with libGammu in a throwaway process: what kills or hangs it there would kill
+ * or hang the worker that reads it from the modem. */
+static void judge(struct modem_raw *r)
+{
+    struct pdu_peek peek;
+    if (pdu_peek(r->pdu, r->len, &peek) != 0 && strstr(peek.problem, "(at most") != NULL) {
+        /* Longer than any SMS: libGammu's decoder writes past its buffer on these. */
+        r->poison = true;
+        snprintf(r->reason, sizeof r->reason, "%s", peek.problem);
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(r->reason, sizeof r->reason, "could not try it: fork: %s", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        /* The trial's own abort message would only confuse the log. */
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 2);
+        }
+        _exit(modem_gammu_pdu_trial(r->pdu, r->len) == 0 ? 0 : 1);
+    }
+    long long deadline = ms_now() + TRIAL_TIMEOUT_MS;
+    int status = 0;
+    pid_t done;
+    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && ms_now() < deadline) {
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    if (done == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        r->poison = true;
+        snprintf(r->reason, sizeof r->reason, "libGammu's decoder hangs on it");
+    } else if (WIFSIGNALED(status)) {
+        r->poison = true;
+        snprintf(r->reason, sizeof r->reason, "libGammu's decoder dies on it (signal %d)",
+                 WTERMSIG(status));
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        r->undecodable = true;
+        snprintf(r->reason, sizeof r->reason, "libGammu refuses to decode it%s%s",
+                 peek.problem[0] ? ": " : "", peek.problem);
+    }
+}
+
+static void do_raw_list(struct worker *w, const unsigned char *p, size_t len)
+{
+    char err[256] = "";
+    if (w->modem != NULL) {
+        w->modem->ops->destroy(w->modem);
+        w->modem = NULL;
+    }
+    atchan_close(w->chan);
+    w->chan = atchan_open(nth_string(p, len, 0), nth_string(p, len, 1), err, sizeof err);
+    struct modem_raw *items = NULL;
+    size_t n = 0;
+    if (w->chan == NULL || atchan_list(w->chan, &items, &n, err, sizeof err) != 0) {
+        answer(w, WIRE_RAW_LIST, -1, 0, err, strlen(err) + 1);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].undecodable) {
+            judge(&items[i]);
+        }
+        if (answer(w, WIRE_RAW_ITEM, 0, 0, &items[i], sizeof items[i]) != 0) {
+            break;
+        }
+    }
+    free(items);
+    answer(w, WIRE_RAW_LIST, 0, (int)n, "", 1);
+}
+
+static void serve(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+{
+    char err[256] = "";
+    switch ((enum wire_op)h->op) {
+    case WIRE_CONNECT: {
+        struct conf_modem cfg = {
+            .connection = (char *)(uintptr_t)nth_string(p, h->len, 0),
+            .device = (char *)(uintptr_t)nth_string(p, h->len, 1),
+            .model = (char *)(uintptr_t)nth_string(p, h->len, 2),
+            .pin = (char *)(uintptr_t)nth_string(p, h->len, 3),
+        };
+        if (w->modem == NULL) {
+            w->modem = modem_gammu_new(&cfg);
+        }
+        int rc = w->modem ? w->modem->ops->connect(w->modem, err, sizeof err) : -1;
+        answer(w, h->op, rc, 0, err, strlen(err) + 1);
+        return;
+    }
+    case WIRE_DISCONNECT:
+        if (w->modem != NULL) {
+            w->modem->ops->disconnect(w->modem);
+        }
+        answer(w, h->op, 0, 0, NULL, 0);
+        return;
+    case WIRE_READ_NEXT: {
+        static struct modem_part part;
+        enum modem_read_result r =
+            w->modem ? w->modem->ops->read_next(w->modem, h->arg[0] != 0, &part)
+                     : MODEM_READ_ERROR;
+        answer(w, h->op, r, 0, r == MODEM_READ_PART ? &part : NULL,
+               r == MODEM_READ_PART ? sizeof part : 0);
+        return;
+    }
+    case WIRE_REMOVE: {
+        int rc = -1;
+        if (w->modem != NULL && h->len == sizeof(struct modem_part)) {
+            static struct modem_part part;
+            memcpy(&part, p, sizeof part);
+            rc = w->modem->ops->remove(w->modem, &part);
+        }
+        answer(w, h->op, rc, 0, NULL, 0);
+        return;
+    }
+    case WIRE_COUNT_PARTS: {
+        int n = w->modem ? w->modem->ops->count_parts(w->modem, nth_string(p, h->len, 0)) : -1;
+        answer(w, h->op, n, 0, NULL, 0);
+        return;
+    }
+    case WIRE_SEND_PART: {
+        int msg_ref = -1;
+        enum modem_send_result r = MODEM_SEND_REFUSED;
+        if (w->modem != NULL) {
+            r = w->modem->ops->send_part(w->modem, nth_string(p, h->len, 0),
+                                         nth_string(p, h->len, 1), h->arg[0], h->arg[1], &msg_ref,
+                                         err, sizeof err);
+        } else {
+            snprintf(err, sizeof err, "the modem is not connected");
+        }
+        answer(w, h->op, r, msg_ref, err, strlen(err) + 1);
+        return;
+    }
+    case WIRE_STATUS: {
+        struct modem_status st;
+        int rc = w->modem ? w->modem->ops->status(w->modem, &st) : -1;
+        answer(w, h->op, rc, 0, rc == 0 ? &st : NULL, rc == 0 ? sizeof st : 0);
+        return;
+    }
+    case WIRE_RAW_LIST:
+        do_raw_list(w, p, h->len);
+        return;
+    case WIRE_RAW_DELETE: {
+        int rc = w->chan ? atchan_delete(w->chan, h->arg[0]) : -1;
+        answer(w, h->op, rc, 0, NULL, 0);
+        return;
+    }
+    case WIRE_RAW_ITEM:
+        break;
+    }
+    answer(w, h->op, -1, 0, "unknown request", 16);
+}
+
+int modem_worker_main(int fd)
+{
+    struct worker w = {.fd = fd};
+    w.in = malloc(WIRE_MAX);
+    w.out = malloc(WIRE_MAX);
+    if (w.in == NULL || w.out == NULL) {
+        return 1;
+    }
+    /* The daemon's signals are the daemon's: a SIGTERM to the process group must not kill the
+     * worker in the middle of a send; the daemon ends it when it is done. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    for (;;) {
+        ssize_t got = recv(fd, w.in, WIRE_MAX, 0);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < (ssize_t)sizeof(struct wire_msg)) {
+            break; /* the daemon is gone, or said something we cannot read */
+        }
+        struct wire_msg h;
+        memcpy(&h, w.in, sizeof h);
+        if (sizeof h + h.len != (size_t)got) {
+            break;
+        }
+        serve(&w, &h, w.in + sizeof h);
+    }
+    if (w.modem != NULL) {
+        w.modem->ops->destroy(w.modem);
+    }
+    atchan_close(w.chan);
+    free(w.in);
+    free(w.out);
+    return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * modem_wire: the short typed messages between the daemon and its modem worker process, over a
+ * SOCK_SEQPACKET socketpair (one message per send, boundaries kept). Both ends are the same
+ * program, so fixed-size structs travel as they are.
+ */
+#ifndef LAPOR_MODEM_WIRE_H
+#define LAPOR_MODEM_WIRE_H
+
+#include <stdint.h>
+
+/* The worker's end of the socketpair, as the worker process finds it. */
+#define WIRE_WORKER_FD 3
+/* Largest message either way: a reply's text, or one modem_part, fits with room to spare. */
+#define WIRE_MAX (128 * 1024)
+
+enum wire_op {
+    WIRE_CONNECT = 1, /* payload: connection, device, model, pin (NUL-terminated each) */
+    WIRE_DISCONNECT,
+    WIRE_READ_NEXT,   /* arg[0]: restart. Answer: arg[0] result, payload struct modem_part */
+    WIRE_REMOVE,      /* payload: struct modem_part. Answer: arg[0] result */
+    WIRE_COUNT_PARTS, /* payload: text. Answer: arg[0] parts */
+    WIRE_SEND_PART,   /* arg[0] ref, arg[1] index; payload: number, text. Answer: arg[0] result,
+                       * arg[1] message reference, payload error text */
+    WIRE_STATUS,      /* Answer: arg[0] result, payload struct modem_status */
+    WIRE_RAW_LIST,    /* payload: connection, device. Answer: WIRE_RAW_ITEM messages (payload
+                       * struct modem_raw), then WIRE_RAW_LIST with arg[0] result, arg[1] count,
+                       * payload error text */
+    WIRE_RAW_ITEM,
+    WIRE_RAW_DELETE,  /* arg[0] SIM index. Answer: arg[0] result */
+};
+
+struct wire_msg {
+    uint32_t op;
+    int32_t arg[3];
+    uint32_t len; /* payload bytes that follow in the same message */
+};
+
+#endif
