@@ -32,7 +32,8 @@ struct intake {
     struct modem *modem;
     struct modem_part *parts; /* conf->batch_size of them, reused by every poll */
     int capacity;
-    bool restart; /* the next read starts a new enumeration */
+    bool restart;    /* the next read starts a new enumeration */
+    int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
 };
 
@@ -62,6 +63,13 @@ void intake_free(struct intake *in)
         free(in->parts);
         free(in);
     }
+}
+
+int intake_undecodable_seen(struct intake *in)
+{
+    int n = in->undecodable;
+    in->undecodable = 0;
+    return n;
 }
 
 void intake_restart(struct intake *in)
@@ -214,6 +222,8 @@ enum intake_result intake_poll(struct intake *in)
         in->restart = false;
         if (r == MODEM_READ_PART) {
             n++;
+        } else if (r == MODEM_READ_UNDECODABLE) {
+            in->undecodable++;
         } else if (r == MODEM_READ_END) {
             at_end = true;
             break;

@@ -545,7 +545,9 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
             g->enum_folder = folder;
             g->enum_location = location;
             g->in->Number = 0;
-            continue;
+            memset(part, 0, sizeof *part);
+            part->location = location;
+            return MODEM_READ_UNDECODABLE;
         }
         log_warn("modem: reading messages failed: %s", GSM_ErrorString(e));
         g->enum_open = false;

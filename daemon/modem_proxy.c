@@ -214,9 +214,6 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
             worker_end(p, "answered out of turn", reading);
             return -1;
         }
-        if (reading) {
-            p->sup.deaths_while_reading = 0;
-        }
         return 0;
     }
 }
@@ -308,7 +305,17 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
         }
         return MODEM_READ_PART;
     }
-    return h.arg[0] == MODEM_READ_END ? MODEM_READ_END : MODEM_READ_ERROR;
+    if (h.arg[0] == MODEM_READ_UNDECODABLE && h.len == sizeof *part) {
+        memcpy(part, p->buf + sizeof h, sizeof *part);
+        return MODEM_READ_UNDECODABLE;
+    }
+    if (h.arg[0] == MODEM_READ_END) {
+        /* A whole listing read without dying: whatever killed workers before is gone. Single
+         * parts read are no such proof: a poisonous message may come after them. */
+        p->sup.deaths_while_reading = 0;
+        return MODEM_READ_END;
+    }
+    return MODEM_READ_ERROR;
 }
 
 static int px_remove(struct modem *m, const struct modem_part *part)
@@ -319,7 +326,11 @@ static int px_remove(struct modem *m, const struct modem_part *part)
         0) {
         return -1;
     }
-    return h.arg[0] == 0 ? 0 : -1;
+    if (h.arg[0] != 0) {
+        return -1;
+    }
+    p->sup.deaths_while_reading = 0;
+    return 0;
 }
 
 static int px_count_parts(struct modem *m, const char *utf8)

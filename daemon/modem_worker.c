@@ -175,8 +175,8 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         enum modem_read_result r =
             w->modem ? w->modem->ops->read_next(w->modem, h->arg[0] != 0, &part)
                      : MODEM_READ_ERROR;
-        answer(w, h->op, r, 0, r == MODEM_READ_PART ? &part : NULL,
-               r == MODEM_READ_PART ? sizeof part : 0);
+        bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
+        answer(w, h->op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0);
         return;
     }
     case WIRE_REMOVE: {

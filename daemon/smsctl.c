@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@ static void usage(FILE *f)
             "usage: lapor-smsctl [-c FILE] COMMAND ...\n"
             "  migrate [--database CONNINFO]\n"
             "        apply the schema migrations the database does not have yet\n"
+            "  status [--json]\n"
+            "        modems (a heartbeat older than three beats shows as down) and queues\n"
             "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
             "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
             "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n");
@@ -56,6 +59,39 @@ static int cmd_migrate(const struct conf *c, int argc, char **argv)
     } else {
         printf("schema migrated from version %d to %d\n", from, to);
     }
+    store_free(s);
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_status(const struct conf *c, int argc, char **argv)
+{
+    bool json = false;
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+        if (opt != 'j') {
+            usage(stderr);
+            return 2;
+        }
+        json = true;
+    }
+    struct store *s = store_new(c->database);
+    if (s == NULL || store_connect(s) != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
+        store_free(s);
+        return 1;
+    }
+    char *out = NULL;
+    /* Three missed beats make a daemon count as down. */
+    int stale = c->heartbeat_s * 3;
+    int rc = json ? store_status_json(s, stale, &out) : store_status_text(s, stale, &out);
+    if (rc != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+    } else {
+        printf("%s\n", out);
+    }
+    free(out);
     store_free(s);
     return rc == 0 ? 0 : 1;
 }
@@ -173,6 +209,8 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(cmd, "migrate") == 0) {
         rc = cmd_migrate(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "status") == 0) {
+        rc = cmd_status(&conf, sub_argc, sub_argv);
     } else if (strcmp(cmd, "inject") == 0) {
         rc = cmd_inject(&conf, sub_argc, sub_argv);
     } else {

@@ -162,6 +162,8 @@ struct daemon {
     struct modem_status status;
     bool have_status;
     long long next_status_ms;
+    int read_errors; /* reads in a row that failed without the worker dying */
+    bool rescue_wanted; /* libGammu skipped a message it cannot decode */
 };
 
 /* Remembers an error for the heartbeat, and logs it. */
@@ -241,6 +243,7 @@ static void refresh_status(struct daemon *d, long long now)
     if (d->modem->ops->status(d->modem, &st) == 0) {
         d->status = st;
         d->have_status = true;
+        d->next_beat_ms = 0; /* operators see the new figures at once */
     }
 }
 
@@ -249,11 +252,16 @@ static void try_modem(struct daemon *d, long long now)
     char err[512];
     struct modem_supervision sup;
     modem_proxy_supervision(d->modem, &sup);
-    if (sup.deaths_while_reading >= POISON_DEATHS && d->db.up) {
-        /* The worker keeps dying while reading: a message on the SIM is likely poisonous. */
-        log_err("modem worker died %d times in a row while reading; looking for a poisonous "
-                "message on the SIM",
-                sup.deaths_while_reading);
+    if ((sup.deaths_while_reading >= POISON_DEATHS || d->read_errors >= POISON_DEATHS ||
+         d->rescue_wanted) &&
+        d->db.up) {
+        /* Reading keeps failing: a message on the SIM likely kills libGammu's decoder, hangs it,
+         * or makes it start its listing over and over. */
+        log_err("reading the modem failed %d times in a row (%d worker deaths); looking for a "
+                "poisonous message on the SIM",
+                d->read_errors + sup.deaths_while_reading, sup.deaths_while_reading);
+        d->read_errors = 0;
+        d->rescue_wanted = false;
         d->modem_state = "rescuing";
         heartbeat(d);
         int taken = intake_rescue(d->intake, err, sizeof err);
@@ -280,6 +288,7 @@ static void try_modem(struct daemon *d, long long now)
     intake_restart(d->intake);
     log_info("modem connected");
     d->next_status_ms = 0;
+    d->next_beat_ms = 0;
 }
 
 static void modem_down(struct daemon *d, long long now, const char *what)
@@ -291,6 +300,7 @@ static void modem_down(struct daemon *d, long long now, const char *what)
     d->modem->ops->disconnect(d->modem);
     d->modem_state = "down";
     link_failed(&d->mo, now);
+    d->next_beat_ms = 0;
 }
 
 static int run(struct daemon *d)
@@ -342,6 +352,19 @@ static int run(struct daemon *d)
         /* Without the database nothing is read from the modem: the messages wait there. */
         if (d->db.up && d->mo.up) {
             enum intake_result ir = intake_poll(d->intake);
+            if (ir != INTAKE_MODEM_ERROR) {
+                d->read_errors = 0;
+            }
+            if (intake_undecodable_seen(d->intake) > 0 && ir != INTAKE_MODEM_ERROR) {
+                /* Such a message stays on the SIM, read and skipped again on every poll: take
+                 * it off raw, then read on. */
+                log_warn("libGammu skipped a message it cannot decode; taking it off the modem");
+                d->rescue_wanted = true;
+                d->modem->ops->disconnect(d->modem);
+                d->mo.up = false;
+                d->mo.next_try_ms = 0;
+                d->modem_state = "rescuing";
+            }
             if (ir == INTAKE_WORKED) {
                 worked = true;
                 d->last_receive_at = (long long)time(NULL);
@@ -349,6 +372,11 @@ static int run(struct daemon *d)
                 daemon_error(d, "storing messages: %s", store_error(d->store));
                 db_down(d, now);
             } else if (ir == INTAKE_MODEM_ERROR) {
+                struct modem_supervision sup;
+                modem_proxy_supervision(d->modem, &sup);
+                if (sup.worker_pid > 0) {
+                    d->read_errors++; /* the worker lived: libGammu itself gave up */
+                }
                 modem_down(d, now, "reading");
             }
         }

@@ -817,3 +817,53 @@ int store_status_json(struct store *s, int stale_after_s, char **json)
     PQclear(r);
     return *json != NULL ? 0 : -1;
 }
+
+int store_status_text(struct store *s, int stale_after_s, char **text)
+{
+    char *json;
+    if (store_status_json(s, stale_after_s, &json) != 0) {
+        return -1;
+    }
+    const char *params[] = {json};
+    /* Laid out from the JSON document, so that both forms always tell the same. */
+    PGresult *r = run(
+        s,
+        "WITH j AS (SELECT $1::jsonb AS doc),"
+        " m AS (SELECT e FROM j, jsonb_array_elements(doc->'modems') e)"
+        " SELECT concat_ws(E'\\n',"
+        "  format('%-16s %-6s %-10s %7s %6s %6s %-20s %s', 'INSTANCE', 'UP', 'STATE', 'BEAT', 'SIGNAL',"
+        "    'SIM', 'NETWORK', 'WORKER'),"
+        "  (SELECT string_agg(format('%-16s %-6s %-10s %6ss %6s %6s %-20s %s',"
+        "     e->>'instance', CASE WHEN (e->>'up')::boolean THEN 'up' ELSE 'DOWN' END,"
+        "     e->>'modem_state', e->>'heartbeat_age_s', coalesce((e->>'signal_percent') || '%', '-'),"
+        "     coalesce((e->>'sim_used') || '/' || (e->>'sim_total'), '-'),"
+        "     coalesce(e->>'network', '-'),"
+        "     format('pid %s, %s started, %s died%s', coalesce(e->>'worker_pid', '-'),"
+        "       e->>'worker_starts', e->>'worker_deaths',"
+        "       coalesce(', last: ' || (e->>'last_worker_death'), '')))"
+        "     || CASE WHEN (e->>'undecodable_taken')::int > 0 THEN format(E'\\n%16s %s undecodable"
+        " message(s) taken off its SIM', '', e->>'undecodable_taken') ELSE '' END"
+        "     || coalesce(format(E'\\n%16s last error: %s', '', e->>'last_error'), ''),"
+        "     E'\\n' ORDER BY e->>'instance') FROM m),"
+        "  '',"
+        "  format('multipart messages waiting for parts: %s (%s parts, oldest %s s)',"
+        "    doc#>>'{queues,messages_open}', doc#>>'{queues,parts_waiting}',"
+        "    coalesce(doc#>>'{queues,oldest_open_age_s}', '-')),"
+        "  format('replies: %s queued (oldest %s s), %s sending, %s sent, %s failed, %s unknown,"
+        " %s cancelled',"
+        "    doc#>>'{queues,replies,queued}', coalesce(doc#>>'{queues,oldest_queued_age_s}', '-'),"
+        "    doc#>>'{queues,replies,sending}', doc#>>'{queues,replies,sent}',"
+        "    doc#>>'{queues,replies,failed}', doc#>>'{queues,replies,unknown}',"
+        "    doc#>>'{queues,replies,cancelled}'),"
+        "  format('undecodable messages stored: %s', doc#>>'{queues,undecodable_messages}'),"
+        "  format('complaints today: %s', doc#>>'{queues,complaints_today}'))"
+        " FROM j",
+        1, params, NULL, PGRES_TUPLES_OK);
+    free(json);
+    if (r == NULL) {
+        return -1;
+    }
+    *text = get_str(r, 0, 0);
+    PQclear(r);
+    return *text != NULL ? 0 : -1;
+}

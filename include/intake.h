@@ -38,6 +38,10 @@ int intake_expire(struct intake *in);
  */
 int intake_rescue(struct intake *in, char *err, size_t errcap);
 
+/* How many messages libGammu could not decode (and skipped) since the last call: they stay on
+ * the modem until a rescue takes them off. */
+int intake_undecodable_seen(struct intake *in);
+
 /* Starts the next poll from the modem's first location (after a reconnect). */
 void intake_restart(struct intake *in);
 

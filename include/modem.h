@@ -60,6 +60,8 @@ struct modem_raw {
 };
 
 enum modem_read_result {
+    MODEM_READ_UNDECODABLE = 2, /* libGammu could not decode the message at part->location and
+                                 * skipped it; it stays on the modem until a rescue (raw_list) */
     MODEM_READ_PART = 1,   /* *part holds the next part */
     MODEM_READ_END = 0,    /* no more parts in this enumeration */
     MODEM_READ_ERROR = -1, /* the modem failed: reconnect */

@@ -179,5 +179,7 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb);
 
 /* The operators' view of modems and queues as one JSON document (malloc'd; caller frees). */
 int store_status_json(struct store *s, int stale_after_s, char **json);
+/* The same for people: a table of modems and the queue figures, as lines of text (malloc'd). */
+int store_status_text(struct store *s, int stale_after_s, char **text);
 
 #endif

@@ -60,6 +60,17 @@ check "a redelivered SMS is recognised, not a second complaint" \
     "$(q "SELECT count(*) FROM complaint WHERE sender = '+6281234500001'")" 1
 check "... and it is gone from the modem" "$(ls "$MODEM/sms/1" | wc -l)" 0
 
+# The operators' view: the daemon's modem is up, with its worker and figures.
+wait_for "SELECT modem_connected AND imei IS NOT NULL FROM heartbeat" 20
+status_json >"$T/status.json"
+check "status: one modem, up" "$(json_get modems.0.up <"$T/status.json")" true
+check "status: its instance" "$(json_get modems.0.instance <"$T/status.json")" test1
+check "status: the modem worker runs" \
+    "$(json_get modems.0.worker_pid <"$T/status.json" | grep -cE '^[0-9]+$')" 1
+check "status: the dummy modem's IMEI" "$(json_get modems.0.imei <"$T/status.json")" 999999999999999
+check "status: three replies sent" "$(json_get queues.replies.sent <"$T/status.json")" 3
+check "status for people names the instance" "$("$SMSCTL" -c "$CONF" status | grep -c '^test1 .* up ')" 1
+
 rc=0
 daemon_stop || rc=$?
 check "SIGTERM ends the daemon cleanly" "$rc" 0

@@ -40,7 +40,14 @@ trap lab_cleanup EXIT
 write_conf() {
     {
         echo "instance = \"${INSTANCE:-test1}\";"
-        echo "modem = { connection = \"none\"; model = \"dummy\"; device = \"$MODEM\"; pin = \"\"; };"
+        if [ -n "${SIM:-}" ]; then
+            # The AT modem simulator, driven by libGammu's own AT driver.
+            echo "modem = { connection = \"proxyat\"; model = \"\"; pin = \"${SIM_PIN:-}\";"
+            echo "          device = \"/usr/bin/python3 $LAPOR_SRC/tests/modemsim/atsim.py --dir $SIM ${SIM_ARGS:-}\";"
+            echo "          timeout = ${MODEM_TIMEOUT:-5}; };"
+        else
+            echo "modem = { connection = \"none\"; model = \"dummy\"; device = \"$MODEM\"; pin = \"\"; };"
+        fi
         echo "database = \"$LAPOR_DB_CONNINFO\";"
         case " $* " in *"poll_interval"*) ;; *) echo "poll_interval = 0.2;" ;; esac
         for line in "$@"; do echo "$line"; done
@@ -111,3 +118,29 @@ finish() {
 }
 
 modem_files() { find "$MODEM/sms" -type f 2>/dev/null | wc -l; }
+
+# The AT simulator's SIM: messages waiting, PDUs sent.
+sim_inbox() { find "$SIM/inbox" -type f ! -name '.*' 2>/dev/null | wc -l; }
+sim_sent() { find "$SIM/sent" -type f ! -name '.*' 2>/dev/null | wc -l; }
+MKPDU="/usr/bin/python3 $LAPOR_SRC/tests/modemsim/mkpdu.py"
+# sim_put FROM TEXT [mkpdu options]: a message (its parts) onto the simulated SIM.
+sim_put() {
+    local from=$1 text=$2
+    shift 2
+    $MKPDU --from "$from" --text "$text" --out-dir "$SIM/inbox" "$@" >/dev/null
+}
+sim_fault() { printf '%s\n' "$@" >"$SIM/faults"; }
+
+# status_json: the operators' status document, as lapor-smsctl prints it.
+status_json() { "$SMSCTL" -c "$CONF" status --json; }
+
+# json_get PATH: reads a JSON document on stdin and prints the value at PATH (e.g. modems.0.up);
+# booleans print as true/false, null as null.
+json_get() {
+    /usr/bin/python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(json.dumps(v) if not isinstance(v, str) else v)' "$1"
+}
