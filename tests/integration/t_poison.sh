@@ -68,7 +68,24 @@ check "the part-0 message is stored, not lost" \
     "$(q "SELECT count(*) FROM sms_in WHERE sender = '+6281277700070'")" 1
 check "the header-longer-than-data message is stored raw" \
     "$(q "SELECT kind FROM sms_in WHERE sender = '+6281277700071'")" undecodable
+# Text that libGammu hands back broken (a lone surrogate, U+0000) is stored valid, with U+FFFD.
+$MKPDU --malformed ucs2-lone-surrogate --from +6281277700075 --out-dir "$SIM/inbox" >/dev/null
+$MKPDU --malformed ucs2-nul --from +6281277700076 --out-dir "$SIM/inbox" >/dev/null
+$MKPDU --malformed status-report --from +6281277700077 --out-dir "$SIM/inbox" >/dev/null
+$MKPDU --malformed 8bit --from +6281277700078 --out-dir "$SIM/inbox" >/dev/null
+wait_for "SELECT count(*) = 3 FROM sms_in WHERE sender IN ('+6281277700075', '+6281277700076',
+          '+6281277700078')" 60
+wait_for "SELECT count(*) = 1 FROM sms_in WHERE kind = 'status_report'" 30
+check "the status report is stored as one, no complaint" \
+    "$(q "SELECT count(*) FROM complaint c JOIN sms_in m ON m.id = c.sms_in_id WHERE m.kind = 'status_report'")" 0
+check "a lone surrogate becomes U+FFFD" \
+    "$(q "SELECT position(U&'\\FFFD' IN text) > 0 FROM complaint WHERE sender = '+6281277700075'")" t
+check "U+0000 becomes U+FFFD, and the text goes on after it" \
+    "$(q "SELECT position(U&'\\FFFD' IN text) > 0 AND text LIKE '%after%' FROM complaint WHERE sender = '+6281277700076'")" t
+check "8-bit data is stored as binary, no complaint" \
+    "$(q "SELECT kind || '/' || (SELECT count(*) FROM complaint WHERE sender = '+6281277700078') FROM sms_in WHERE sender = '+6281277700078'")" binary/0
 wait_for "SELECT count(*) = 0 FROM outbox WHERE status IN ('queued', 'sending')" 60
+check "no reply to the binary message" "$(q "SELECT count(*) FROM outbox WHERE destination = '+6281277700078'")" 0
 check "the SIM ends empty again" "$(sim_inbox)" 0
 check "the daemon is still running" "$(kill -0 "$DAEMON_PID" 2>/dev/null && echo alive)" alive
 daemon_stop
