@@ -34,6 +34,9 @@
 #define STATUS_EVERY_MS 60000
 /* Worker deaths in a row while reading that make the daemon suspect a poisonous message. */
 #define POISON_DEATHS 2
+/* A rescue that failed (a modem that cannot be spoken to without libGammu, such as the dummy
+ * driver) is not tried again for a message libGammu merely skips before this much later. */
+#define RESCUE_RETRY_MS 600000
 
 static volatile sig_atomic_t got_term;
 static volatile sig_atomic_t got_hup;
@@ -164,6 +167,7 @@ struct daemon {
     long long next_status_ms;
     int read_errors; /* reads in a row that failed without the worker dying */
     bool rescue_wanted; /* libGammu skipped a message it cannot decode */
+    long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
 };
 
 /* Remembers an error for the heartbeat, and logs it. */
@@ -267,6 +271,7 @@ static void try_modem(struct daemon *d, long long now)
         int taken = intake_rescue(d->intake, err, sizeof err);
         if (taken < 0) {
             daemon_error(d, "rescue failed: %s", err);
+            d->no_rescue_until_ms = now + RESCUE_RETRY_MS;
         } else {
             d->undecodable_taken += taken;
             if (taken == 0) {
@@ -355,7 +360,8 @@ static int run(struct daemon *d)
             if (ir != INTAKE_MODEM_ERROR) {
                 d->read_errors = 0;
             }
-            if (intake_undecodable_seen(d->intake) > 0 && ir != INTAKE_MODEM_ERROR) {
+            if (intake_undecodable_seen(d->intake) > 0 && ir != INTAKE_MODEM_ERROR &&
+                now >= d->no_rescue_until_ms) {
                 /* Such a message stays on the SIM, read and skipped again on every poll: take
                  * it off raw, then read on. */
                 log_warn("libGammu skipped a message it cannot decode; taking it off the modem");
