@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "pdu.h"
+#include "proc.h"
 
 struct atchan {
     int fd;
@@ -27,13 +28,6 @@ struct atchan {
     char buf[8192];
     size_t have;
 };
-
-static long long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static speed_t speed_of(const char *connection)
 {
@@ -131,15 +125,9 @@ void atchan_close(struct atchan *ch)
         close(ch->fd);
     }
     if (ch->child > 0) {
+        int status;
         kill(ch->child, SIGTERM);
-        for (int i = 0; i < 50 && waitpid(ch->child, NULL, WNOHANG) == 0; i++) {
-            struct timespec ts = {0, 10 * 1000000};
-            nanosleep(&ts, NULL);
-        }
-        if (waitpid(ch->child, NULL, WNOHANG) == 0) {
-            kill(ch->child, SIGKILL);
-            waitpid(ch->child, NULL, 0);
-        }
+        proc_reap(ch->child, 500, &status);
     }
     free(ch);
 }
@@ -179,7 +167,7 @@ static int read_line(struct atchan *ch, char *line, size_t cap, long long deadli
         if (ch->have == sizeof ch->buf) {
             ch->have = 0; /* a line longer than any answer: drop it */
         }
-        long long left = deadline - ms_now();
+        long long left = deadline - proc_now_ms();
         if (left <= 0) {
             return -1;
         }
@@ -221,7 +209,7 @@ int atchan_command(struct atchan *ch, const char *cmd, int timeout_ms, char *ans
     if (cap > 0) {
         answer[0] = '\0';
     }
-    long long deadline = ms_now() + timeout_ms;
+    long long deadline = proc_now_ms() + timeout_ms;
     char line[1024];
     while (read_line(ch, line, sizeof line, deadline) == 0) {
         if (strcmp(line, cmd) == 0) {

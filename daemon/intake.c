@@ -350,8 +350,7 @@ int intake_rescue(struct intake *in, char *err, size_t errcap)
         char numbuf[MSISDN_MAX];
         log_err("undecodable message at SIM index %d from %s stored raw as message %lld (%zu "
                 "bytes; %s); taking it off the modem",
-                r->index, log_number(sender, numbuf, sizeof numbuf), out.msg_id, r->len,
-                r->reason);
+                r->index, log_number(sender, numbuf, sizeof numbuf), out.msg_id, r->len, r->reason);
         if (m->ops->raw_delete(m, r->index) != 0) {
             snprintf(err, errcap, "deleting SIM index %d failed", r->index);
             free(items);

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "modem_wire.h"
+#include "proc.h"
 
 struct proxy {
     struct modem base;
@@ -40,17 +41,11 @@ static struct proxy *proxy_of(struct modem *m)
     return (struct proxy *)m->impl;
 }
 
-static long long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void describe_status(char *buf, size_t cap, int status)
 {
     if (WIFSIGNALED(status)) {
-        snprintf(buf, cap, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        snprintf(buf, cap, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
     } else if (WIFEXITED(status)) {
         snprintf(buf, cap, "exited with status %d", WEXITSTATUS(status));
     } else {
@@ -62,10 +57,8 @@ static void describe_status(char *buf, size_t cap, int status)
 static void worker_end(struct proxy *p, const char *why, bool reading)
 {
     if (p->pid > 0) {
-        kill(p->pid, SIGKILL);
-        int status = 0;
-        while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        int status;
+        proc_reap(p->pid, 0, &status);
         char how[96];
         describe_status(how, sizeof how, status);
         snprintf(p->sup.last_death, sizeof p->sup.last_death, "%s (%s)", why, how);
@@ -91,14 +84,8 @@ static void worker_stop(struct proxy *p)
         close(p->fd);
         p->fd = -1;
         /* Closing its socket ends its loop; a worker stuck in libGammu is killed instead. */
-        for (int i = 0; i < 100 && waitpid(p->pid, NULL, WNOHANG) == 0; i++) {
-            struct timespec ts = {0, 10 * 1000000};
-            nanosleep(&ts, NULL);
-        }
-        if (waitpid(p->pid, NULL, WNOHANG) == 0) {
-            kill(p->pid, SIGKILL);
-            waitpid(p->pid, NULL, 0);
-        }
+        int status;
+        proc_reap(p->pid, 1000, &status);
     }
     p->pid = 0;
     p->sup.worker_pid = 0;
@@ -182,9 +169,9 @@ static int request(struct proxy *p, uint32_t op, const int32_t args[3], const vo
 static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, struct wire_msg *h,
                  bool items)
 {
-    long long deadline = ms_now() + timeout_ms;
+    long long deadline = proc_now_ms() + timeout_ms;
     for (;;) {
-        long long left = deadline - ms_now();
+        long long left = deadline - proc_now_ms();
         if (left <= 0) {
             char why[96];
             snprintf(why, sizeof why, "no answer within %d s", timeout_ms / 1000);
@@ -322,8 +309,7 @@ static int px_remove(struct modem *m, const struct modem_part *part)
 {
     struct proxy *p = proxy_of(m);
     struct wire_msg h;
-    if (call(p, WIRE_REMOVE, NULL, part, sizeof *part, p->cfg.timeout_s * 1000, true, &h) <
-        0) {
+    if (call(p, WIRE_REMOVE, NULL, part, sizeof *part, p->cfg.timeout_s * 1000, true, &h) < 0) {
         return -1;
     }
     if (h.arg[0] != 0) {

@@ -22,16 +22,17 @@
 #include "modem_proxy.h"
 #include "modem_wire.h"
 #include "pdu.h"
+#include "proc.h"
 
 /* How long a trial decode of one PDU may take before it counts as a hang. */
 #define TRIAL_TIMEOUT_MS 5000
 
 struct worker {
     int fd;
-    struct modem *modem;    /* libGammu, once connected */
-    struct atchan *chan;    /* the plain AT channel of a rescue */
-    unsigned char *in;      /* WIRE_MAX bytes, one request */
-    unsigned char *out;     /* WIRE_MAX bytes, one answer */
+    struct modem *modem; /* libGammu, once connected */
+    struct atchan *chan; /* the plain AT channel of a rescue */
+    unsigned char *in;   /* WIRE_MAX bytes, one request */
+    unsigned char *out;  /* WIRE_MAX bytes, one answer */
 };
 
 static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
@@ -64,13 +65,6 @@ static const char *nth_string(const unsigned char *p, size_t len, int i)
     return memchr(p + pos, '\0', len - pos) ? (const char *)p + pos : "";
 }
 
-static long long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Decodes the PDU with libGammu in a throwaway process: what kills or hangs it there would kill
  * or hang the worker that reads it from the modem. */
 static void judge(struct modem_raw *r)
@@ -96,16 +90,8 @@ static void judge(struct modem_raw *r)
         }
         _exit(modem_gammu_pdu_trial(r->pdu, r->len) == 0 ? 0 : 1);
     }
-    long long deadline = ms_now() + TRIAL_TIMEOUT_MS;
-    int status = 0;
-    pid_t done;
-    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && ms_now() < deadline) {
-        struct timespec ts = {0, 5 * 1000000};
-        nanosleep(&ts, NULL);
-    }
-    if (done == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+    int status;
+    if (!proc_reap(pid, TRIAL_TIMEOUT_MS, &status)) {
         r->poison = true;
         snprintf(r->reason, sizeof r->reason, "libGammu's decoder hangs on it");
     } else if (WIFSIGNALED(status)) {
@@ -173,8 +159,7 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
     case WIRE_READ_NEXT: {
         static struct modem_part part;
         enum modem_read_result r =
-            w->modem ? w->modem->ops->read_next(w->modem, h->arg[0] != 0, &part)
-                     : MODEM_READ_ERROR;
+            w->modem ? w->modem->ops->read_next(w->modem, h->arg[0] != 0, &part) : MODEM_READ_ERROR;
         bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
         answer(w, h->op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0);
         return;

@@ -179,7 +179,8 @@ int outbox_recover(struct outbox *o, bool own)
                  u->seq);
         o->pending.set = false;
     }
-    if (store_outbox_recover(o->store, o->owner, o->conf->instance, own, &requeued, &unknown) != 0) {
+    if (store_outbox_recover(o->store, o->owner, o->conf->instance, own, &requeued, &unknown) !=
+        0) {
         return -1;
     }
     if (requeued > 0 || unknown > 0) {

@@ -153,7 +153,8 @@ int pdu_peek(const unsigned char *p, size_t len, struct pdu_peek *out)
             if ((iei == 0 && ielen == 3) || (iei == 8 && ielen == 4)) {
                 unsigned total = p[i + 2 + ielen - 2], seq = p[i + 2 + ielen - 1];
                 if (total == 0 || seq == 0 || seq > total) {
-                    return problem(out, "concatenation header with part 0, total 0 or part beyond total");
+                    return problem(
+                        out, "concatenation header with part 0, total 0 or part beyond total");
                 }
             }
             i += 2 + ielen;

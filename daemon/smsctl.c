@@ -166,9 +166,9 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
         return 1;
     }
     char err[256];
-    int total = modem_dummy_inject(c->modem.device, from, argv[optind], ref,
-                                   nparts > 0 ? parts : NULL, (size_t)nparts, when, err,
-                                   sizeof err);
+    int total =
+        modem_dummy_inject(c->modem.device, from, argv[optind], ref, nparts > 0 ? parts : NULL,
+                           (size_t)nparts, when, err, sizeof err);
     if (total < 0) {
         fprintf(stderr, "lapor-smsctl: inject: %s\n", err);
         return 1;

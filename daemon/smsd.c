@@ -21,6 +21,7 @@
 #include "modem_proxy.h"
 #include "modem_wire.h"
 #include "outbox.h"
+#include "proc.h"
 #include "store.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
@@ -48,23 +49,6 @@ static void on_signal(int sig)
     } else {
         got_term = 1;
     }
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sleeps up to ms; a signal ends the sleep early so that SIGTERM is acted on at once. */
-static void nap(long long ms)
-{
-    if (ms <= 0) {
-        return;
-    }
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
 }
 
 /* One thing we connect to, with its back-off. */
@@ -165,13 +149,14 @@ struct daemon {
     struct modem_status status;
     bool have_status;
     long long next_status_ms;
-    int read_errors; /* reads in a row that failed without the worker dying */
-    bool rescue_wanted; /* libGammu skipped a message it cannot decode */
+    int read_errors;              /* reads in a row that failed without the worker dying */
+    bool rescue_wanted;           /* libGammu skipped a message it cannot decode */
     long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
 };
 
 /* Remembers an error for the heartbeat, and logs it. */
-static void daemon_error(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void daemon_error(struct daemon *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void daemon_error(struct daemon *d, const char *fmt, ...)
 {
@@ -193,7 +178,7 @@ static void db_down(struct daemon *d, long long now)
  * modem worker, from the proxy's tick: never inside a database transaction. */
 static void heartbeat(struct daemon *d)
 {
-    long long now = now_ms();
+    long long now = proc_now_ms();
     if (!d->db.up || now < d->next_beat_ms) {
         return;
     }
@@ -201,8 +186,12 @@ static void heartbeat(struct daemon *d)
     struct modem_supervision sup;
     modem_proxy_supervision(d->modem, &sup);
     struct modem_status_view view = {
-        d->status.imei,          d->status.imsi,           d->status.network,
-        d->status.signal_percent, d->status.battery_percent, d->status.sim_used,
+        d->status.imei,
+        d->status.imsi,
+        d->status.network,
+        d->status.signal_percent,
+        d->status.battery_percent,
+        d->status.sim_used,
         d->status.sim_total,
     };
     struct store_heartbeat hb = {
@@ -318,7 +307,7 @@ static int run(struct daemon *d)
             got_hup = 0;
             reload(&d->conf, d->verbose);
         }
-        long long now = now_ms();
+        long long now = proc_now_ms();
         if (!d->db.up && now >= d->db.next_try_ms) {
             int version = -1;
             if (store_connect(d->store) != 0 || store_schema_version(d->store, &version) != 0) {
@@ -388,8 +377,7 @@ static int run(struct daemon *d)
         }
         if (d->db.up && now >= next_expire) {
             if (intake_expire(d->intake) != 0) {
-                daemon_error(d, "closing timed-out multipart messages: %s",
-                             store_error(d->store));
+                daemon_error(d, "closing timed-out multipart messages: %s", store_error(d->store));
                 db_down(d, now);
             }
             next_expire = now + EXPIRE_EVERY_MS;
@@ -411,7 +399,7 @@ static int run(struct daemon *d)
         }
         if (!worked && !got_term) {
             long long wait = d->conf.poll_interval_ms;
-            long long t = now_ms();
+            long long t = proc_now_ms();
             if (!d->db.up && d->db.next_try_ms - t < wait) {
                 wait = d->db.next_try_ms - t;
             }
@@ -421,7 +409,7 @@ static int run(struct daemon *d)
             if (d->db.up && d->next_beat_ms - t < wait) {
                 wait = d->next_beat_ms - t;
             }
-            nap(wait);
+            proc_nap_ms(wait);
         }
     }
     (void)err;

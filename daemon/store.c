@@ -705,9 +705,9 @@ static const char *int_param(int v, char *buf)
 
 int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
 {
-    char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF],
-        taken[NUMBUF], errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF],
-        used[NUMBUF], total[NUMBUF];
+    char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF], taken[NUMBUF],
+        errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF], used[NUMBUF],
+        total[NUMBUF];
     fmt_ll(pid, hb->pid);
     fmt_ll(started, hb->started_at);
     fmt_ll(starts, hb->worker_starts);
@@ -831,11 +831,13 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         "WITH j AS (SELECT $1::jsonb AS doc),"
         " m AS (SELECT e FROM j, jsonb_array_elements(doc->'modems') e)"
         " SELECT concat_ws(E'\\n',"
-        "  format('%-16s %-6s %-10s %7s %6s %6s %-20s %s', 'INSTANCE', 'UP', 'STATE', 'BEAT', 'SIGNAL',"
+        "  format('%-16s %-6s %-10s %7s %6s %6s %-20s %s', 'INSTANCE', 'UP', 'STATE', 'BEAT', "
+        "'SIGNAL',"
         "    'SIM', 'NETWORK', 'WORKER'),"
         "  (SELECT string_agg(format('%-16s %-6s %-10s %6ss %6s %6s %-20s %s',"
         "     e->>'instance', CASE WHEN (e->>'up')::boolean THEN 'up' ELSE 'DOWN' END,"
-        "     e->>'modem_state', e->>'heartbeat_age_s', coalesce((e->>'signal_percent') || '%', '-'),"
+        "     e->>'modem_state', e->>'heartbeat_age_s', coalesce((e->>'signal_percent') || '%', "
+        "'-'),"
         "     coalesce((e->>'sim_used') || '/' || (e->>'sim_total'), '-'),"
         "     coalesce(e->>'network', '-'),"
         "     format('pid %s, %s started, %s died%s', coalesce(e->>'worker_pid', '-'),"

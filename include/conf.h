@@ -27,15 +27,15 @@ struct conf_retry {
 /* Reply texts. Each is checked at load time: filled with the longest values it must fit one
  * GSM 7-bit SMS. */
 struct conf_templates {
-    char *language;  /* "id" (default) or "en": which built-in defaults fill missing keys */
-    char *received;  /* the reply to a new complaint; placeholder {ticket} */
+    char *language; /* "id" (default) or "en": which built-in defaults fill missing keys */
+    char *received; /* the reply to a new complaint; placeholder {ticket} */
 };
 
 struct conf {
-    char *path;      /* the file this was read from */
-    char *instance;  /* this daemon's name, unique per modem */
+    char *path;     /* the file this was read from */
+    char *instance; /* this daemon's name, unique per modem */
     struct conf_modem modem;
-    char *database;  /* libpq connection string; never logged */
+    char *database; /* libpq connection string; never logged */
     int poll_interval_ms;
     int multipart_timeout_s;
     int lease_s;     /* how long a claimed reply stays ours before another daemon may judge it */
@@ -44,7 +44,7 @@ struct conf {
     struct conf_retry retry;
     struct conf_templates templates;
     bool log_syslog;
-    int log_level;   /* enum log_level */
+    int log_level; /* enum log_level */
 };
 
 /* Fills c with built-in defaults (those of conf/lapor-smsd.conf). */

@@ -5,7 +5,7 @@
 #define LAPOR_MIGRATIONS_H
 
 struct migration {
-    int version;     /* the number the file name starts with */
+    int version;      /* the number the file name starts with */
     const char *name; /* the file name */
     const char *sql;
 };

@@ -13,23 +13,23 @@
 #include "textcodec.h"
 
 #define MODEM_NUMBER_MAX 64
-#define MODEM_TEXT_UNITS 512  /* more than any one part can hold, malformed ones included */
+#define MODEM_TEXT_UNITS 512 /* more than any one part can hold, malformed ones included */
 #define MODEM_RAW_MAX 1024
 
 enum modem_coding { MODEM_CODING_GSM7 = 0, MODEM_CODING_UCS2, MODEM_CODING_8BIT };
 
 /* One received SMS part, as the modem gave it, with its text already made valid UTF-8. */
 struct modem_part {
-    int location;                   /* the modem's handle for deleting it */
-    char sender[MODEM_NUMBER_MAX];  /* as received (valid UTF-8), not normalised */
+    int location;                  /* the modem's handle for deleting it */
+    char sender[MODEM_NUMBER_MAX]; /* as received (valid UTF-8), not normalised */
     char smsc[MODEM_NUMBER_MAX];
-    long long smsc_time;            /* SMSC timestamp, seconds since the epoch; 0 if unknown */
+    long long smsc_time; /* SMSC timestamp, seconds since the epoch; 0 if unknown */
     enum modem_coding coding;
-    int msg_class;                  /* -1 when none, else 0..3 */
-    bool status_report;             /* a delivery report, not a message */
-    int concat_ref;                 /* concatenation reference (8 or 16 bit) */
-    int concat_total;               /* 0 when the part is not part of a concatenated message */
-    int concat_seq;                 /* 1-based as sent; may be malformed (0, > total) */
+    int msg_class;      /* -1 when none, else 0..3 */
+    bool status_report; /* a delivery report, not a message */
+    int concat_ref;     /* concatenation reference (8 or 16 bit) */
+    int concat_total;   /* 0 when the part is not part of a concatenated message */
+    int concat_seq;     /* 1-based as sent; may be malformed (0, > total) */
     char text[TEXT_UTF8_CAP(MODEM_TEXT_UNITS)];
     unsigned char udh[MODEM_RAW_MAX];
     size_t udh_len;
@@ -51,9 +51,9 @@ struct modem_status {
 /* A message as the SIM stores it, listed without libGammu's decoder, so that one that kills or
  * hangs the decoder can be kept and taken off the modem. */
 struct modem_raw {
-    int index;               /* the SIM's index, for AT+CMGD */
-    bool poison;             /* decoding it killed or hung libGammu (tried in a throwaway process) */
-    bool undecodable;        /* libGammu refuses it: it would stay on the SIM for ever */
+    int index;        /* the SIM's index, for AT+CMGD */
+    bool poison;      /* decoding it killed or hung libGammu (tried in a throwaway process) */
+    bool undecodable; /* libGammu refuses it: it would stay on the SIM for ever */
     char reason[160];
     size_t len;
     unsigned char pdu[MODEM_RAW_MAX]; /* SMSC address followed by the TPDU, as AT+CMGL gives it */
@@ -62,9 +62,9 @@ struct modem_raw {
 enum modem_read_result {
     MODEM_READ_UNDECODABLE = 2, /* libGammu could not decode the message at part->location and
                                  * skipped it; it stays on the modem until a rescue (raw_list) */
-    MODEM_READ_PART = 1,   /* *part holds the next part */
-    MODEM_READ_END = 0,    /* no more parts in this enumeration */
-    MODEM_READ_ERROR = -1, /* the modem failed: reconnect */
+    MODEM_READ_PART = 1,        /* *part holds the next part */
+    MODEM_READ_END = 0,         /* no more parts in this enumeration */
+    MODEM_READ_ERROR = -1,      /* the modem failed: reconnect */
 };
 
 enum modem_send_result {
@@ -91,8 +91,7 @@ struct modem_ops {
      * (0..255). On MODEM_SEND_OK *msg_ref holds the network's message reference (or -1).
      */
     enum modem_send_result (*send_part)(struct modem *m, const char *number, const char *utf8,
-                                        int ref, int index, int *msg_ref, char *err,
-                                        size_t errcap);
+                                        int ref, int index, int *msg_ref, char *err, size_t errcap);
     int (*status)(struct modem *m, struct modem_status *st);
     void (*destroy)(struct modem *m);
     /*
@@ -100,8 +99,7 @@ struct modem_ops {
      * without libGammu's decoder, each judged by a trial decode in a throwaway process. *items
      * is malloc'd. 0, or -1 with a reason in err.
      */
-    int (*raw_list)(struct modem *m, struct modem_raw **items, size_t *n, char *err,
-                    size_t errcap);
+    int (*raw_list)(struct modem *m, struct modem_raw **items, size_t *n, char *err, size_t errcap);
     /* Optional: deletes a message by its SIM index, after raw_list. 0 or -1. */
     int (*raw_delete)(struct modem *m, int index);
 };
@@ -122,8 +120,8 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg);
 int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len);
 
 /*
- * Puts an incoming SMS into a dummy-driver modem's inbox folder (device/sms/1), split into parts the
- * way a phone does. ref is the concatenation reference for a multipart message (-1 picks one).
+ * Puts an incoming SMS into a dummy-driver modem's inbox folder (device/sms/1), split into parts
+ * the way a phone does. ref is the concatenation reference for a multipart message (-1 picks one).
  * When only is non-NULL, just the parts listed there (1-based, in that order) are written, so that
  * tests can deliver parts out of order or leave one out. smsc_time 0 means now.
  * Returns the number of parts the whole message has, or -1 with a reason in err.

@@ -26,7 +26,7 @@ enum wire_op {
                        * struct modem_raw), then WIRE_RAW_LIST with arg[0] result, arg[1] count,
                        * payload error text */
     WIRE_RAW_ITEM,
-    WIRE_RAW_DELETE,  /* arg[0] SIM index. Answer: arg[0] result */
+    WIRE_RAW_DELETE, /* arg[0] SIM index. Answer: arg[0] result */
 };
 
 struct wire_msg {

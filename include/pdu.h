@@ -12,13 +12,13 @@
 #include <stddef.h>
 
 struct pdu_peek {
-    int mti;            /* message type: 0 SMS-DELIVER, 2 SMS-STATUS-REPORT, -1 unknown */
-    char sender[32];    /* the originating address's digits with '+' when international; for an
-                         * alphanumeric sender "alnum:" and its octets in hex; "" if unreadable */
-    int dcs;            /* data coding scheme, -1 if not reached */
-    int udl;            /* user data length as the PDU states it, -1 if not reached */
-    bool udhi;          /* a user data header is announced */
-    char problem[128];  /* empty when the structure is sound, else what is wrong */
+    int mti;           /* message type: 0 SMS-DELIVER, 2 SMS-STATUS-REPORT, -1 unknown */
+    char sender[32];   /* the originating address's digits with '+' when international; for an
+                        * alphanumeric sender "alnum:" and its octets in hex; "" if unreadable */
+    int dcs;           /* data coding scheme, -1 if not reached */
+    int udl;           /* user data length as the PDU states it, -1 if not reached */
+    bool udhi;         /* a user data header is announced */
+    char problem[128]; /* empty when the structure is sound, else what is wrong */
 };
 
 /* Fills *out from len bytes of pdu (SMSC address first). Returns 0 when the PDU is structurally

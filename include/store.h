@@ -48,23 +48,23 @@ struct store_part_in {
     const char *sender;     /* normalised */
     const char *sender_raw; /* as received */
     const char *smsc;
-    long long smsc_time;    /* 0 when unknown */
-    const char *coding;     /* "gsm7", "ucs2" or "8bit" */
-    int msg_class;          /* -1 when none */
-    const char *kind;       /* "text", "flash", "binary" or "status_report" */
+    long long smsc_time;                      /* 0 when unknown */
+    const char *coding;                       /* "gsm7", "ucs2" or "8bit" */
+    int msg_class;                            /* -1 when none */
+    const char *kind;                         /* "text", "flash", "binary" or "status_report" */
     int concat_ref, concat_total, concat_seq; /* total 0 for a single SMS */
     const unsigned char *udh;
     size_t udh_len;
     const unsigned char *raw;
     size_t raw_len;
-    const char *text;       /* valid UTF-8 */
-    int join_window_s;      /* how far apart the SMSC times of one message's parts may lie */
+    const char *text;  /* valid UTF-8 */
+    int join_window_s; /* how far apart the SMSC times of one message's parts may lie */
 };
 
 struct store_part_out {
     enum store_part_outcome outcome;
     long long msg_id;
-    char *text;             /* the joined text (malloc'd, caller frees) unless WAITING/DUPLICATE */
+    char *text; /* the joined text (malloc'd, caller frees) unless WAITING/DUPLICATE */
     bool complete;
 };
 
@@ -160,16 +160,16 @@ struct store_heartbeat {
     const char *instance;
     const char *host;
     int pid;
-    long long started_at;       /* seconds since the epoch */
-    const char *modem_state;    /* "connected", "connecting", "down", "rescuing" */
+    long long started_at;    /* seconds since the epoch */
+    const char *modem_state; /* "connected", "connecting", "down", "rescuing" */
     bool modem_connected;
-    int worker_pid;             /* 0 when none */
+    int worker_pid; /* 0 when none */
     int worker_starts;
     int worker_deaths;
     const char *last_worker_death; /* NULL or "" when none */
     int undecodable_taken;
-    const char *last_error;     /* NULL or "" when none */
-    long long last_error_at;    /* 0 when none; epoch seconds */
+    const char *last_error;  /* NULL or "" when none */
+    long long last_error_at; /* 0 when none; epoch seconds */
     long long last_receive_at;
     long long last_send_at;
     const struct modem_status_view *modem; /* NULL when not known */
