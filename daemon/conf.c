@@ -11,6 +11,7 @@
  */
 #include "conf.h"
 
+#include "lifecycle.h"
 #include "log.h"
 #include "template.h"
 #include "ticket.h"
@@ -78,6 +79,20 @@ static const struct key keys[] = {
     {"templates", "language", KEY_STRING, false, AT(templates.language), 0, 0, 0, "id",
      check_language},
     {"templates", "received", KEY_TEMPLATE, false, AT(templates.received), 0, 0, 0, NULL, NULL},
+    {"templates", "status", KEY_TEMPLATE, false, AT(templates.status), 0, 0, 0, NULL, NULL},
+    {"templates", "added", KEY_TEMPLATE, false, AT(templates.added), 0, 0, 0, NULL, NULL},
+    {"templates", "cancelled", KEY_TEMPLATE, false, AT(templates.cancelled), 0, 0, 0, NULL, NULL},
+    {"templates", "not_found", KEY_TEMPLATE, false, AT(templates.not_found), 0, 0, 0, NULL, NULL},
+    {"templates", "not_valid", KEY_TEMPLATE, false, AT(templates.not_valid), 0, 0, 0, NULL, NULL},
+    {"templates", "need_ticket", KEY_TEMPLATE, false, AT(templates.need_ticket), 0, 0, 0, NULL,
+     NULL},
+    {"templates", "help", KEY_TEMPLATE, false, AT(templates.help), 0, 0, 0, NULL, NULL},
+    {NULL, "replies", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
+    {"replies", "budget", KEY_INT, false, AT(replies.budget), 5, 0, 1000, NULL, NULL},
+    {"replies", "budget_window", KEY_INT, false, AT(replies.budget_window_s), 3600, 60, 604800,
+     NULL, NULL},
+    {"replies", "resend_window", KEY_INT, false, AT(replies.resend_window_s), 600, 0, 86400, NULL,
+     NULL},
     {NULL, "log", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"log", "syslog", KEY_BOOL, false, AT(log_syslog), 0, 0, 0, NULL, NULL},
     {"log", "level", KEY_LOGLEVEL, false, AT(log_level), LOGL_INFO, 0, 0, NULL, NULL},
@@ -100,12 +115,37 @@ static const struct {
       "Cek status: ketik CEK {ticket} kirim ke 1708",
       "LAPOR! Thank you, your report has been received. Ticket no. #{ticket}. "
       "For its status, text CEK {ticket} to 1708"}},
+    {"status",
+     {"LAPOR! Status tiket #{ticket}: {status}. Tambah info: ketik TAMBAH {ticket} <isi> "
+      "kirim ke 1708",
+      "LAPOR! Ticket #{ticket}: {status}. To add information, text TAMBAH {ticket} <text> "
+      "to 1708"}},
+    {"added",
+     {"LAPOR! Informasi tambahan untuk tiket #{ticket} sudah kami terima. Terima kasih.",
+      "LAPOR! We have added your information to ticket #{ticket}. Thank you."}},
+    {"cancelled",
+     {"LAPOR! Tiket #{ticket} telah dibatalkan sesuai permintaan Anda.",
+      "LAPOR! Ticket #{ticket} has been withdrawn as you asked."}},
+    {"not_found",
+     {"LAPOR! Tiket #{ticket} tidak ditemukan untuk nomor Anda. Periksa kembali nomor tiket "
+      "pada SMS balasan kami.",
+      "LAPOR! Ticket #{ticket} was not found for your number. Please check the number in our "
+      "reply SMS."}},
+    {"not_valid",
+     {"LAPOR! Nomor tiket yang Anda ketik tidak valid. Periksa kembali nomor tiket pada SMS "
+      "balasan kami.",
+      "LAPOR! The ticket number you typed is not valid. Please check the number in our reply "
+      "SMS."}},
+    {"need_ticket",
+     {"LAPOR! Sertakan nomor tiket, contoh: CEK 1000002. Ketik BANTUAN untuk petunjuk.",
+      "LAPOR! Please add the ticket number, e.g. CEK 1000002. Text HELP for instructions."}},
+    {"help",
+     {"LAPOR! Kirim keluhan ke 1708. Cek: CEK <tiket>. Tambah: TAMBAH <tiket> <isi>. Batal: "
+      "BATAL <tiket>. Nama dirahasiakan: RAHASIA <isi>",
+      "LAPOR! Text your complaint to 1708. Status: CEK <ticket>. Add: TAMBAH <ticket> <text>. "
+      "Withdraw: BATAL <ticket>. Confidential: RAHASIA <text>"}},
 };
 
-/* The placeholders a reply template may use, with the longest value each can take. */
-static const struct template_var template_vars[] = {
-    {"ticket", TICKET_MAX_DIGITS},
-};
 
 /* Running out of memory while reading the configuration leaves nothing sensible to do, and a
  * NULL here would only move the crash somewhere less obvious. */
@@ -410,6 +450,11 @@ static int check_templates(struct loader *ld)
     int language = language_index(ld->c->templates.language);
     const config_setting_t *language_setting = config_lookup(&ld->cfg, "templates.language");
 
+    /* The placeholders a reply template may use, with the longest value each can take. */
+    const struct template_var template_vars[] = {
+        {"ticket", TICKET_MAX_DIGITS},
+        {"status", lifecycle_label_max()},
+    };
     for (size_t i = 0; i < NKEYS; i++) {
         const struct key *k = &keys[i];
         if (k->kind != KEY_TEMPLATE)

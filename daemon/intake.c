@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grammar.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "msisdn.h"
 #include "pdu.h"
@@ -105,10 +107,170 @@ static const char *part_kind(const struct modem_part *p)
     return "text";
 }
 
+/* The values a reply template may take; unused ones stay NULL. */
+struct reply_values {
+    long long seq;      /* the ticket's sequence number, 0 when none */
+    const char *status; /* the ticket's status label */
+};
+
 /*
- * A message is complete (or closed by the timeout): make it a complaint and queue its reply.
- * Status reports and binary messages are stored but are not complaints; flash messages are
- * complaints without a reply; replies go only to mobile numbers.
+ * Queues the reply named kind (a template of the configuration) to sender for message msg_id,
+ * unless the sender may not be answered (not a mobile number, not plain text) or has used up its
+ * reply budget. Every message is stored whatever happens here.
+ */
+static int reply(struct intake *in, long long msg_id, long long complaint_id, bool replyable,
+                 const char *sender, const char *kind, const char *tmpl,
+                 const struct reply_values *v)
+{
+    char numbuf[MSISDN_MAX];
+    if (!replyable) {
+        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
+    }
+    bool within;
+    if (store_reply_budget(in->store, sender, in->conf->replies.budget,
+                           in->conf->replies.budget_window_s, &within) != 0) {
+        return -1;
+    }
+    if (!within) {
+        log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
+    }
+    char ticket_str[TICKET_MAX_DIGITS + 1] = "";
+    if (v->seq > 0) {
+        snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket_from_seq((uint64_t)v->seq));
+    }
+    const char *names[] = {"ticket", "status"};
+    const char *values[] = {ticket_str, v->status ? v->status : ""};
+    char text[1024];
+    if (template_fill(tmpl, names, values, 2, text, sizeof text) < 0) {
+        /* The configuration check makes this impossible; still, never lose the message. */
+        log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
+        return 0;
+    }
+    return store_outbox_add(in->store, complaint_id, msg_id, kind, sender, text,
+                            in->conf->instance);
+}
+
+/* A new complaint, or the same text again within the resend window: the ticket it opened. */
+static int take_complaint(struct intake *in, long long msg_id, const char *sender,
+                          const struct grammar_result *g, bool incomplete, bool replyable)
+{
+    const struct conf_templates *t = &in->conf->templates;
+    char *text = strndup(g->body, g->body_len);
+    if (text == NULL) {
+        return -1;
+    }
+    long long complaint_id = 0;
+    int rc = 0;
+    if (in->conf->replies.resend_window_s > 0 && !incomplete) {
+        rc = store_complaint_find_resent(in->store, sender, text, in->conf->replies.resend_window_s,
+                                         msg_id, in->actor, &complaint_id);
+    }
+    char numbuf[MSISDN_MAX];
+    if (rc == 0 && complaint_id > 0) {
+        log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf), ticket_from_seq((uint64_t)complaint_id));
+    } else if (rc == 0) {
+        struct store_complaint_new c = {
+            .msg_id = msg_id,
+            .sender = sender,
+            .text = text,
+            .incomplete = incomplete,
+            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+            .keyword = g->keyword,
+            .actor = in->actor,
+        };
+        rc = store_complaint_create(in->store, &c, &complaint_id);
+        if (rc == 0) {
+            log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
+                     log_number(sender, numbuf, sizeof numbuf),
+                     ticket_from_seq((uint64_t)complaint_id),
+                     c.confidential ? " (confidential)" : "",
+                     incomplete ? " (incomplete: parts missing)" : "");
+            log_debug("complaint #%" PRIu64 " text: %s", ticket_from_seq((uint64_t)complaint_id),
+                      text);
+        }
+    }
+    free(text);
+    if (rc != 0) {
+        return -1;
+    }
+    struct reply_values v = {.seq = complaint_id};
+    return reply(in, msg_id, complaint_id, replyable, sender, "received", t->received, &v);
+}
+
+/* CEK, TAMBAH and BATAL: only on the sender's own ticket; any other ticket gets the very answer a
+ * ticket that does not exist gets. */
+static int take_ticket_command(struct intake *in, long long msg_id, const char *sender,
+                               const struct grammar_result *g, bool replyable)
+{
+    const struct conf_templates *t = &in->conf->templates;
+    const char *name = grammar_command_name(g->command);
+    struct reply_values v = {.seq = 0};
+    if (g->ticket == GRAMMAR_TICKET_MISSING ||
+        (g->command == GRAMMAR_ADD && g->ticket == GRAMMAR_TICKET_OK && g->body_len == 0)) {
+        if (store_message_note(in->store, msg_id, name, 0) != 0) {
+            return -1;
+        }
+        return reply(in, msg_id, 0, replyable, sender, "need_ticket", t->need_ticket, &v);
+    }
+    if (g->ticket != GRAMMAR_TICKET_OK) {
+        if (store_message_note(in->store, msg_id, name, 0) != 0) {
+            return -1;
+        }
+        return reply(in, msg_id, 0, replyable, sender, "not_valid", t->not_valid, &v);
+    }
+    long long seq = (long long)g->seq;
+    v.seq = seq;
+    bool found;
+    char status[32];
+    if (store_complaint_lookup(in->store, seq, sender, &found, status, sizeof status) != 0) {
+        return -1;
+    }
+    if (!found) {
+        if (store_message_note(in->store, msg_id, name, 0) != 0) {
+            return -1;
+        }
+        return reply(in, msg_id, 0, replyable, sender, "not_found", t->not_found, &v);
+    }
+    if (store_message_note(in->store, msg_id, name, seq) != 0) {
+        return -1;
+    }
+    const char *language = in->conf->templates.language;
+    if (g->command == GRAMMAR_ADD && lifecycle_citizen_may_add(status)) {
+        char *detail = strndup(g->body, g->body_len);
+        int rc = detail ? store_complaint_event(in->store, seq, NULL, "citizen", "info_added",
+                                                detail)
+                        : -1;
+        free(detail);
+        if (rc != 0) {
+            return -1;
+        }
+        log_info("message %lld adds information to complaint #%" PRIu64, msg_id,
+                 ticket_from_seq((uint64_t)seq));
+        return reply(in, msg_id, seq, replyable, sender, "added", t->added, &v);
+    }
+    if (g->command == GRAMMAR_CANCEL && lifecycle_citizen_may_cancel(status)) {
+        if (store_complaint_event(in->store, seq, "dibatalkan", "citizen", "status",
+                                  "withdrawn by the citizen (BATAL)") != 0) {
+            return -1;
+        }
+        log_info("message %lld withdraws complaint #%" PRIu64, msg_id,
+                 ticket_from_seq((uint64_t)seq));
+        return reply(in, msg_id, seq, replyable, sender, "cancelled", t->cancelled, &v);
+    }
+    /* CEK, or TAMBAH / BATAL on a ticket that is closed already: its status says why. */
+    v.status = lifecycle_label(status, language);
+    return reply(in, msg_id, seq, replyable, sender, "status", t->status, &v);
+}
+
+/*
+ * A message is complete (or closed by the timeout): read what it asks and do it, in the
+ * transaction that stored its last part. Status reports and binary messages are stored but are not
+ * read; flash messages are read but get no reply; replies go only to mobile numbers.
  */
 static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
                         const char *text, bool incomplete)
@@ -117,36 +279,33 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
         log_info("stored %s message %lld; no complaint is made of it", kind, msg_id);
         return 0;
     }
-    long long complaint_id;
-    if (store_complaint_create(in->store, msg_id, sender, text, incomplete, in->actor,
-                               &complaint_id) != 0) {
-        return -1;
+    bool replyable = strcmp(kind, "text") == 0 && msisdn_is_mobile(sender);
+    struct grammar_result g;
+    grammar_parse(text, &g);
+    switch (g.command) {
+    case GRAMMAR_COMPLAINT:
+    case GRAMMAR_CONFIDENTIAL:
+        return take_complaint(in, msg_id, sender, &g, incomplete, replyable);
+    case GRAMMAR_CHECK:
+    case GRAMMAR_ADD:
+    case GRAMMAR_CANCEL:
+        return take_ticket_command(in, msg_id, sender, &g, replyable);
+    case GRAMMAR_HELP: {
+        struct reply_values v = {.seq = 0};
+        if (store_message_note(in->store, msg_id, "help", 0) != 0) {
+            return -1;
+        }
+        return reply(in, msg_id, 0, replyable, sender, "help", in->conf->templates.help, &v);
     }
-    uint64_t ticket = ticket_from_seq((uint64_t)complaint_id);
-    char numbuf[MSISDN_MAX];
-    log_info("message %lld from %s is complaint #%" PRIu64 "%s", msg_id,
-             log_number(sender, numbuf, sizeof numbuf), ticket,
-             incomplete ? " (incomplete: parts missing)" : "");
-    log_debug("complaint #%" PRIu64 " text: %s", ticket, text);
-    if (strcmp(kind, "text") != 0 || !msisdn_is_mobile(sender)) {
-        log_info("no reply for complaint #%" PRIu64 ": the sender is not a mobile number or the "
-                 "message is not plain text",
-                 ticket);
-        return 0;
+    case GRAMMAR_FOLLOWUP:
+    case GRAMMAR_CLOSE:
+        /* Agencies' answers come with routing; until a liaison is registered for the ticket's
+         * agency, such a message changes nothing and is kept as a refused attempt. */
+        log_info("message %lld: %s from a number that is no liaison; refused", msg_id,
+                 grammar_command_name(g.command));
+        return store_message_note(in->store, msg_id, "refused", 0);
     }
-    char ticket_str[TICKET_MAX_DIGITS + 1];
-    snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket);
-    const char *names[] = {"ticket"};
-    const char *values[] = {ticket_str};
-    char reply[1024];
-    if (template_fill(in->conf->templates.received, names, values, 1, reply, sizeof reply) < 0) {
-        /* The configuration check makes this impossible; still, never lose the complaint. */
-        log_err("the 'received' template cannot be filled; complaint #%" PRIu64 " gets no reply",
-                ticket);
-        return 0;
-    }
-    return store_outbox_add(in->store, complaint_id, msg_id, "received", sender, reply,
-                            in->conf->instance);
+    return 0;
 }
 
 /* Stores one part inside the batch's transaction, and whatever its arrival completes. */
@@ -197,9 +356,15 @@ static int store_part(struct intake *in, const struct modem_part *p, int *compla
         (*complaints)++;
         break;
     case STORE_PART_LATE: {
+        /* Only a complaint has text to mend; what the joined text asks is read the same way. */
         long long complaint_id;
-        rc = store_complaint_retext(in->store, out.msg_id, out.text ? out.text : "", !out.complete,
-                                    in->actor, &complaint_id);
+        struct grammar_result g;
+        grammar_parse(out.text ? out.text : "", &g);
+        char *body = strndup(g.body, g.body_len);
+        rc = body ? store_complaint_retext(in->store, out.msg_id, body, !out.complete, in->actor,
+                                           &complaint_id)
+                  : -1;
+        free(body);
         if (rc == 0 && complaint_id > 0) {
             log_info("late part %d/%d joined complaint #%" PRIu64 "%s", p->concat_seq,
                      p->concat_total, ticket_from_seq((uint64_t)complaint_id),

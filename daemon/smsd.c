@@ -113,12 +113,11 @@ static void reload(struct conf *live, bool verbose)
         fresh.batch_size != live->batch_size) {
         log_warn("reload: instance, database, modem and batch size take effect only at restart");
     }
-    char *tmp = live->templates.received;
-    live->templates.received = fresh.templates.received;
-    fresh.templates.received = tmp;
-    tmp = live->templates.language;
-    live->templates.language = fresh.templates.language;
-    fresh.templates.language = tmp;
+    /* The templates change hands whole; conf_free(&fresh) then frees the old ones. */
+    struct conf_templates old = live->templates;
+    live->templates = fresh.templates;
+    fresh.templates = old;
+    live->replies = fresh.replies;
     live->retry = fresh.retry;
     live->poll_interval_ms = fresh.poll_interval_ms;
     live->multipart_timeout_s = fresh.multipart_timeout_s;

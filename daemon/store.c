@@ -393,25 +393,161 @@ void store_msgs_free(struct store_msg *m, size_t n)
     free(m);
 }
 
-int store_complaint_create(struct store *s, long long msg_id, const char *sender, const char *text,
-                           bool incomplete, const char *actor, long long *complaint_id)
+/*
+ * Serialises this transaction with every other that takes the same lock (until it ends). Taken in
+ * a statement of its own: in READ COMMITTED each statement sees what committed before it began,
+ * so the statement after the lock sees what the previous holder wrote.
+ */
+static int lock_for_transaction(struct store *s, const char *kind, const char *key)
+{
+    const char *params[] = {kind, key};
+    PGresult *r = run(s, "SELECT pg_advisory_xact_lock(hashtext($1 || $2))", 2, params, NULL,
+                      PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int store_complaint_create(struct store *s, const struct store_complaint_new *c,
+                           long long *complaint_id)
 {
     char mbuf[NUMBUF];
-    fmt_ll(mbuf, msg_id);
-    const char *params[] = {mbuf, sender, text, incomplete ? "t" : "f", actor};
-    /* The complaint and the first event of its history go in one statement. */
+    fmt_ll(mbuf, c->msg_id);
+    const char *params[] = {mbuf,
+                            c->sender,
+                            c->text,
+                            c->incomplete ? "t" : "f",
+                            c->actor,
+                            c->confidential ? "t" : "f",
+                            c->keyword != NULL ? c->keyword : ""};
+    /* The complaint, the first event of its history and the note on its message go in one
+     * statement. */
     PGresult *r = run(s,
-                      "WITH c AS (INSERT INTO complaint (sms_in_id, sender, text, incomplete)"
-                      " VALUES ($1::bigint, $2, $3, $4::boolean) RETURNING id),"
+                      "WITH c AS (INSERT INTO complaint (sms_in_id, sender, text, incomplete,"
+                      " confidential, keyword)"
+                      " VALUES ($1::bigint, $2, $3, $4::boolean, $6::boolean,"
+                      " (SELECT k.keyword FROM agency_keyword k WHERE k.keyword = $7))"
+                      " RETURNING id),"
                       " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
                       " SELECT id, $5, 'created', CASE WHEN $4::boolean THEN 'incomplete' END"
-                      " FROM c)"
+                      " FROM c),"
+                      " m AS (UPDATE sms_in SET command = CASE WHEN $6::boolean THEN"
+                      " 'confidential' ELSE 'complaint' END, complaint_id = (SELECT id FROM c)"
+                      " WHERE id = $1::bigint)"
+                      " SELECT id FROM c",
+                      7, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *complaint_id = get_ll(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int store_complaint_find_resent(struct store *s, const char *sender, const char *text,
+                                int window_s, long long msg_id, const char *actor,
+                                long long *complaint_id)
+{
+    char wbuf[NUMBUF], mbuf[NUMBUF];
+    fmt_ll(wbuf, window_s);
+    fmt_ll(mbuf, msg_id);
+    const char *params[] = {sender, text, wbuf, mbuf, actor};
+    *complaint_id = 0;
+    /* Serialised per sender, so that two copies taken in by two daemons at once still make one
+     * ticket. */
+    if (lock_for_transaction(s, "resend:", sender) != 0) {
+        return -1;
+    }
+    PGresult *r = run(s,
+                      "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND text = $2"
+                      "   AND created_at > now() - make_interval(secs => $3::int)"
+                      "   AND status <> 'dibatalkan' ORDER BY id DESC LIMIT 1),"
+                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
+                      "   SELECT id, $5, 'resent', 'message ' || $4 FROM c),"
+                      " m AS (UPDATE sms_in SET command = 'resent', complaint_id = (SELECT id FROM c)"
+                      "   WHERE id = $4::bigint AND EXISTS (SELECT 1 FROM c))"
                       " SELECT id FROM c",
                       5, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
-    *complaint_id = get_ll(r, 0, 0);
+    if (PQntuples(r) > 0) {
+        *complaint_id = get_ll(r, 0, 0);
+    }
+    PQclear(r);
+    return 0;
+}
+
+int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,
+                           char *status, size_t cap)
+{
+    char sbuf[NUMBUF];
+    fmt_ll(sbuf, seq);
+    const char *params[] = {sbuf, sender};
+    *found = false;
+    PGresult *r = run(s,
+                      "SELECT status FROM complaint WHERE id = $1::bigint AND sender = $2"
+                      " FOR UPDATE",
+                      2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    if (PQntuples(r) > 0) {
+        *found = true;
+        snprintf(status, cap, "%s", PQgetvalue(r, 0, 0));
+    }
+    PQclear(r);
+    return 0;
+}
+
+int store_complaint_event(struct store *s, long long seq, const char *status, const char *actor,
+                          const char *kind, const char *detail)
+{
+    char sbuf[NUMBUF];
+    fmt_ll(sbuf, seq);
+    const char *params[] = {sbuf, status, actor, kind, detail};
+    return run_command(s,
+                       "WITH u AS (UPDATE complaint SET status = coalesce($2, status),"
+                       " updated_at = now() WHERE id = $1::bigint)"
+                       " INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
+                       " VALUES ($1::bigint, $3, $4, $5)",
+                       5, params);
+}
+
+int store_message_note(struct store *s, long long msg_id, const char *command,
+                       long long complaint_id)
+{
+    char mbuf[NUMBUF], cbuf[NUMBUF];
+    fmt_ll(mbuf, msg_id);
+    fmt_ll(cbuf, complaint_id);
+    const char *params[] = {mbuf, command, complaint_id > 0 ? cbuf : NULL};
+    return run_command(s,
+                       "UPDATE sms_in SET command = $2, complaint_id = $3::bigint"
+                       " WHERE id = $1::bigint",
+                       3, params);
+}
+
+int store_reply_budget(struct store *s, const char *destination, int budget, int window_s,
+                       bool *within)
+{
+    char bbuf[NUMBUF], wbuf[NUMBUF];
+    fmt_ll(bbuf, budget);
+    fmt_ll(wbuf, window_s);
+    const char *params[] = {destination, bbuf, wbuf};
+    *within = false;
+    if (lock_for_transaction(s, "budget:", destination) != 0) {
+        return -1;
+    }
+    PGresult *r = run(s,
+                      "SELECT count(*) < $2::int FROM outbox WHERE destination = $1"
+                      " AND created_at > now() - make_interval(secs => $3::int)",
+                      3, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *within = PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     return 0;
 }

@@ -27,8 +27,22 @@ struct conf_retry {
 /* Reply texts. Each is checked at load time: filled with the longest values it must fit one
  * GSM 7-bit SMS. */
 struct conf_templates {
-    char *language; /* "id" (default) or "en": which built-in defaults fill missing keys */
-    char *received; /* the reply to a new complaint; placeholder {ticket} */
+    char *language;    /* "id" (default) or "en": which built-in defaults fill missing keys */
+    char *received;    /* the reply to a new complaint; placeholder {ticket} */
+    char *status;      /* the answer to CEK: {ticket}, {status} */
+    char *added;       /* TAMBAH accepted: {ticket} */
+    char *cancelled;   /* BATAL accepted: {ticket} */
+    char *not_found;   /* no such ticket for this sender: {ticket} */
+    char *not_valid;   /* a ticket number that fails its check digit */
+    char *need_ticket; /* a command without its ticket number */
+    char *help;        /* BANTUAN / HELP / ? */
+};
+
+/* What keeps the shortcode from being a spam cannon or one end of an endless robot dialogue. */
+struct conf_replies {
+    int budget;          /* replies to one number per budget_window_s; 0 answers nobody */
+    int budget_window_s;
+    int resend_window_s; /* the same text again within this joins the earlier ticket */
 };
 
 struct conf {
@@ -43,6 +57,7 @@ struct conf {
     int heartbeat_s; /* how often the daemon writes its heartbeat */
     struct conf_retry retry;
     struct conf_templates templates;
+    struct conf_replies replies;
     bool log_syslog;
     int log_level; /* enum log_level */
 };

@@ -82,8 +82,42 @@ struct store_msg {
 int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n);
 void store_msgs_free(struct store_msg *m, size_t n);
 
-int store_complaint_create(struct store *s, long long msg_id, const char *sender, const char *text,
-                           bool incomplete, const char *actor, long long *complaint_id);
+/* What a new complaint is. keyword is recorded only when it is an agency's routing keyword. */
+struct store_complaint_new {
+    long long msg_id;
+    const char *sender;
+    const char *text;
+    bool incomplete;
+    bool confidential;
+    const char *keyword; /* "" when none */
+    const char *actor;
+};
+int store_complaint_create(struct store *s, const struct store_complaint_new *c,
+                           long long *complaint_id);
+
+/* The same text from the same sender within window_s: *complaint_id is the earlier complaint
+ * (and the resend is recorded in its history), or 0 when there is none. */
+int store_complaint_find_resent(struct store *s, const char *sender, const char *text,
+                                int window_s, long long msg_id, const char *actor,
+                                long long *complaint_id);
+
+/* The status of complaint seq, locked for this transaction, if sender owns it: *found is false
+ * both when it does not exist and when it is someone else's. */
+int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,
+                           char *status, size_t cap);
+
+/* Moves a complaint to status (NULL keeps it) and records the event kind with its detail. */
+int store_complaint_event(struct store *s, long long seq, const char *status, const char *actor,
+                          const char *kind, const char *detail);
+
+/* Records what message msg_id asked and which complaint it concerned (0 for none). */
+int store_message_note(struct store *s, long long msg_id, const char *command,
+                       long long complaint_id);
+
+/* Whether one more reply to destination fits its budget: at most budget replies queued to it in
+ * the last window_s seconds. Serialised per number across daemons for the transaction. */
+int store_reply_budget(struct store *s, const char *destination, int budget, int window_s,
+                       bool *within);
 /* Gives the complaint made from msg_id its new text; *complaint_id is 0 when there is none. */
 int store_complaint_retext(struct store *s, long long msg_id, const char *text, bool incomplete,
                            const char *actor, long long *complaint_id);
