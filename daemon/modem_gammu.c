@@ -1096,7 +1096,17 @@ int modem_dummy_inject(const char *device, const char *sender, const char *utf8,
         mg_seterr(err, errcap, "invalid SMSC time");
         goto done;
     }
-    int next = mg_highest_number(dir) + 1;
+    /* One scan of the folder per process: a batch of injections goes on from where the last one
+     * ended, and a name taken meanwhile (or a wrap past 9999) is skipped by the link() test. */
+    static char last_dir[4096];
+    static int last_next;
+    int next;
+    if (strcmp(last_dir, dir) == 0 && last_next > 0) {
+        next = last_next;
+    } else {
+        next = mg_highest_number(dir) + 1;
+        snprintf(last_dir, sizeof last_dir, "%s", dir);
+    }
     size_t count = only != NULL ? nonly : (size_t)n;
     for (size_t k = 0; k < count; k++) {
         int idx = only != NULL ? only[k] : (int)k + 1;
@@ -1106,8 +1116,10 @@ int modem_dummy_inject(const char *device, const char *sender, const char *utf8,
             goto done;
         }
         if (mg_place_file(dir, content, len, &next, err, errcap) != 0) {
+            last_next = 0;
             goto done;
         }
+        last_next = next;
     }
     result = n;
 done:

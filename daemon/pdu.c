@@ -98,6 +98,10 @@ int pdu_peek(const unsigned char *p, size_t len, struct pdu_peek *out)
         if (read_address(p, len, &pos, out->sender, sizeof out->sender) != 0) {
             return problem(out, "truncated status report address");
         }
+        /* Service centre time stamp, discharge time and status must all be there. */
+        if (pos + 7 + 7 + 1 > len) {
+            return problem(out, "truncated status report");
+        }
         return 0;
     }
     if (out->mti != 0) {
@@ -119,7 +123,8 @@ int pdu_peek(const unsigned char *p, size_t len, struct pdu_peek *out)
     int group = out->dcs >> 4;
     bool septets;
     if (group <= 7) {
-        septets = ((out->dcs >> 2) & 3) == 0;
+        /* Bit 5 marks compressed text, whose length is counted in octets. */
+        septets = ((out->dcs >> 2) & 3) == 0 && (out->dcs & 0x20) == 0;
     } else if (group == 0xF) {
         septets = (out->dcs & 4) == 0;
     } else {

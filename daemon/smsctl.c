@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf.h"
 #include "log.h"
@@ -27,7 +28,10 @@ static void usage(FILE *f)
             "        modems (a heartbeat older than three beats shows as down) and queues\n"
             "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
             "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
-            "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n");
+            "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n"
+            "  inject --file FILE\n"
+            "        the same for every line NUMBER<TAB>TEXT of FILE (- for standard input),\n"
+            "        waiting while the modem's inbox is full\n");
 }
 
 static int cmd_migrate(const struct conf *c, int argc, char **argv)
@@ -119,9 +123,54 @@ static int parse_parts(const char *list, int *parts, int cap)
     return n;
 }
 
+/* Injects every "NUMBER<TAB>TEXT" line of f; a full inbox is waited out, as a phone network
+ * holds messages for a full SIM. */
+static int inject_file(const struct conf *c, FILE *f)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    long count = 0, lineno = 0;
+    int rc = 0;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r')) {
+            line[--got] = '\0';
+        }
+        char *tab = strchr(line, '\t');
+        if (tab == NULL) {
+            fprintf(stderr, "lapor-smsctl: inject: line %ld: no tab between number and text\n",
+                    lineno);
+            rc = 1;
+            break;
+        }
+        *tab = '\0';
+        char err[256];
+        int waited = 0;
+        while (modem_dummy_inject(c->modem.device, line, tab + 1, -1, NULL, 0, 0, err,
+                                  sizeof err) < 0) {
+            if (strstr(err, "is full") == NULL || waited++ > 6000) {
+                fprintf(stderr, "lapor-smsctl: inject: line %ld: %s\n", lineno, err);
+                rc = 1;
+                break;
+            }
+            struct timespec ts = {0, 10 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        if (rc != 0) {
+            break;
+        }
+        count++;
+    }
+    free(line);
+    printf("injected %ld messages\n", count);
+    return rc;
+}
+
 static int cmd_inject(const struct conf *c, int argc, char **argv)
 {
     const char *from = NULL;
+    const char *file = NULL;
     int ref = -1;
     long long when = 0;
     int parts[255];
@@ -130,11 +179,15 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
                                          {"ref", required_argument, NULL, 'r'},
                                          {"parts", required_argument, NULL, 'p'},
                                          {"time", required_argument, NULL, 't'},
+                                         {"file", required_argument, NULL, 'F'},
                                          {NULL, 0, NULL, 0}};
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "f:r:p:t:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "f:r:p:t:F:", opts, NULL)) != -1) {
         switch (opt) {
+        case 'F':
+            file = optarg;
+            break;
         case 'f':
             from = optarg;
             break;
@@ -156,14 +209,30 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
             return 2;
         }
     }
-    if (from == NULL || optind != argc - 1) {
-        usage(stderr);
-        return 2;
-    }
     if (strcmp(c->modem.model, "dummy") != 0) {
         fprintf(stderr, "lapor-smsctl: inject works only with the simulated modem (model = "
                         "\"dummy\"); this configuration's modem is a real one\n");
         return 1;
+    }
+    if (file != NULL) {
+        if (from != NULL || optind != argc) {
+            usage(stderr);
+            return 2;
+        }
+        FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+        if (f == NULL) {
+            fprintf(stderr, "lapor-smsctl: %s: %s\n", file, strerror(errno));
+            return 1;
+        }
+        int rc = inject_file(c, f);
+        if (f != stdin) {
+            fclose(f);
+        }
+        return rc;
+    }
+    if (from == NULL || optind != argc - 1) {
+        usage(stderr);
+        return 2;
     }
     char err[256];
     int total =
