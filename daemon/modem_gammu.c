@@ -1026,6 +1026,13 @@ static int mg_random_ref(void)
     return (int)(x & 0xFF);
 }
 
+static bool mg_inject_batch;
+
+void modem_dummy_inject_batch(bool on)
+{
+    mg_inject_batch = on;
+}
+
 int modem_dummy_inject(const char *device, const char *sender, const char *utf8, int ref,
                        const int *only, size_t nonly, long long smsc_time, char *err, size_t errcap)
 {
@@ -1096,12 +1103,12 @@ int modem_dummy_inject(const char *device, const char *sender, const char *utf8,
         mg_seterr(err, errcap, "invalid SMSC time");
         goto done;
     }
-    /* One scan of the folder per process: a batch of injections goes on from where the last one
-     * ended, and a name taken meanwhile (or a wrap past 9999) is skipped by the link() test. */
+    /* In a batch, one scan of the folder serves all injections: each goes on from where the last
+     * one ended, and a name taken meanwhile (or a wrap past 9999) is skipped by the link() test. */
     static char last_dir[4096];
     static int last_next;
     int next;
-    if (strcmp(last_dir, dir) == 0 && last_next > 0) {
+    if (mg_inject_batch && strcmp(last_dir, dir) == 0 && last_next > 0) {
         next = last_next;
     } else {
         next = mg_highest_number(dir) + 1;

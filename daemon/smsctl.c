@@ -224,6 +224,7 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
             fprintf(stderr, "lapor-smsctl: %s: %s\n", file, strerror(errno));
             return 1;
         }
+        modem_dummy_inject_batch(true);
         int rc = inject_file(c, f);
         if (f != stdin) {
             fclose(f);

@@ -130,4 +130,8 @@ int modem_dummy_inject(const char *device, const char *sender, const char *utf8,
                        const int *only, size_t nonly, long long smsc_time, char *err,
                        size_t errcap);
 
+/* While on, modem_dummy_inject numbers its files on from its last injection instead of scanning
+ * the folder for the highest number each time: for putting in thousands of messages at once. */
+void modem_dummy_inject_batch(bool on);
+
 #endif
