@@ -33,6 +33,7 @@ enum key_kind {
     KEY_BOOL,     /* bool */
     KEY_LOGLEVEL, /* int enum log_level, from its name */
     KEY_TEMPLATE, /* char *, a reply text; missing ones come from the chosen language */
+    KEY_DATES,    /* char *, from a list of "YYYY-MM-DD" strings, kept as "d1,d2,..." */
 };
 
 struct key {
@@ -87,6 +88,14 @@ static const struct key keys[] = {
     {"templates", "need_ticket", KEY_TEMPLATE, false, AT(templates.need_ticket), 0, 0, 0, NULL,
      NULL},
     {"templates", "help", KEY_TEMPLATE, false, AT(templates.help), 0, 0, 0, NULL, NULL},
+    {"templates", "forward", KEY_TEMPLATE, false, AT(templates.forward), 0, 0, 0, NULL, NULL},
+    {"templates", "reminder", KEY_TEMPLATE, false, AT(templates.reminder), 0, 0, 0, NULL, NULL},
+    {"templates", "followup", KEY_TEMPLATE, false, AT(templates.followup), 0, 0, 0, NULL, NULL},
+    {"templates", "closed", KEY_TEMPLATE, false, AT(templates.closed), 0, 0, 0, NULL, NULL},
+    {"templates", "confirmed", KEY_TEMPLATE, false, AT(templates.confirmed), 0, 0, 0, NULL, NULL},
+    {NULL, "routing", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
+    {"routing", "automatic", KEY_BOOL, false, AT(routing.automatic), 1, 0, 0, NULL, NULL},
+    {"routing", "holidays", KEY_DATES, false, AT(routing.holidays), 0, 0, 0, "", NULL},
     {NULL, "replies", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"replies", "budget", KEY_INT, false, AT(replies.budget), 5, 0, 1000, NULL, NULL},
     {"replies", "budget_window", KEY_INT, false, AT(replies.budget_window_s), 3600, 60, 604800,
@@ -139,6 +148,25 @@ static const struct {
     {"need_ticket",
      {"LAPOR! Sertakan nomor tiket, contoh: CEK 1000002. Ketik BANTUAN untuk petunjuk.",
       "LAPOR! Please add the ticket number, e.g. CEK 1000002. Text HELP for instructions."}},
+    {"forward",
+     {"LAPOR! Tiket #{ticket} untuk {agency}: {summary} | Balas: TL {ticket} <isi> atau SELESAI "
+      "{ticket} ke 1708",
+      "LAPOR! Ticket #{ticket} for {agency}: {summary} | Answer: TL {ticket} <text> or SELESAI "
+      "{ticket} to 1708"}},
+    {"reminder",
+     {"LAPOR! Pengingat: tiket #{ticket} untuk {agency} belum ditindaklanjuti. Balas: TL {ticket} "
+      "<isi> ke 1708",
+      "LAPOR! Reminder: ticket #{ticket} for {agency} awaits your follow-up. Answer: TL {ticket} "
+      "<text> to 1708"}},
+    {"followup",
+     {"LAPOR! Tindak lanjut tiket #{ticket} dari {agency}: {text}",
+      "LAPOR! Follow-up on ticket #{ticket} from {agency}: {text}"}},
+    {"closed",
+     {"LAPOR! Tiket #{ticket} dinyatakan selesai oleh {agency}. {text}",
+      "LAPOR! Ticket #{ticket} was resolved by {agency}. {text}"}},
+    {"confirmed",
+     {"LAPOR! Jawaban Anda untuk tiket #{ticket} sudah diteruskan ke pelapor. Status: {status}.",
+      "LAPOR! Your answer on ticket #{ticket} was passed on to the citizen. Status: {status}."}},
     {"help",
      {"LAPOR! Kirim keluhan ke 1708. Cek: CEK <tiket>. Tambah: TAMBAH <tiket> <isi>. Batal: "
       "BATAL <tiket>. Nama dirahasiakan: RAHASIA <isi>",
@@ -200,6 +228,7 @@ void conf_defaults(struct conf *c)
         case KEY_GROUP:
             break;
         case KEY_STRING:
+        case KEY_DATES:
             set_string(string_field(c, k), k->sdef);
             break;
         case KEY_TEMPLATE:
@@ -225,7 +254,8 @@ void conf_free(struct conf *c)
         return;
     free(c->path);
     for (size_t i = 0; i < NKEYS; i++)
-        if (keys[i].kind == KEY_STRING || keys[i].kind == KEY_TEMPLATE)
+        if (keys[i].kind == KEY_STRING || keys[i].kind == KEY_TEMPLATE ||
+            keys[i].kind == KEY_DATES)
             free(*string_field(c, &keys[i]));
     /* Zeroed, a freed conf can be freed again or loaded into without leaking or double-freeing. */
     memset(c, 0, sizeof *c);
@@ -388,6 +418,53 @@ static int read_number(struct loader *ld, const struct key *k, const config_sett
 }
 
 /* Reads the value of one key that is present in the file. */
+/* True for a real calendar date written YYYY-MM-DD. */
+static bool valid_date(const char *v)
+{
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
+            return false;
+    int y = atoi(v), m = atoi(v + 5), d = atoi(v + 8);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+static int read_dates(struct loader *ld, const struct key *k, const config_setting_t *s,
+                      const char *path)
+{
+    int type = config_setting_type(s);
+    if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+        return fail(ld, s, "%s: expected a list of dates such as [\"2026-12-25\"]", path);
+    int n = config_setting_length(s);
+    char *joined = xstrdup("");
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e)
+                                                                      : NULL;
+        if (v == NULL || !valid_date(v)) {
+            free(joined);
+            return fail(ld, e, "%s: item %d is not a date written YYYY-MM-DD", path, i + 1);
+        }
+        size_t len = strlen(joined);
+        char *grown = realloc(joined, len + 12);
+        if (grown == NULL) {
+            free(joined);
+            return fail(ld, s, "%s: out of memory", path);
+        }
+        joined = grown;
+        snprintf(joined + len, 12, "%s%s", len ? "," : "", v);
+    }
+    char **field = string_field(ld->c, k);
+    free(*field);
+    *field = joined;
+    return 0;
+}
+
 static int read_key(struct loader *ld, const struct key *k, const config_setting_t *s)
 {
     char path[128];
@@ -413,6 +490,8 @@ static int read_key(struct loader *ld, const struct key *k, const config_setting
         *int_field(ld->c, k) = level;
         return 0;
     }
+    case KEY_DATES:
+        return read_dates(ld, k, s, path);
     case KEY_STRING:
     case KEY_TEMPLATE: {
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
@@ -454,6 +533,11 @@ static int check_templates(struct loader *ld)
     const struct template_var template_vars[] = {
         {"ticket", TICKET_MAX_DIGITS},
         {"status", lifecycle_label_max()},
+        {"agency", AGENCY_CODE_MAX},
+        /* Filled to fit: the start of a complaint, or an agency's text, relayed in as many parts
+         * as it needs. The check is that the fixed part fits. */
+        {"summary", 0},
+        {"text", 0},
     };
     for (size_t i = 0; i < NKEYS; i++) {
         const struct key *k = &keys[i];

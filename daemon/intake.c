@@ -19,6 +19,7 @@
 #include "log.h"
 #include "msisdn.h"
 #include "pdu.h"
+#include "routing.h"
 #include "template.h"
 #include "ticket.h"
 
@@ -111,7 +112,38 @@ static const char *part_kind(const struct modem_part *p)
 struct reply_values {
     long long seq;      /* the ticket's sequence number, 0 when none */
     const char *status; /* the ticket's status label */
+    const char *agency; /* the agency's code */
+    const char *text;   /* an agency's text relayed */
 };
+
+/* Fills template tmpl and queues it to destination. */
+static int queue_message(struct intake *in, long long msg_id, long long complaint_id,
+                         const char *destination, const char *kind, const char *tmpl,
+                         const struct reply_values *v)
+{
+    char ticket_str[TICKET_MAX_DIGITS + 1] = "";
+    if (v->seq > 0) {
+        snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket_from_seq((uint64_t)v->seq));
+    }
+    const char *names[] = {"ticket", "status", "agency", "text"};
+    const char *values[] = {ticket_str, v->status ? v->status : "", v->agency ? v->agency : "",
+                            v->text ? v->text : ""};
+    size_t cap = strlen(tmpl) + 64 + (v->text ? strlen(v->text) : 0) + 256;
+    char *text = malloc(cap);
+    if (text == NULL) {
+        return -1;
+    }
+    if (template_fill(tmpl, names, values, 4, text, cap) < 0) {
+        /* The configuration check makes this impossible; still, never lose the message. */
+        log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
+        free(text);
+        return 0;
+    }
+    int rc = store_outbox_add(in->store, complaint_id, msg_id, kind, destination, text,
+                              in->conf->instance);
+    free(text);
+    return rc;
+}
 
 /*
  * Queues the reply named kind (a template of the configuration) to sender for message msg_id,
@@ -138,20 +170,7 @@ static int reply(struct intake *in, long long msg_id, long long complaint_id, bo
                  log_number(sender, numbuf, sizeof numbuf));
         return 0;
     }
-    char ticket_str[TICKET_MAX_DIGITS + 1] = "";
-    if (v->seq > 0) {
-        snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket_from_seq((uint64_t)v->seq));
-    }
-    const char *names[] = {"ticket", "status"};
-    const char *values[] = {ticket_str, v->status ? v->status : ""};
-    char text[1024];
-    if (template_fill(tmpl, names, values, 2, text, sizeof text) < 0) {
-        /* The configuration check makes this impossible; still, never lose the message. */
-        log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
-        return 0;
-    }
-    return store_outbox_add(in->store, complaint_id, msg_id, kind, sender, text,
-                            in->conf->instance);
+    return queue_message(in, msg_id, complaint_id, sender, kind, tmpl, v);
 }
 
 /* A new complaint, or the same text again within the resend window: the ticket it opened. */
@@ -183,7 +202,13 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
             .keyword = g->keyword,
             .actor = in->actor,
         };
-        rc = store_complaint_create(in->store, &c, &complaint_id);
+        int agency_id = 0;
+        rc = store_complaint_create(in->store, &c, &complaint_id, &agency_id);
+        if (rc == 0 && agency_id > 0 && in->conf->routing.automatic) {
+            char reason[64];
+            snprintf(reason, sizeof reason, "keyword %s", g->keyword);
+            rc = routing_route(in->store, in->conf, complaint_id, agency_id, in->actor, reason);
+        }
         if (rc == 0) {
             log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
                      log_number(sender, numbuf, sizeof numbuf),
@@ -268,6 +293,95 @@ static int take_ticket_command(struct intake *in, long long msg_id, const char *
 }
 
 /*
+ * TL and SELESAI: only from a liaison of the agency the ticket is routed to. From anyone else
+ * they change nothing, are kept in the ticket's history as refused attempts, and get no answer.
+ */
+static int take_followup(struct intake *in, long long msg_id, const char *sender,
+                         const struct grammar_result *g, bool replyable)
+{
+    const struct conf_templates *t = &in->conf->templates;
+    const char *name = grammar_command_name(g->command);
+    bool liaison;
+    if (store_is_liaison(in->store, sender, 0, &liaison) != 0) {
+        return -1;
+    }
+    struct reply_values v = {.seq = 0};
+    char numbuf[MSISDN_MAX];
+    if (g->ticket != GRAMMAR_TICKET_OK) {
+        if (store_message_note(in->store, msg_id, liaison ? name : "refused", 0) != 0) {
+            return -1;
+        }
+        if (!liaison) {
+            return 0;
+        }
+        return reply(in, msg_id, 0, replyable, sender,
+                     g->ticket == GRAMMAR_TICKET_MISSING ? "need_ticket" : "not_valid",
+                     g->ticket == GRAMMAR_TICKET_MISSING ? t->need_ticket : t->not_valid, &v);
+    }
+    long long seq = (long long)g->seq;
+    v.seq = seq;
+    struct store_ticket tk;
+    bool found;
+    if (store_ticket_get(in->store, seq, &tk, &found) != 0) {
+        return -1;
+    }
+    bool allowed = false;
+    if (found && tk.agency_id > 0 &&
+        store_is_liaison(in->store, sender, tk.agency_id, &allowed) != 0) {
+        free(tk.text);
+        return -1;
+    }
+    if (!allowed) {
+        int rc = store_message_note(in->store, msg_id, "refused", found ? seq : 0);
+        if (rc == 0 && found) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "%s from %s, who is no liaison of the ticket's agency",
+                     name, sender);
+            rc = store_complaint_event(in->store, seq, NULL, "system", "refused", detail);
+        }
+        log_warn("message %lld: %s on #%" PRIu64 " from %s refused: not a liaison of its agency",
+                 msg_id, name, ticket_from_seq((uint64_t)seq),
+                 log_number(sender, numbuf, sizeof numbuf));
+        free(tk.text);
+        if (rc == 0 && liaison && !found) {
+            rc = reply(in, msg_id, 0, replyable, sender, "not_found", t->not_found, &v);
+        }
+        return rc;
+    }
+    bool close = g->command == GRAMMAR_CLOSE;
+    char *body = strndup(g->body, g->body_len);
+    char actor[96];
+    snprintf(actor, sizeof actor, "liaison:%s", sender);
+    const char *status = close ? "selesai" : "diproses";
+    int rc = body ? 0 : -1;
+    if (rc == 0) {
+        rc = store_complaint_event(in->store, seq, status, actor, close ? "closed" : "followup",
+                                   body);
+    }
+    if (rc == 0) {
+        rc = store_message_note(in->store, msg_id, name, seq);
+    }
+    if (rc == 0) {
+        log_info("message %lld: %s on complaint #%" PRIu64 " from a liaison of %s", msg_id, name,
+                 ticket_from_seq((uint64_t)seq), tk.agency);
+    }
+    /* The citizen hears the agency's words, in as many parts as they need; they asked for them,
+     * so this is no auto-reply and is not counted against the budget. */
+    struct reply_values rv = {.seq = seq, .agency = tk.agency, .text = body};
+    if (rc == 0 && msisdn_is_mobile(tk.sender)) {
+        rc = queue_message(in, msg_id, seq, tk.sender, "relay", close ? t->closed : t->followup,
+                           &rv);
+    }
+    struct reply_values cv = {.seq = seq, .status = lifecycle_label(status, t->language)};
+    if (rc == 0 && replyable) {
+        rc = queue_message(in, msg_id, seq, sender, "confirm", t->confirmed, &cv);
+    }
+    free(body);
+    free(tk.text);
+    return rc;
+}
+
+/*
  * A message is complete (or closed by the timeout): read what it asks and do it, in the
  * transaction that stored its last part. Status reports and binary messages are stored but are not
  * read; flash messages are read but get no reply; replies go only to mobile numbers.
@@ -299,11 +413,7 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
     }
     case GRAMMAR_FOLLOWUP:
     case GRAMMAR_CLOSE:
-        /* Agencies' answers come with routing; until a liaison is registered for the ticket's
-         * agency, such a message changes nothing and is kept as a refused attempt. */
-        log_info("message %lld: %s from a number that is no liaison; refused", msg_id,
-                 grammar_command_name(g.command));
-        return store_message_note(in->store, msg_id, "refused", 0);
+        return take_followup(in, msg_id, sender, &g, replyable);
     }
     return 0;
 }

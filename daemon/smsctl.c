@@ -14,7 +14,10 @@
 #include "conf.h"
 #include "log.h"
 #include "modem.h"
+#include "msisdn.h"
+#include "routing.h"
 #include "store.h"
+#include "ticket.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
 
@@ -29,6 +32,16 @@ static void usage(FILE *f)
             "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
             "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
             "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n"
+            "  agency add CODE NAME | agency keyword CODE KEYWORD... | agency list [--json]\n"
+            "  liaison add CODE NUMBER [NAME] | liaison remove CODE NUMBER\n"
+            "  liaison list [CODE] [--json]\n"
+            "  ticket show TICKET [--json]\n"
+            "  ticket route TICKET AGENCY [--reason TEXT] [--by NAME]\n"
+            "  ticket reject|defer|archive TICKET --reason TEXT [--by NAME]\n"
+            "  overdue [AGENCY] [--json]\n"
+            "        tickets past their service level (routing, first follow-up)\n"
+            "  holiday add YYYY-MM-DD [NAME]\n"
+            "        a day that is no working day, for every daemon's deadlines\n"
             "  inject --file FILE\n"
             "        the same for every line NUMBER<TAB>TEXT of FILE (- for standard input),\n"
             "        waiting while the modem's inbox is full\n");
@@ -98,6 +111,286 @@ static int cmd_status(const struct conf *c, int argc, char **argv)
     free(out);
     store_free(s);
     return rc == 0 ? 0 : 1;
+}
+
+/* The flags and words of the agency, liaison, ticket, overdue and holiday commands. */
+struct words {
+    bool json;
+    const char *reason;
+    const char *by;
+    int n;
+    const char *w[8];
+};
+
+static int read_words(int argc, char **argv, struct words *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            a->json = true;
+        } else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+            a->reason = argv[++i];
+        } else if (strcmp(argv[i], "--by") == 0 && i + 1 < argc) {
+            a->by = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+            fprintf(stderr, "lapor-smsctl: unknown option %s\n", argv[i]);
+            return -1;
+        } else if (a->n < 8) {
+            a->w[a->n++] = argv[i];
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static struct store *open_store(const struct conf *c)
+{
+    struct store *s = store_new(c->database);
+    if (s == NULL || store_connect(s) != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
+        store_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int print_report(struct store *s, const char *name, const char *param, bool json)
+{
+    char *out;
+    if (store_report(s, name, param, json, &out) != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+        return 1;
+    }
+    printf("%s\n", out);
+    free(out);
+    return 0;
+}
+
+/* Reads a ticket as people write it (#1000002 or 1000002) into its sequence number. */
+static int read_ticket(const char *text, long long *seq)
+{
+    uint64_t v;
+    if (text[0] == '#') {
+        text++;
+    }
+    enum ticket_parse_result r = ticket_parse(text, &v);
+    if (r != TICKET_OK) {
+        fprintf(stderr, "lapor-smsctl: %s is not a valid ticket number%s\n", text,
+                r == TICKET_BAD_CHECK ? " (its check digit is wrong)" : "");
+        return -1;
+    }
+    *seq = (long long)v;
+    return 0;
+}
+
+/* Runs fn inside one transaction; on success commits, otherwise reports and rolls back. */
+static int in_transaction(struct store *s, int rc_of_fn)
+{
+    if (rc_of_fn != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+        store_rollback(s);
+        return 1;
+    }
+    if (store_commit(s) != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_agency(const struct conf *c, int argc, char **argv)
+{
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n < 1) {
+        usage(stderr);
+        return 2;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    int rc = 2;
+    if (strcmp(a.w[0], "list") == 0) {
+        rc = print_report(s, "agencies", a.n > 1 ? a.w[1] : NULL, a.json);
+    } else if (strcmp(a.w[0], "add") == 0 && a.n == 3) {
+        if (strlen(a.w[1]) > AGENCY_CODE_MAX) {
+            fprintf(stderr, "lapor-smsctl: an agency code has at most %d characters\n",
+                    AGENCY_CODE_MAX);
+            rc = 1;
+        } else {
+            rc = store_begin(s) != 0 ? 1 : in_transaction(s, store_agency_add(s, a.w[1], a.w[2]));
+        }
+    } else if (strcmp(a.w[0], "keyword") == 0 && a.n >= 3) {
+        int r = store_begin(s);
+        for (int i = 2; i < a.n && r == 0; i++) {
+            r = store_agency_keyword(s, a.w[1], a.w[i]);
+        }
+        rc = in_transaction(s, r);
+    } else {
+        usage(stderr);
+    }
+    store_free(s);
+    return rc;
+}
+
+static int cmd_liaison(const struct conf *c, int argc, char **argv)
+{
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n < 1) {
+        usage(stderr);
+        return 2;
+    }
+    char number[MSISDN_MAX] = "";
+    if ((strcmp(a.w[0], "add") == 0 || strcmp(a.w[0], "remove") == 0) && a.n >= 3 &&
+        msisdn_normalise(a.w[2], number, sizeof number) != 1) {
+        fprintf(stderr, "lapor-smsctl: %s is not a phone number\n", a.w[2]);
+        return 1;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    int rc = 2;
+    if (strcmp(a.w[0], "list") == 0) {
+        rc = print_report(s, "liaisons", a.n > 1 ? a.w[1] : NULL, a.json);
+    } else if (strcmp(a.w[0], "add") == 0 && (a.n == 3 || a.n == 4)) {
+        rc = store_begin(s) != 0
+                 ? 1
+                 : in_transaction(s, store_liaison_add(s, a.w[1], number, a.n == 4 ? a.w[3] : ""));
+    } else if (strcmp(a.w[0], "remove") == 0 && a.n == 3) {
+        bool removed = false;
+        rc = store_begin(s) != 0 ? 1
+                                 : in_transaction(s, store_liaison_remove(s, a.w[1], number,
+                                                                          &removed));
+        if (rc == 0 && !removed) {
+            fprintf(stderr, "lapor-smsctl: %s is no active liaison of %s\n", number, a.w[1]);
+            rc = 1;
+        }
+    } else {
+        usage(stderr);
+    }
+    store_free(s);
+    return rc;
+}
+
+/* Who an operator's change is recorded as. */
+static void operator_name(const struct words *a, char *buf, size_t cap)
+{
+    const char *who = a->by ? a->by : getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+    snprintf(buf, cap, "operator:%s", who && who[0] ? who : "unknown");
+}
+
+static int cmd_ticket(const struct conf *c, int argc, char **argv)
+{
+    struct words a;
+    long long seq;
+    if (read_words(argc, argv, &a) != 0 || a.n < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (read_ticket(a.w[1], &seq) != 0) {
+        return 1;
+    }
+    char seqbuf[24];
+    snprintf(seqbuf, sizeof seqbuf, "%lld", seq);
+    static const struct {
+        const char *verb;
+        const char *status;
+        bool needs_reason;
+    } moves[] = {{"reject", "ditolak", true}, {"defer", "ditunda", true}, {"archive", "arsip", false}};
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    char actor[96];
+    operator_name(&a, actor, sizeof actor);
+    int rc = 2;
+    if (strcmp(a.w[0], "show") == 0 && a.n == 2) {
+        rc = print_report(s, "ticket", seqbuf, a.json);
+    } else if (strcmp(a.w[0], "route") == 0 && a.n == 3) {
+        int agency;
+        bool found;
+        struct store_ticket t;
+        rc = 1;
+        if (store_begin(s) != 0 || store_agency_id(s, a.w[2], &agency) != 0 ||
+            store_ticket_get(s, seq, &t, &found) != 0) {
+            rc = in_transaction(s, -1);
+        } else if (!found || agency == 0) {
+            fprintf(stderr, "lapor-smsctl: %s\n", !found ? "no such ticket" : "no such agency");
+            store_rollback(s);
+        } else {
+            free(t.text);
+            rc = in_transaction(s, routing_route(s, c, seq, agency, actor, a.reason));
+        }
+    } else {
+        for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+            if (strcmp(a.w[0], moves[i].verb) != 0 || a.n != 2) {
+                continue;
+            }
+            if (moves[i].needs_reason && a.reason == NULL) {
+                fprintf(stderr, "lapor-smsctl: ticket %s needs --reason\n", moves[i].verb);
+                rc = 2;
+                break;
+            }
+            bool found;
+            struct store_ticket t;
+            if (store_begin(s) != 0 || store_ticket_get(s, seq, &t, &found) != 0) {
+                rc = in_transaction(s, -1);
+            } else if (!found) {
+                fprintf(stderr, "lapor-smsctl: no such ticket\n");
+                store_rollback(s);
+                rc = 1;
+            } else {
+                free(t.text);
+                rc = in_transaction(s, store_complaint_event(s, seq, moves[i].status, actor,
+                                                             "status", a.reason));
+            }
+            break;
+        }
+        if (rc == 2) {
+            usage(stderr);
+        }
+    }
+    store_free(s);
+    return rc;
+}
+
+static int cmd_overdue(const struct conf *c, int argc, char **argv)
+{
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n > 1) {
+        usage(stderr);
+        return 2;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    /* The configuration's holidays count too, even before a daemon has synchronised them. */
+    int rc = store_holidays_sync(s, c->routing.holidays) != 0
+                 ? 1
+                 : print_report(s, "overdue", a.n == 1 ? a.w[0] : NULL, a.json);
+    store_free(s);
+    return rc;
+}
+
+static int cmd_holiday(const struct conf *c, int argc, char **argv)
+{
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n < 2 || strcmp(a.w[0], "add") != 0) {
+        usage(stderr);
+        return 2;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    int rc = store_begin(s) != 0
+                 ? 1
+                 : in_transaction(s, store_holiday_add(s, a.w[1], a.n > 2 ? a.w[2] : ""));
+    store_free(s);
+    return rc;
 }
 
 /* Reads "3,1,2" into parts; returns the count, or -1 on anything else. */
@@ -279,6 +572,16 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(cmd, "migrate") == 0) {
         rc = cmd_migrate(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "agency") == 0) {
+        rc = cmd_agency(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "liaison") == 0) {
+        rc = cmd_liaison(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "ticket") == 0) {
+        rc = cmd_ticket(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "overdue") == 0) {
+        rc = cmd_overdue(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "holiday") == 0) {
+        rc = cmd_holiday(&conf, sub_argc, sub_argv);
     } else if (strcmp(cmd, "status") == 0) {
         rc = cmd_status(&conf, sub_argc, sub_argv);
     } else if (strcmp(cmd, "inject") == 0) {

@@ -22,6 +22,7 @@
 #include "modem_wire.h"
 #include "outbox.h"
 #include "proc.h"
+#include "routing.h"
 #include "store.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
@@ -35,6 +36,8 @@
 #define STATUS_EVERY_MS 60000
 /* Worker deaths in a row while reading that make the daemon suspect a poisonous message. */
 #define POISON_DEATHS 2
+/* How often overdue tickets are looked for; each gets one reminder a day at most. */
+#define REMIND_EVERY_MS 60000
 /* A rescue that failed (a modem that cannot be spoken to without libGammu, such as the dummy
  * driver) is not tried again for a message libGammu merely skips before this much later. */
 #define RESCUE_RETRY_MS 600000
@@ -118,6 +121,10 @@ static void reload(struct conf *live, bool verbose)
     live->templates = fresh.templates;
     fresh.templates = old;
     live->replies = fresh.replies;
+    live->routing.automatic = fresh.routing.automatic;
+    char *holidays = live->routing.holidays;
+    live->routing.holidays = fresh.routing.holidays;
+    fresh.routing.holidays = holidays;
     live->retry = fresh.retry;
     live->poll_interval_ms = fresh.poll_interval_ms;
     live->multipart_timeout_s = fresh.multipart_timeout_s;
@@ -299,12 +306,15 @@ static void modem_down(struct daemon *d, long long now, const char *what)
 static int run(struct daemon *d)
 {
     char err[512];
-    long long next_expire = 0, next_recover = 0;
+    long long next_expire = 0, next_recover = 0, next_remind = 0;
     bool reconnected = true;
     while (!got_term) {
         if (got_hup) {
             got_hup = 0;
             reload(&d->conf, d->verbose);
+            if (d->db.up && store_holidays_sync(d->store, d->conf.routing.holidays) != 0) {
+                daemon_error(d, "%s", store_error(d->store));
+            }
         }
         long long now = proc_now_ms();
         if (!d->db.up && now >= d->db.next_try_ms) {
@@ -318,6 +328,9 @@ static int run(struct daemon *d)
                         version < known_schema_version() ? "run 'lapor-smsctl migrate'"
                                                          : "upgrade lapor-smsd");
                 return 1;
+            } else if (store_holidays_sync(d->store, d->conf.routing.holidays) != 0) {
+                daemon_error(d, "%s", store_error(d->store));
+                db_down(d, now);
             } else {
                 link_ok(&d->db);
                 log_info("database connected (schema version %d)", version);
@@ -380,6 +393,18 @@ static int run(struct daemon *d)
                 db_down(d, now);
             }
             next_expire = now + EXPIRE_EVERY_MS;
+        }
+        if (d->db.up && now >= next_remind) {
+            int sent = 0;
+            if (store_begin(d->store) != 0 || routing_remind(d->store, &d->conf, &sent) != 0 ||
+                store_commit(d->store) != 0) {
+                daemon_error(d, "reminding overdue tickets: %s", store_error(d->store));
+                store_rollback(d->store);
+                db_down(d, now);
+            } else if (sent > 0) {
+                log_info("reminded the liaisons of %d overdue ticket%s", sent, sent == 1 ? "" : "s");
+            }
+            next_remind = now + REMIND_EVERY_MS;
         }
         if (d->db.up && d->mo.up && !got_term) {
             enum outbox_result orr = outbox_run(d->outbox, OUTBOX_PER_ROUND);

@@ -411,7 +411,7 @@ static int lock_for_transaction(struct store *s, const char *kind, const char *k
 }
 
 int store_complaint_create(struct store *s, const struct store_complaint_new *c,
-                           long long *complaint_id)
+                           long long *complaint_id, int *agency_id)
 {
     char mbuf[NUMBUF];
     fmt_ll(mbuf, c->msg_id);
@@ -436,12 +436,14 @@ int store_complaint_create(struct store *s, const struct store_complaint_new *c,
                       " m AS (UPDATE sms_in SET command = CASE WHEN $6::boolean THEN"
                       " 'confidential' ELSE 'complaint' END, complaint_id = (SELECT id FROM c)"
                       " WHERE id = $1::bigint)"
-                      " SELECT id FROM c",
+                      " SELECT id, (SELECT k.agency_id FROM agency_keyword k WHERE k.keyword = $7)"
+                      " FROM c",
                       7, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
     *complaint_id = get_ll(r, 0, 0);
+    *agency_id = (int)get_ll(r, 0, 1);
     PQclear(r);
     return 0;
 }
@@ -510,6 +512,10 @@ int store_complaint_event(struct store *s, long long seq, const char *status, co
     const char *params[] = {sbuf, status, actor, kind, detail};
     return run_command(s,
                        "WITH u AS (UPDATE complaint SET status = coalesce($2, status),"
+                       " first_followup_at = CASE WHEN $2 = 'diproses'"
+                       "   THEN coalesce(first_followup_at, now()) ELSE first_followup_at END,"
+                       " closed_at = CASE WHEN $2 IN ('selesai', 'ditolak', 'dibatalkan', 'arsip')"
+                       "   THEN now() ELSE closed_at END,"
                        " updated_at = now() WHERE id = $1::bigint)"
                        " INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
                        " VALUES ($1::bigint, $3, $4, $5)",
@@ -1004,4 +1010,338 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
     *text = get_str(r, 0, 0);
     PQclear(r);
     return *text != NULL ? 0 : -1;
+}
+
+/* ---- agencies, routing, follow-ups ---- */
+
+int store_ticket_get(struct store *s, long long seq, struct store_ticket *t, bool *found)
+{
+    char sbuf[NUMBUF];
+    fmt_ll(sbuf, seq);
+    const char *params[] = {sbuf};
+    memset(t, 0, sizeof *t);
+    *found = false;
+    PGresult *r = run(s,
+                      "SELECT c.status, c.sender, c.text, coalesce(c.agency_id, 0),"
+                      " coalesce(a.code, ''), c.confidential"
+                      " FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
+                      " WHERE c.id = $1::bigint FOR UPDATE OF c",
+                      1, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    if (PQntuples(r) > 0) {
+        *found = true;
+        t->seq = seq;
+        snprintf(t->status, sizeof t->status, "%s", PQgetvalue(r, 0, 0));
+        snprintf(t->sender, sizeof t->sender, "%s", PQgetvalue(r, 0, 1));
+        t->text = get_str(r, 0, 2);
+        t->agency_id = (int)get_ll(r, 0, 3);
+        snprintf(t->agency, sizeof t->agency, "%s", PQgetvalue(r, 0, 4));
+        t->confidential = PQgetvalue(r, 0, 5)[0] == 't';
+    }
+    PQclear(r);
+    return *found && t->text == NULL ? -1 : 0;
+}
+
+int store_complaint_route(struct store *s, long long seq, int agency_id, const char *actor,
+                          const char *reason)
+{
+    char sbuf[NUMBUF], abuf[NUMBUF];
+    fmt_ll(sbuf, seq);
+    fmt_ll(abuf, agency_id);
+    const char *params[] = {sbuf, abuf, actor, reason};
+    PGresult *r = run(s, "SELECT route_complaint($1::bigint, $2::int, $3, $4)", 4, params, NULL,
+                      PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n)
+{
+    char abuf[NUMBUF];
+    fmt_ll(abuf, agency_id);
+    const char *params[] = {abuf};
+    *numbers = NULL;
+    *n = 0;
+    PGresult *r = run(s,
+                      "SELECT number FROM liaison WHERE agency_id = $1::int AND active"
+                      " ORDER BY id",
+                      1, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        *numbers = calloc((size_t)rows, sizeof **numbers);
+        if (*numbers == NULL) {
+            PQclear(r);
+            set_error(s, "out of memory");
+            return -1;
+        }
+        for (int i = 0; i < rows; i++) {
+            (*numbers)[i] = get_str(r, i, 0);
+        }
+    }
+    *n = (size_t)rows;
+    PQclear(r);
+    return 0;
+}
+
+int store_is_liaison(struct store *s, const char *number, int agency_id, bool *yes)
+{
+    char abuf[NUMBUF];
+    fmt_ll(abuf, agency_id);
+    const char *params[] = {number, abuf};
+    PGresult *r = run(s,
+                      "SELECT EXISTS (SELECT 1 FROM liaison WHERE number = $1 AND active"
+                      " AND ($2::int = 0 OR agency_id = $2::int))",
+                      2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *yes = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return 0;
+}
+
+int store_agency_id(struct store *s, const char *code, int *id)
+{
+    const char *params[] = {code};
+    *id = 0;
+    PGresult *r = run(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params, NULL,
+                      PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    if (PQntuples(r) > 0) {
+        *id = (int)get_ll(r, 0, 0);
+    }
+    PQclear(r);
+    return 0;
+}
+
+int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_t *n)
+{
+    *seqs = NULL;
+    *agencies = NULL;
+    *n = 0;
+    /* The reminder row is the claim: of several daemons, the one whose insert lands sends. */
+    PGresult *r = run(s,
+                      "WITH due AS (SELECT d.id FROM complaint_deadline d"
+                      "   WHERE d.followup_by < (now() AT TIME ZONE 'Asia/Jakarta')::date),"
+                      " claimed AS (INSERT INTO reminder (complaint_id, day)"
+                      "   SELECT id, (now() AT TIME ZONE 'Asia/Jakarta')::date FROM due"
+                      "   ON CONFLICT DO NOTHING RETURNING complaint_id)"
+                      " SELECT c.id, c.agency_id FROM complaint c JOIN claimed k"
+                      "   ON k.complaint_id = c.id ORDER BY c.id",
+                      0, NULL, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        *seqs = calloc((size_t)rows, sizeof **seqs);
+        *agencies = calloc((size_t)rows, sizeof **agencies);
+        if (*seqs == NULL || *agencies == NULL) {
+            free(*seqs);
+            free(*agencies);
+            *seqs = NULL;
+            *agencies = NULL;
+            PQclear(r);
+            set_error(s, "out of memory");
+            return -1;
+        }
+        for (int i = 0; i < rows; i++) {
+            (*seqs)[i] = get_ll(r, i, 0);
+            (*agencies)[i] = (int)get_ll(r, i, 1);
+        }
+    }
+    *n = (size_t)rows;
+    PQclear(r);
+    return 0;
+}
+
+int store_holidays_sync(struct store *s, const char *csv)
+{
+    const char *params[] = {csv};
+    return run_command(s,
+                       "WITH wanted AS (SELECT d::date AS day FROM"
+                       "   unnest(string_to_array(nullif($1, ''), ',')) AS d),"
+                       " gone AS (DELETE FROM holiday WHERE source = 'config'"
+                       "   AND day NOT IN (SELECT day FROM wanted))"
+                       " INSERT INTO holiday (day, name, source)"
+                       " SELECT day, 'from the configuration', 'config' FROM wanted"
+                       " ON CONFLICT (day) DO NOTHING",
+                       1, params);
+}
+
+int store_agency_add(struct store *s, const char *code, const char *name)
+{
+    const char *params[] = {code, name};
+    return run_command(s, "INSERT INTO agency (code, name) VALUES (upper($1), $2)", 2, params);
+}
+
+int store_agency_keyword(struct store *s, const char *code, const char *keyword)
+{
+    const char *params[] = {code, keyword};
+    PGresult *r = run(s,
+                      "INSERT INTO agency_keyword (keyword, agency_id)"
+                      " SELECT upper($2), id FROM agency WHERE code = upper($1) RETURNING 1",
+                      2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    PQclear(r);
+    if (rows == 0) {
+        set_error(s, "no agency has the code %s", code);
+        return -1;
+    }
+    return 0;
+}
+
+int store_liaison_add(struct store *s, const char *code, const char *number, const char *name)
+{
+    const char *params[] = {code, number, name};
+    PGresult *r = run(s,
+                      "INSERT INTO liaison (agency_id, number, name)"
+                      " SELECT id, $2, nullif($3, '') FROM agency WHERE code = upper($1)"
+                      " ON CONFLICT (agency_id, number) DO UPDATE SET active = true,"
+                      " name = coalesce(EXCLUDED.name, liaison.name) RETURNING 1",
+                      3, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rows = PQntuples(r);
+    PQclear(r);
+    if (rows == 0) {
+        set_error(s, "no agency has the code %s", code);
+        return -1;
+    }
+    return 0;
+}
+
+int store_liaison_remove(struct store *s, const char *code, const char *number, bool *removed)
+{
+    const char *params[] = {code, number};
+    /* Kept inactive rather than deleted: the history names who answered. */
+    PGresult *r = run(s,
+                      "UPDATE liaison SET active = false WHERE number = $2 AND active"
+                      " AND agency_id = (SELECT id FROM agency WHERE code = upper($1)) RETURNING 1",
+                      2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *removed = PQntuples(r) > 0;
+    PQclear(r);
+    return 0;
+}
+
+int store_holiday_add(struct store *s, const char *day, const char *name)
+{
+    const char *params[] = {day, name};
+    return run_command(s,
+                       "INSERT INTO holiday (day, name) VALUES ($1::date, nullif($2, ''))"
+                       " ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name,"
+                       " source = 'database'",
+                       2, params);
+}
+
+/* Each report is one fixed statement producing a JSON document from $1, the report's parameter
+ * (or NULL); the text form is laid out from that document ($1 there), so both say the same. */
+static const struct {
+    const char *name;
+    const char *json;
+    const char *text;
+} reports[] = {
+    {"agencies",
+     "SELECT coalesce(json_agg(json_build_object('code', a.code, 'name', a.name,"
+     " 'keywords', (SELECT coalesce(json_agg(k.keyword ORDER BY k.keyword), '[]')"
+     "   FROM agency_keyword k WHERE k.agency_id = a.id),"
+     " 'liaisons', (SELECT count(*) FROM liaison l WHERE l.agency_id = a.id AND l.active))"
+     " ORDER BY a.code), '[]')::text FROM agency a WHERE $1::text IS NULL OR a.code = upper($1)",
+     "SELECT coalesce(string_agg(format('%-10s %-40s keywords: %s; liaisons: %s', e->>'code',"
+     " e->>'name', (SELECT string_agg(k, ' ') FROM jsonb_array_elements_text(e->'keywords') k),"
+     " e->>'liaisons'), E'\\n'), 'no agencies') FROM jsonb_array_elements($1::jsonb) e"},
+    {"liaisons",
+     "SELECT coalesce(json_agg(json_build_object('agency', a.code, 'number', l.number,"
+     " 'name', l.name, 'active', l.active) ORDER BY a.code, l.number), '[]')::text"
+     " FROM liaison l JOIN agency a ON a.id = l.agency_id"
+     " WHERE $1::text IS NULL OR a.code = upper($1)",
+     "SELECT coalesce(string_agg(format('%-10s %-16s %-24s %s', e->>'agency', e->>'number',"
+     " coalesce(e->>'name', '-'), CASE WHEN (e->>'active')::boolean THEN 'active'"
+     " ELSE 'removed' END), E'\\n'), 'no liaisons') FROM jsonb_array_elements($1::jsonb) e"},
+    {"ticket",
+     "SELECT json_build_object('ticket', ticket_of(c.id), 'status', c.status, 'sender', c.sender,"
+     " 'confidential', c.confidential, 'agency', a.code, 'keyword', c.keyword,"
+     " 'incomplete', c.incomplete, 'text', c.text, 'created_at', c.created_at,"
+     " 'routed_at', c.routed_at, 'route_by', d.route_by, 'followup_by', d.followup_by,"
+     " 'history', (SELECT json_agg(json_build_object('at', e.at, 'actor', e.actor, 'kind', e.kind,"
+     "   'detail', e.detail) ORDER BY e.id) FROM complaint_event e WHERE e.complaint_id = c.id))"
+     "::text FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
+     " LEFT JOIN complaint_deadline d ON d.id = c.id WHERE c.id = $1::bigint",
+     "SELECT concat_ws(E'\\n', format('ticket #%s: %s%s', $1::jsonb->>'ticket',"
+     " $1::jsonb->>'status', coalesce(', agency ' || ($1::jsonb->>'agency'), '')),"
+     " format('from %s%s%s', $1::jsonb->>'sender',"
+     " CASE WHEN ($1::jsonb->>'confidential')::boolean THEN ' (confidential)' ELSE '' END,"
+     " CASE WHEN ($1::jsonb->>'incomplete')::boolean THEN ', incomplete' ELSE '' END),"
+     " 'text: ' || ($1::jsonb->>'text'),"
+     " 'route by: ' || ($1::jsonb->>'route_by'), 'first follow-up by: ' ||"
+     " ($1::jsonb->>'followup_by'), 'history:',"
+     " (SELECT string_agg(format('  %s  %-22s %-14s %s', left(e->>'at', 19), e->>'actor',"
+     "   e->>'kind', coalesce(e->>'detail', '')), E'\\n')"
+     "   FROM jsonb_array_elements($1::jsonb->'history') e))"},
+    {"overdue",
+     "SELECT coalesce(json_agg(json_build_object('ticket', ticket_of(c.id), 'status', c.status,"
+     " 'agency', a.code, 'due', coalesce(d.route_by, d.followup_by),"
+     " 'what', CASE WHEN d.route_by IS NOT NULL THEN 'routing' ELSE 'first follow-up' END)"
+     " ORDER BY coalesce(d.route_by, d.followup_by), c.id), '[]')::text"
+     " FROM complaint_deadline d JOIN complaint c ON c.id = d.id"
+     " LEFT JOIN agency a ON a.id = c.agency_id"
+     " WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date"
+     " AND ($1::text IS NULL OR a.code = upper($1))",
+     "SELECT coalesce(string_agg(format('#%-11s %-11s %-10s %s was due %s', e->>'ticket',"
+     " e->>'status', coalesce(e->>'agency', '-'), e->>'what', e->>'due'), E'\\n'),"
+     " 'nothing overdue') FROM jsonb_array_elements($1::jsonb) e"},
+};
+
+int store_report(struct store *s, const char *name, const char *param, bool json, char **out)
+{
+    *out = NULL;
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+        if (strcmp(reports[i].name, name) != 0) {
+            continue;
+        }
+        const char *params[] = {param};
+        PGresult *r = run(s, reports[i].json, 1, params, NULL, PGRES_TUPLES_OK);
+        if (r == NULL) {
+            return -1;
+        }
+        if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
+            PQclear(r);
+            set_error(s, "nothing found");
+            return -1;
+        }
+        char *doc = get_str(r, 0, 0);
+        PQclear(r);
+        if (json || doc == NULL) {
+            *out = doc;
+            return doc ? 0 : -1;
+        }
+        const char *tparams[] = {doc};
+        r = run(s, reports[i].text, 1, tparams, NULL, PGRES_TUPLES_OK);
+        free(doc);
+        if (r == NULL) {
+            return -1;
+        }
+        *out = get_str(r, 0, 0);
+        PQclear(r);
+        return *out ? 0 : -1;
+    }
+    set_error(s, "no report named %s", name);
+    return -1;
 }

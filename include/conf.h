@@ -36,6 +36,20 @@ struct conf_templates {
     char *not_valid;   /* a ticket number that fails its check digit */
     char *need_ticket; /* a command without its ticket number */
     char *help;        /* BANTUAN / HELP / ? */
+    char *forward;     /* a routed ticket to each liaison: {ticket}, {agency}, {summary} */
+    char *reminder;    /* an overdue ticket to its liaisons, at most daily: {ticket}, {agency} */
+    char *followup;    /* a TL relayed to the citizen: {ticket}, {agency}, {text} */
+    char *closed;      /* a SELESAI relayed to the citizen: {ticket}, {agency}, {text} */
+    char *confirmed;   /* the liaison's confirmation: {ticket}, {status} */
+};
+
+/* Agencies' codes are at most this long, so that templates can be checked. */
+#define AGENCY_CODE_MAX 16
+
+/* Where complaints go. */
+struct conf_routing {
+    bool automatic; /* a complaint with an agency's keyword is routed at intake */
+    char *holidays; /* "YYYY-MM-DD,..." besides weekends, for working-day deadlines */
 };
 
 /* What keeps the shortcode from being a spam cannon or one end of an endless robot dialogue. */
@@ -58,6 +72,7 @@ struct conf {
     struct conf_retry retry;
     struct conf_templates templates;
     struct conf_replies replies;
+    struct conf_routing routing;
     bool log_syslog;
     int log_level; /* enum log_level */
 };

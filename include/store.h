@@ -92,8 +92,9 @@ struct store_complaint_new {
     const char *keyword; /* "" when none */
     const char *actor;
 };
+/* *agency_id is the agency whose keyword the complaint carries, 0 when none. */
 int store_complaint_create(struct store *s, const struct store_complaint_new *c,
-                           long long *complaint_id);
+                           long long *complaint_id, int *agency_id);
 
 /* The same text from the same sender within window_s: *complaint_id is the earlier complaint
  * (and the resend is recorded in its history), or 0 when there is none. */
@@ -181,6 +182,53 @@ int store_outbox_release(struct store *s, long long id, const char *owner);
  */
 int store_outbox_recover(struct store *s, const char *owner, const char *instance, bool own,
                          int *requeued, int *unknown);
+
+/* ---- agencies, routing, follow-ups ---- */
+
+/* A ticket as routing and follow-ups need it. */
+struct store_ticket {
+    long long seq;
+    char status[32];
+    char sender[64];
+    char *text; /* malloc'd; free it */
+    int agency_id; /* 0 when not routed */
+    char agency[32];
+    bool confidential;
+};
+int store_ticket_get(struct store *s, long long seq, struct store_ticket *t, bool *found);
+
+/* Routes complaint seq to agency_id (route_complaint() in the schema: status, history, NOTIFY). */
+int store_complaint_route(struct store *s, long long seq, int agency_id, const char *actor,
+                          const char *reason);
+
+/* The active liaisons' numbers of an agency; *numbers is malloc'd (free each, then it). */
+int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n);
+
+/* Whether number is an active liaison of agency_id, or of any agency when agency_id is 0. */
+int store_is_liaison(struct store *s, const char *number, int agency_id, bool *yes);
+
+/* The agency with this code; *id is 0 when there is none. */
+int store_agency_id(struct store *s, const char *code, int *id);
+
+/* Claims today's reminders of overdue routed tickets (at most one per ticket per day, across all
+ * daemons); *seqs and *agencies are malloc'd. */
+int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_t *n);
+
+/* Makes the holiday table's 'config' rows those of csv ("YYYY-MM-DD,..."). */
+int store_holidays_sync(struct store *s, const char *csv);
+
+/* Operators' changes. Each returns -1 with a reason (e.g. a duplicate code) in store_error(). */
+int store_agency_add(struct store *s, const char *code, const char *name);
+int store_agency_keyword(struct store *s, const char *code, const char *keyword);
+int store_liaison_add(struct store *s, const char *code, const char *number, const char *name);
+int store_liaison_remove(struct store *s, const char *code, const char *number, bool *removed);
+int store_holiday_add(struct store *s, const char *day, const char *name);
+
+/*
+ * A fixed report for operators, by name: "agencies", "liaisons" (params: agency code or none),
+ * "ticket" (params: sequence number), "overdue". As JSON or as text lines (malloc'd).
+ */
+int store_report(struct store *s, const char *name, const char *param, bool json, char **out);
 
 /* ---- heartbeat and status ---- */
 
