@@ -32,6 +32,11 @@ static void usage(FILE *f)
             "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
             "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
             "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n"
+            "  outbox list [--status S] [--json] | outbox retry ID | outbox cancel ID\n"
+            "  send NUMBER TEXT\n"
+            "        an operator's message, through the same outbox\n"
+            "  metrics\n"
+            "        the status figures in the Prometheus text format\n"
             "  agency add CODE NAME | agency keyword CODE KEYWORD... | agency list [--json]\n"
             "  liaison add CODE NUMBER [NAME] | liaison remove CODE NUMBER\n"
             "  liaison list [CODE] [--json]\n"
@@ -118,6 +123,7 @@ struct words {
     bool json;
     const char *reason;
     const char *by;
+    const char *status;
     int n;
     const char *w[8];
 };
@@ -132,6 +138,8 @@ static int read_words(int argc, char **argv, struct words *a)
             a->reason = argv[++i];
         } else if (strcmp(argv[i], "--by") == 0 && i + 1 < argc) {
             a->by = argv[++i];
+        } else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc) {
+            a->status = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr, "lapor-smsctl: unknown option %s\n", argv[i]);
             return -1;
@@ -356,6 +364,95 @@ static int cmd_ticket(const struct conf *c, int argc, char **argv)
     return rc;
 }
 
+static int cmd_outbox(const struct conf *c, int argc, char **argv)
+{
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n < 1) {
+        usage(stderr);
+        return 2;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    int rc = 2;
+    if (strcmp(a.w[0], "list") == 0 && a.n == 1) {
+        rc = print_report(s, "outbox", a.status, a.json);
+    } else if ((strcmp(a.w[0], "retry") == 0 || strcmp(a.w[0], "cancel") == 0) && a.n == 2) {
+        long long id = atoll(a.w[1]);
+        bool changed = false;
+        int r = strcmp(a.w[0], "retry") == 0 ? store_outbox_retry(s, id, &changed)
+                                             : store_outbox_cancel(s, id, &changed);
+        if (r != 0) {
+            fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+            rc = 1;
+        } else if (!changed) {
+            fprintf(stderr, "lapor-smsctl: message %lld cannot be %s in its state\n", id,
+                    strcmp(a.w[0], "retry") == 0 ? "retried" : "cancelled");
+            rc = 1;
+        } else {
+            printf("message %lld %s\n", id,
+                   strcmp(a.w[0], "retry") == 0 ? "queued again" : "cancelled");
+            rc = 0;
+        }
+    } else {
+        usage(stderr);
+    }
+    store_free(s);
+    return rc;
+}
+
+static int cmd_send(const struct conf *c, int argc, char **argv)
+{
+    if (argc != 3) {
+        usage(stderr);
+        return 2;
+    }
+    char number[MSISDN_MAX];
+    if (msisdn_normalise(argv[1], number, sizeof number) != 1) {
+        fprintf(stderr, "lapor-smsctl: %s is not a phone number\n", argv[1]);
+        return 1;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    long long id;
+    int rc = store_outbox_operator(s, number, argv[2], &id);
+    if (rc != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+    } else {
+        printf("message %lld queued to %s\n", id, number);
+    }
+    store_free(s);
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_metrics(const struct conf *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        usage(stderr);
+        return 2;
+    }
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    char *out;
+    char stale[24];
+    snprintf(stale, sizeof stale, "%d", c->heartbeat_s * 3);
+    int rc = store_report(s, "metrics", stale, false, &out);
+    if (rc != 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+    } else {
+        fputs(out, stdout);
+        free(out);
+    }
+    store_free(s);
+    return rc == 0 ? 0 : 1;
+}
+
 static int cmd_overdue(const struct conf *c, int argc, char **argv)
 {
     struct words a;
@@ -572,6 +669,12 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(cmd, "migrate") == 0) {
         rc = cmd_migrate(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "outbox") == 0) {
+        rc = cmd_outbox(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "send") == 0) {
+        rc = cmd_send(&conf, sub_argc, sub_argv);
+    } else if (strcmp(cmd, "metrics") == 0) {
+        rc = cmd_metrics(&conf, sub_argc, sub_argv);
     } else if (strcmp(cmd, "agency") == 0) {
         rc = cmd_agency(&conf, sub_argc, sub_argv);
     } else if (strcmp(cmd, "liaison") == 0) {

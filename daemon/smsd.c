@@ -20,6 +20,7 @@
 #include "modem.h"
 #include "modem_proxy.h"
 #include "modem_wire.h"
+#include "notify.h"
 #include "outbox.h"
 #include "proc.h"
 #include "routing.h"
@@ -180,6 +181,16 @@ static void db_down(struct daemon *d, long long now)
     link_failed(&d->db, now);
 }
 
+/* The one-line status systemd shows. */
+static void notify_status(struct daemon *d)
+{
+    char line[400];
+    snprintf(line, sizeof line, "STATUS=database %s, modem %s%s%s", d->db.up ? "up" : "DOWN",
+             d->mo.up ? "connected" : d->modem_state, d->last_error[0] ? "; last error: " : "",
+             d->last_error);
+    notify_send(line);
+}
+
 /* Writes the heartbeat when it is due. Runs from the loop and, while the daemon waits for its
  * modem worker, from the proxy's tick: never inside a database transaction. */
 static void heartbeat(struct daemon *d)
@@ -218,6 +229,7 @@ static void heartbeat(struct daemon *d)
         .last_send_at = d->last_send_at,
         .modem = d->have_status ? &view : NULL,
     };
+    notify_status(d);
     if (store_heartbeat(d->store, &hb) != 0) {
         log_warn("heartbeat: %s", store_error(d->store));
         if (!store_connected(d->store)) {
@@ -228,6 +240,7 @@ static void heartbeat(struct daemon *d)
 
 static void tick(void *arg)
 {
+    notify_watchdog();
     heartbeat(arg);
 }
 
@@ -308,10 +321,20 @@ static int run(struct daemon *d)
     char err[512];
     long long next_expire = 0, next_recover = 0, next_remind = 0;
     bool reconnected = true;
+    bool ready = false;
     while (!got_term) {
+        notify_watchdog();
+        if (!ready) {
+            /* Running, and saying so with whatever is connected: systemd should not wait for a
+             * modem or a database that may be away for hours. */
+            notify_send("READY=1");
+            ready = true;
+        }
         if (got_hup) {
             got_hup = 0;
+            notify_send("RELOADING=1");
             reload(&d->conf, d->verbose);
+            notify_send("READY=1");
             if (d->db.up && store_holidays_sync(d->store, d->conf.routing.holidays) != 0) {
                 daemon_error(d, "%s", store_error(d->store));
             }
@@ -433,6 +456,10 @@ static int run(struct daemon *d)
             if (d->db.up && d->next_beat_ms - t < wait) {
                 wait = d->next_beat_ms - t;
             }
+            /* Short enough for the watchdog's pings, whatever the poll interval. */
+            if (wait > 5000) {
+                wait = 5000;
+            }
             proc_nap_ms(wait);
         }
     }
@@ -491,6 +518,7 @@ int main(int argc, char **argv)
         conf_free(&d.conf);
         return 0;
     }
+    notify_init();
     log_init("lapor-smsd", d.conf.log_syslog && !foreground,
              d.verbose ? LOGL_DEBUG : (enum log_level)d.conf.log_level);
 
@@ -529,6 +557,7 @@ int main(int argc, char **argv)
 
     int exit_code = run(&d);
 
+    notify_send("STOPPING=1");
     log_info("lapor-smsd stopping");
     intake_free(d.intake);
     outbox_free(d.outbox);

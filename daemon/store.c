@@ -950,7 +950,11 @@ int store_status_json(struct store *s, int stale_after_s, char **json)
         "     ::numeric, 1) FROM outbox WHERE status = 'queued'),"
         "   'undecodable_messages', (SELECT count(*) FROM sms_in WHERE kind = 'undecodable'),"
         "   'complaints_today', (SELECT count(*) FROM complaint"
-        "     WHERE created_at >= date_trunc('day', now()))))::text",
+        "     WHERE created_at >= date_trunc('day', now())),"
+        "   'received_today', (SELECT count(*) FROM sms_in"
+        "     WHERE first_received_at >= date_trunc('day', now())),"
+        "   'sent_today', (SELECT count(*) FROM outbox WHERE status = 'sent'"
+        "     AND sent_at >= date_trunc('day', now()))))::text",
         1, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
@@ -1000,7 +1004,9 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         "    doc#>>'{queues,replies,failed}', doc#>>'{queues,replies,unknown}',"
         "    doc#>>'{queues,replies,cancelled}'),"
         "  format('undecodable messages stored: %s', doc#>>'{queues,undecodable_messages}'),"
-        "  format('complaints today: %s', doc#>>'{queues,complaints_today}'))"
+        "  format('today: %s messages received, %s complaints, %s messages sent',"
+        "    doc#>>'{queues,received_today}', doc#>>'{queues,complaints_today}',"
+        "    doc#>>'{queues,sent_today}'))"
         " FROM j",
         1, params, NULL, PGRES_TUPLES_OK);
     free(json);
@@ -1295,6 +1301,71 @@ static const struct {
      " (SELECT string_agg(format('  %s  %-22s %-14s %s', left(e->>'at', 19), e->>'actor',"
      "   e->>'kind', coalesce(e->>'detail', '')), E'\\n')"
      "   FROM jsonb_array_elements($1::jsonb->'history') e))"},
+    {"outbox",
+     "SELECT coalesce(json_agg(json_build_object('id', o.id, 'kind', o.kind,"
+     " 'destination', o.destination, 'status', o.status, 'attempts', o.attempts,"
+     " 'parts', o.parts, 'ticket', CASE WHEN o.complaint_id IS NOT NULL"
+     " THEN ticket_of(o.complaint_id) END, 'created_at', o.created_at, 'sent_at', o.sent_at,"
+     " 'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'text', o.text)"
+     " ORDER BY o.id DESC), '[]')::text"
+     " FROM (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1"
+     "   ORDER BY id DESC LIMIT 200) o",
+     "SELECT coalesce(string_agg(format('%8s %-9s %-16s %-9s %2s try %-8s %s%s', e->>'id',"
+     " e->>'kind', e->>'destination', e->>'status', e->>'attempts',"
+     " coalesce('#' || (e->>'ticket'), '-'), left(e->>'text', 40),"
+     " coalesce(E'\n         last error: ' || (e->>'last_error'), '')), E'\n'),"
+     " 'no messages') FROM jsonb_array_elements($1::jsonb) e"},
+    {"metrics",
+     "WITH hb AS (SELECT h.*, extract(epoch FROM now() - beat_at) AS age FROM heartbeat h),"
+     " fam(ord, name, type, help, samples) AS (VALUES"
+     " (1, 'lapor_modem_up', 'gauge', 'Whether the modem is connected and its daemon''s heartbeat"
+     " is fresh.', (SELECT string_agg(format('lapor_modem_up{instance=\"%s\"} %s', instance,"
+     "   CASE WHEN modem_connected AND age < $1::int THEN 1 ELSE 0 END), E'\n') FROM hb)),"
+     " (2, 'lapor_heartbeat_age_seconds', 'gauge', 'Seconds since the daemon''s last heartbeat.',"
+     "   (SELECT string_agg(format('lapor_heartbeat_age_seconds{instance=\"%s\"} %s', instance,"
+     "   round(age::numeric, 3)), E'\n') FROM hb)),"
+     " (3, 'lapor_modem_signal_percent', 'gauge', 'Signal strength the modem reports.',"
+     "   (SELECT string_agg(format('lapor_modem_signal_percent{instance=\"%s\"} %s', instance,"
+     "   signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
+     " (4, 'lapor_sim_used_messages', 'gauge', 'Messages stored on the SIM.',"
+     "   (SELECT string_agg(format('lapor_sim_used_messages{instance=\"%s\"} %s', instance,"
+     "   sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
+     " (5, 'lapor_sim_capacity_messages', 'gauge', 'Messages the SIM can hold.',"
+     "   (SELECT string_agg(format('lapor_sim_capacity_messages{instance=\"%s\"} %s', instance,"
+     "   sim_total), E'\n') FROM hb WHERE sim_total IS NOT NULL)),"
+     " (6, 'lapor_modem_worker_deaths_total', 'counter', 'Modem worker processes that died or"
+     " were killed since the daemon started.',"
+     "   (SELECT string_agg(format('lapor_modem_worker_deaths_total{instance=\"%s\"} %s',"
+     "   instance, worker_deaths), E'\n') FROM hb)),"
+     " (7, 'lapor_undecodable_taken_total', 'counter', 'Messages taken off the SIM raw because"
+     " libGammu could not decode them, since the daemon started.',"
+     "   (SELECT string_agg(format('lapor_undecodable_taken_total{instance=\"%s\"} %s',"
+     "   instance, undecodable_taken), E'\n') FROM hb)),"
+     " (8, 'lapor_multipart_open_messages', 'gauge', 'Multipart messages waiting for parts.',"
+     "   (SELECT format('lapor_multipart_open_messages %s', count(*)) FROM sms_in"
+     "   WHERE state = 'open')),"
+     " (9, 'lapor_multipart_oldest_seconds', 'gauge', 'Age of the oldest multipart message"
+     " waiting for parts (0 when none).',"
+     "   (SELECT format('lapor_multipart_oldest_seconds %s', coalesce(round(extract(epoch FROM"
+     "   now() - min(first_received_at))::numeric, 3), 0)) FROM sms_in WHERE state = 'open')),"
+     " (10, 'lapor_outbox_messages', 'gauge', 'Outgoing messages by state.',"
+     "   (SELECT string_agg(format('lapor_outbox_messages{status=\"%s\"} %s', s,"
+     "   (SELECT count(*) FROM outbox WHERE status = s)), E'\n' ORDER BY s) FROM unnest(ARRAY["
+     "   'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled']) s)),"
+     " (11, 'lapor_outbox_oldest_queued_seconds', 'gauge', 'Age of the oldest queued outgoing"
+     " message (0 when none).',"
+     "   (SELECT format('lapor_outbox_oldest_queued_seconds %s', coalesce(round(extract(epoch"
+     "   FROM now() - min(created_at))::numeric, 3), 0)) FROM outbox WHERE status = 'queued')),"
+     " (12, 'lapor_messages_received_total', 'counter', 'Incoming messages stored.',"
+     "   (SELECT format('lapor_messages_received_total %s', count(*)) FROM sms_in)),"
+     " (13, 'lapor_complaints_total', 'counter', 'Complaints made.',"
+     "   (SELECT format('lapor_complaints_total %s', count(*)) FROM complaint)),"
+     " (14, 'lapor_complaints_overdue', 'gauge', 'Tickets past their service level.',"
+     "   (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint_deadline d"
+     "   WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
+     " SELECT string_agg(format(E'# HELP %s %s\n# TYPE %s %s%s', name, help, name, type,"
+     "   coalesce(E'\n' || samples, '')), E'\n' ORDER BY ord) || E'\n' FROM fam",
+     NULL},
     {"overdue",
      "SELECT coalesce(json_agg(json_build_object('ticket', ticket_of(c.id), 'status', c.status,"
      " 'agency', a.code, 'due', coalesce(d.route_by, d.followup_by),"
@@ -1328,7 +1399,7 @@ int store_report(struct store *s, const char *name, const char *param, bool json
         }
         char *doc = get_str(r, 0, 0);
         PQclear(r);
-        if (json || doc == NULL) {
+        if (json || doc == NULL || reports[i].text == NULL) {
             *out = doc;
             return doc ? 0 : -1;
         }
@@ -1344,4 +1415,60 @@ int store_report(struct store *s, const char *name, const char *param, bool json
     }
     set_error(s, "no report named %s", name);
     return -1;
+}
+
+int store_outbox_retry(struct store *s, long long id, bool *changed)
+{
+    char ibuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    const char *params[] = {ibuf};
+    PGresult *r = run(s,
+                      "WITH o AS (UPDATE outbox SET status = 'queued', attempts = 0,"
+                      " next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,"
+                      " last_error = 'retried by an operator'"
+                      " WHERE id = $1::bigint AND status IN ('failed', 'unknown', 'cancelled')"
+                      " RETURNING id),"
+                      " p AS (UPDATE outbox_part SET status = 'failed', updated_at = now()"
+                      " WHERE outbox_id IN (SELECT id FROM o) AND status = 'unknown')"
+                      " SELECT count(*) FROM o",
+                      1, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *changed = get_ll(r, 0, 0) > 0;
+    PQclear(r);
+    return 0;
+}
+
+int store_outbox_cancel(struct store *s, long long id, bool *changed)
+{
+    char ibuf[NUMBUF];
+    fmt_ll(ibuf, id);
+    const char *params[] = {ibuf};
+    PGresult *r = run(s,
+                      "UPDATE outbox SET status = 'cancelled', last_error = 'cancelled by an"
+                      " operator' WHERE id = $1::bigint AND status IN ('queued', 'failed',"
+                      " 'unknown') RETURNING 1",
+                      1, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *changed = PQntuples(r) > 0;
+    PQclear(r);
+    return 0;
+}
+
+int store_outbox_operator(struct store *s, const char *number, const char *text, long long *id)
+{
+    const char *params[] = {number, text};
+    PGresult *r = run(s,
+                      "INSERT INTO outbox (kind, destination, text) VALUES ('operator', $1, $2)"
+                      " RETURNING id",
+                      2, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    *id = get_ll(r, 0, 0);
+    PQclear(r);
+    return 0;
 }

@@ -224,9 +224,18 @@ int store_liaison_add(struct store *s, const char *code, const char *number, con
 int store_liaison_remove(struct store *s, const char *code, const char *number, bool *removed);
 int store_holiday_add(struct store *s, const char *day, const char *name);
 
+/* Operators' hands on the outbox: retry puts a failed, unknown or cancelled reply back in the
+ * queue (parts of unknown outcome will go again: the operator decided so); cancel stops one that
+ * has not gone. *changed is false when the reply is not in a state that allows it. */
+int store_outbox_retry(struct store *s, long long id, bool *changed);
+int store_outbox_cancel(struct store *s, long long id, bool *changed);
+/* An operator's own message, through the same outbox; *id is its row. */
+int store_outbox_operator(struct store *s, const char *number, const char *text, long long *id);
+
 /*
  * A fixed report for operators, by name: "agencies", "liaisons" (params: agency code or none),
- * "ticket" (params: sequence number), "overdue". As JSON or as text lines (malloc'd).
+ * "ticket" (params: sequence number), "overdue", "outbox" (params: status or none), "metrics"
+ * (params: seconds after which a heartbeat is stale; Prometheus text either way). As JSON or as text lines (malloc'd).
  */
 int store_report(struct store *s, const char *name, const char *param, bool json, char **out);
 
