@@ -174,7 +174,6 @@ static const struct {
       "Withdraw: BATAL <ticket>. Confidential: RAHASIA <text>"}},
 };
 
-
 /* Running out of memory while reading the configuration leaves nothing sensible to do, and a
  * NULL here would only move the crash somewhere less obvious. */
 static char *xstrdup(const char *s)
@@ -254,8 +253,7 @@ void conf_free(struct conf *c)
         return;
     free(c->path);
     for (size_t i = 0; i < NKEYS; i++)
-        if (keys[i].kind == KEY_STRING || keys[i].kind == KEY_TEMPLATE ||
-            keys[i].kind == KEY_DATES)
+        if (keys[i].kind == KEY_STRING || keys[i].kind == KEY_TEMPLATE || keys[i].kind == KEY_DATES)
             free(*string_field(c, &keys[i]));
     /* Zeroed, a freed conf can be freed again or loaded into without leaking or double-freeing. */
     memset(c, 0, sizeof *c);
@@ -444,8 +442,8 @@ static int read_dates(struct loader *ld, const struct key *k, const config_setti
     char *joined = xstrdup("");
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        const char *v = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e)
-                                                                      : NULL;
+        const char *v =
+            config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
         if (v == NULL || !valid_date(v)) {
             free(joined);
             return fail(ld, e, "%s: item %d is not a date written YYYY-MM-DD", path, i + 1);

@@ -191,7 +191,8 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     char numbuf[MSISDN_MAX];
     if (rc == 0 && complaint_id > 0) {
         log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
-                 log_number(sender, numbuf, sizeof numbuf), ticket_from_seq((uint64_t)complaint_id));
+                 log_number(sender, numbuf, sizeof numbuf),
+                 ticket_from_seq((uint64_t)complaint_id));
     } else if (rc == 0) {
         struct store_complaint_new c = {
             .msg_id = msg_id,
@@ -267,9 +268,9 @@ static int take_ticket_command(struct intake *in, long long msg_id, const char *
     const char *language = in->conf->templates.language;
     if (g->command == GRAMMAR_ADD && lifecycle_citizen_may_add(status)) {
         char *detail = strndup(g->body, g->body_len);
-        int rc = detail ? store_complaint_event(in->store, seq, NULL, "citizen", "info_added",
-                                                detail)
-                        : -1;
+        int rc = detail
+                     ? store_complaint_event(in->store, seq, NULL, "citizen", "info_added", detail)
+                     : -1;
         free(detail);
         if (rc != 0) {
             return -1;

@@ -52,8 +52,8 @@ void notify_send(const char *state)
         return;
     }
     /* A lost notification is not worth more than a try: systemd's own timeouts cover it. */
-    ssize_t sent = sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&addr,
-                          addr_len);
+    ssize_t sent =
+        sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&addr, addr_len);
     (void)sent;
     close(fd);
 }

@@ -75,8 +75,8 @@ static char *forward_text(const struct conf *c, const char *tmpl, const char *ti
         return NULL;
     }
     bool gsm7 = text_is_gsm7(complaint);
-    long room = gsm7 ? ROOM_GSM7 - text_gsm7_septets(fixed)
-                     : ROOM_UCS2 - (long)text_codepoints(fixed);
+    long room =
+        gsm7 ? ROOM_GSM7 - text_gsm7_septets(fixed) : ROOM_UCS2 - (long)text_codepoints(fixed);
     char *summary = routing_cut(complaint, room > 20 ? room : 20, gsm7);
     if (summary == NULL) {
         return NULL;

@@ -268,9 +268,9 @@ static int cmd_liaison(const struct conf *c, int argc, char **argv)
                  : in_transaction(s, store_liaison_add(s, a.w[1], number, a.n == 4 ? a.w[3] : ""));
     } else if (strcmp(a.w[0], "remove") == 0 && a.n == 3) {
         bool removed = false;
-        rc = store_begin(s) != 0 ? 1
-                                 : in_transaction(s, store_liaison_remove(s, a.w[1], number,
-                                                                          &removed));
+        rc = store_begin(s) != 0
+                 ? 1
+                 : in_transaction(s, store_liaison_remove(s, a.w[1], number, &removed));
         if (rc == 0 && !removed) {
             fprintf(stderr, "lapor-smsctl: %s is no active liaison of %s\n", number, a.w[1]);
             rc = 1;
@@ -306,7 +306,8 @@ static int cmd_ticket(const struct conf *c, int argc, char **argv)
         const char *verb;
         const char *status;
         bool needs_reason;
-    } moves[] = {{"reject", "ditolak", true}, {"defer", "ditunda", true}, {"archive", "arsip", false}};
+    } moves[] = {
+        {"reject", "ditolak", true}, {"defer", "ditunda", true}, {"archive", "arsip", false}};
     struct store *s = open_store(c);
     if (s == NULL) {
         return 1;
@@ -351,8 +352,8 @@ static int cmd_ticket(const struct conf *c, int argc, char **argv)
                 rc = 1;
             } else {
                 free(t.text);
-                rc = in_transaction(s, store_complaint_event(s, seq, moves[i].status, actor,
-                                                             "status", a.reason));
+                rc = in_transaction(
+                    s, store_complaint_event(s, seq, moves[i].status, actor, "status", a.reason));
             }
             break;
         }
@@ -537,8 +538,8 @@ static int inject_file(const struct conf *c, FILE *f)
         *tab = '\0';
         char err[256];
         int waited = 0;
-        while (modem_dummy_inject(c->modem.device, line, tab + 1, -1, NULL, 0, 0, err,
-                                  sizeof err) < 0) {
+        while (modem_dummy_inject(c->modem.device, line, tab + 1, -1, NULL, 0, 0, err, sizeof err) <
+               0) {
             if (strstr(err, "is full") == NULL || waited++ > 6000) {
                 fprintf(stderr, "lapor-smsctl: inject: line %ld: %s\n", lineno, err);
                 rc = 1;
@@ -565,12 +566,10 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
     long long when = 0;
     int parts[255];
     int nparts = 0;
-    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
-                                         {"ref", required_argument, NULL, 'r'},
-                                         {"parts", required_argument, NULL, 'p'},
-                                         {"time", required_argument, NULL, 't'},
-                                         {"file", required_argument, NULL, 'F'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"from", required_argument, NULL, 'f'},  {"ref", required_argument, NULL, 'r'},
+        {"parts", required_argument, NULL, 'p'}, {"time", required_argument, NULL, 't'},
+        {"file", required_argument, NULL, 'F'},  {NULL, 0, NULL, 0}};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "f:r:p:t:F:", opts, NULL)) != -1) {

@@ -93,12 +93,15 @@ static int known_schema_version(void)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: lapor-smsd [-c FILE] [-f] [-n] [-v] [-V]\n"
-               "  -c FILE  configuration file (default " DEFAULT_CONF ")\n"
-               "  -f       stay in the foreground and log to stderr\n"
-               "  -n       check the configuration and exit\n"
-               "  -v       verbose: log at debug level\n"
-               "  -V       print the version and exit\n");
+    fprintf(
+        f,
+        "usage: lapor-smsd [-c FILE] [-f] [-n] [-v] [-V]\n"
+        "  -c FILE  configuration file (default " DEFAULT_CONF ")\n"
+        "  -f       log to stderr even when the configuration asks for syslog (the daemon never\n"
+        "           forks: systemd or a terminal runs it in the foreground)\n"
+        "  -n       check the configuration and exit\n"
+        "  -v       verbose: log at debug level\n"
+        "  -V       print the version and exit\n");
 }
 
 /* Takes over what SIGHUP may change; the rest needs a restart. A bad file changes nothing. */
@@ -425,7 +428,8 @@ static int run(struct daemon *d)
                 store_rollback(d->store);
                 db_down(d, now);
             } else if (sent > 0) {
-                log_info("reminded the liaisons of %d overdue ticket%s", sent, sent == 1 ? "" : "s");
+                log_info("reminded the liaisons of %d overdue ticket%s", sent,
+                         sent == 1 ? "" : "s");
             }
             next_remind = now + REMIND_EVERY_MS;
         }

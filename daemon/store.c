@@ -448,9 +448,8 @@ int store_complaint_create(struct store *s, const struct store_complaint_new *c,
     return 0;
 }
 
-int store_complaint_find_resent(struct store *s, const char *sender, const char *text,
-                                int window_s, long long msg_id, const char *actor,
-                                long long *complaint_id)
+int store_complaint_find_resent(struct store *s, const char *sender, const char *text, int window_s,
+                                long long msg_id, const char *actor, long long *complaint_id)
 {
     char wbuf[NUMBUF], mbuf[NUMBUF];
     fmt_ll(wbuf, window_s);
@@ -462,16 +461,17 @@ int store_complaint_find_resent(struct store *s, const char *sender, const char 
     if (lock_for_transaction(s, "resend:", sender) != 0) {
         return -1;
     }
-    PGresult *r = run(s,
-                      "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND text = $2"
-                      "   AND created_at > now() - make_interval(secs => $3::int)"
-                      "   AND status <> 'dibatalkan' ORDER BY id DESC LIMIT 1),"
-                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-                      "   SELECT id, $5, 'resent', 'message ' || $4 FROM c),"
-                      " m AS (UPDATE sms_in SET command = 'resent', complaint_id = (SELECT id FROM c)"
-                      "   WHERE id = $4::bigint AND EXISTS (SELECT 1 FROM c))"
-                      " SELECT id FROM c",
-                      5, params, NULL, PGRES_TUPLES_OK);
+    PGresult *r =
+        run(s,
+            "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND text = $2"
+            "   AND created_at > now() - make_interval(secs => $3::int)"
+            "   AND status <> 'dibatalkan' ORDER BY id DESC LIMIT 1),"
+            " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
+            "   SELECT id, $5, 'resent', 'message ' || $4 FROM c),"
+            " m AS (UPDATE sms_in SET command = 'resent', complaint_id = (SELECT id FROM c)"
+            "   WHERE id = $4::bigint AND EXISTS (SELECT 1 FROM c))"
+            " SELECT id FROM c",
+            5, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
@@ -1118,8 +1118,8 @@ int store_agency_id(struct store *s, const char *code, int *id)
 {
     const char *params[] = {code};
     *id = 0;
-    PGresult *r = run(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params, NULL,
-                      PGRES_TUPLES_OK);
+    PGresult *r =
+        run(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
@@ -1319,27 +1319,27 @@ static const struct {
      "WITH hb AS (SELECT h.*, extract(epoch FROM now() - beat_at) AS age FROM heartbeat h),"
      " fam(ord, name, type, help, samples) AS (VALUES"
      " (1, 'lapor_modem_up', 'gauge', 'Whether the modem is connected and its daemon''s heartbeat"
-     " is fresh.', (SELECT string_agg(format('lapor_modem_up{instance=\"%s\"} %s', instance,"
+     " is fresh.', (SELECT string_agg(format('lapor_modem_up{modem=\"%s\"} %s', instance,"
      "   CASE WHEN modem_connected AND age < $1::int THEN 1 ELSE 0 END), E'\n') FROM hb)),"
      " (2, 'lapor_heartbeat_age_seconds', 'gauge', 'Seconds since the daemon''s last heartbeat.',"
-     "   (SELECT string_agg(format('lapor_heartbeat_age_seconds{instance=\"%s\"} %s', instance,"
+     "   (SELECT string_agg(format('lapor_heartbeat_age_seconds{modem=\"%s\"} %s', instance,"
      "   round(age::numeric, 3)), E'\n') FROM hb)),"
      " (3, 'lapor_modem_signal_percent', 'gauge', 'Signal strength the modem reports.',"
-     "   (SELECT string_agg(format('lapor_modem_signal_percent{instance=\"%s\"} %s', instance,"
+     "   (SELECT string_agg(format('lapor_modem_signal_percent{modem=\"%s\"} %s', instance,"
      "   signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
      " (4, 'lapor_sim_used_messages', 'gauge', 'Messages stored on the SIM.',"
-     "   (SELECT string_agg(format('lapor_sim_used_messages{instance=\"%s\"} %s', instance,"
+     "   (SELECT string_agg(format('lapor_sim_used_messages{modem=\"%s\"} %s', instance,"
      "   sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
      " (5, 'lapor_sim_capacity_messages', 'gauge', 'Messages the SIM can hold.',"
-     "   (SELECT string_agg(format('lapor_sim_capacity_messages{instance=\"%s\"} %s', instance,"
+     "   (SELECT string_agg(format('lapor_sim_capacity_messages{modem=\"%s\"} %s', instance,"
      "   sim_total), E'\n') FROM hb WHERE sim_total IS NOT NULL)),"
      " (6, 'lapor_modem_worker_deaths_total', 'counter', 'Modem worker processes that died or"
      " were killed since the daemon started.',"
-     "   (SELECT string_agg(format('lapor_modem_worker_deaths_total{instance=\"%s\"} %s',"
+     "   (SELECT string_agg(format('lapor_modem_worker_deaths_total{modem=\"%s\"} %s',"
      "   instance, worker_deaths), E'\n') FROM hb)),"
      " (7, 'lapor_undecodable_taken_total', 'counter', 'Messages taken off the SIM raw because"
      " libGammu could not decode them, since the daemon started.',"
-     "   (SELECT string_agg(format('lapor_undecodable_taken_total{instance=\"%s\"} %s',"
+     "   (SELECT string_agg(format('lapor_undecodable_taken_total{modem=\"%s\"} %s',"
      "   instance, undecodable_taken), E'\n') FROM hb)),"
      " (8, 'lapor_multipart_open_messages', 'gauge', 'Multipart messages waiting for parts.',"
      "   (SELECT format('lapor_multipart_open_messages %s', count(*)) FROM sms_in"

@@ -54,7 +54,7 @@ struct conf_routing {
 
 /* What keeps the shortcode from being a spam cannon or one end of an endless robot dialogue. */
 struct conf_replies {
-    int budget;          /* replies to one number per budget_window_s; 0 answers nobody */
+    int budget; /* replies to one number per budget_window_s; 0 answers nobody */
     int budget_window_s;
     int resend_window_s; /* the same text again within this joins the earlier ticket */
 };

@@ -38,9 +38,9 @@ enum grammar_ticket {
 struct grammar_result {
     enum grammar_command command;
     enum grammar_ticket ticket;
-    uint64_t seq;            /* when ticket is GRAMMAR_TICKET_OK */
-    const char *body;        /* the text that goes with the command (points into the input, */
-    size_t body_len;         /*   trimmed of surrounding whitespace); empty when there is none */
+    uint64_t seq;     /* when ticket is GRAMMAR_TICKET_OK */
+    const char *body; /* the text that goes with the command (points into the input, */
+    size_t body_len;  /*   trimmed of surrounding whitespace); empty when there is none */
     /* For complaints: the routing keyword candidate, upper case ASCII letters and digits: the first
      * #hashtag in the text, else the first word of the body when it is a plain word of letters
      * and digits; "" when there is none. Whether an agency has this keyword is for the caller. */

@@ -98,9 +98,8 @@ int store_complaint_create(struct store *s, const struct store_complaint_new *c,
 
 /* The same text from the same sender within window_s: *complaint_id is the earlier complaint
  * (and the resend is recorded in its history), or 0 when there is none. */
-int store_complaint_find_resent(struct store *s, const char *sender, const char *text,
-                                int window_s, long long msg_id, const char *actor,
-                                long long *complaint_id);
+int store_complaint_find_resent(struct store *s, const char *sender, const char *text, int window_s,
+                                long long msg_id, const char *actor, long long *complaint_id);
 
 /* The status of complaint seq, locked for this transaction, if sender owns it: *found is false
  * both when it does not exist and when it is someone else's. */
@@ -190,7 +189,7 @@ struct store_ticket {
     long long seq;
     char status[32];
     char sender[64];
-    char *text; /* malloc'd; free it */
+    char *text;    /* malloc'd; free it */
     int agency_id; /* 0 when not routed */
     char agency[32];
     bool confidential;
@@ -235,7 +234,8 @@ int store_outbox_operator(struct store *s, const char *number, const char *text,
 /*
  * A fixed report for operators, by name: "agencies", "liaisons" (params: agency code or none),
  * "ticket" (params: sequence number), "overdue", "outbox" (params: status or none), "metrics"
- * (params: seconds after which a heartbeat is stale; Prometheus text either way). As JSON or as text lines (malloc'd).
+ * (params: seconds after which a heartbeat is stale; Prometheus text either way). As JSON or as
+ * text lines (malloc'd).
  */
 int store_report(struct store *s, const char *name, const char *param, bool json, char **out);
 

@@ -78,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned char *bytes;
     long n;
 
-    /* The input as a PDU, in a buffer of exactly its size so that AddressSanitizer sees overreads. */
+    /* The input as a PDU, in a buffer of exactly its size so that AddressSanitizer sees overreads.
+     */
     bytes = malloc(size > 0 ? size : 1);
     if (bytes == NULL) {
         return 0;

@@ -176,7 +176,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Copies n bytes so that they end where the unreadable page begins, and returns where they start. */
+/* Copies n bytes so that they end where the unreadable page begins, and returns where they start.
+ */
 static const unsigned char *guarded(const unsigned char *src, size_t n)
 {
     unsigned char *dst;
@@ -419,16 +420,11 @@ static void test_mti_and_udhi(void **state)
         int mti;
         bool udhi;
     } cases[] = {
-        {"gsm7_plain", 0, false},
-        {"alnum_sender", 0, false},
-        {"concat8_part1", 0, true},
-        {"concat16_part1", 0, true},
-        {"ucs2_concat_part2", 0, true},
-        {"malformed_status_report", 2, false},
-        {"submit_mti1", 1, false},
-        {"reserved_mti3", 3, false},
-        {"empty", -1, false},
-        {"smsc_past_end", -1, false},
+        {"gsm7_plain", 0, false},       {"alnum_sender", 0, false},
+        {"concat8_part1", 0, true},     {"concat16_part1", 0, true},
+        {"ucs2_concat_part2", 0, true}, {"malformed_status_report", 2, false},
+        {"submit_mti1", 1, false},      {"reserved_mti3", 3, false},
+        {"empty", -1, false},           {"smsc_past_end", -1, false},
     };
 
     (void)state;
@@ -438,8 +434,8 @@ static void test_mti_and_udhi(void **state)
 
         peek(r->pdu, r->len, &out);
         if (out.mti != cases[i].mti || out.udhi != cases[i].udhi) {
-            fail_msg("%s: mti %d udhi %d, expected %d %d", r->name, out.mti, out.udhi,
-                     cases[i].mti, cases[i].udhi);
+            fail_msg("%s: mti %d udhi %d, expected %d %d", r->name, out.mti, out.udhi, cases[i].mti,
+                     cases[i].udhi);
         }
     }
 }
@@ -583,11 +579,11 @@ static void test_no_stale_state(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_from_hex_cases),   cmocka_unit_test(test_from_hex_every_byte),
+        cmocka_unit_test(test_from_hex_cases),      cmocka_unit_test(test_from_hex_every_byte),
         cmocka_unit_test(test_from_hex_every_char), cmocka_unit_test(test_from_hex_capacity),
-        cmocka_unit_test(test_data_file),        cmocka_unit_test(test_every_prefix),
-        cmocka_unit_test(test_mti_and_udhi),     cmocka_unit_test(test_addresses),
-        cmocka_unit_test(test_dcs_alphabets),    cmocka_unit_test(test_no_stale_state),
+        cmocka_unit_test(test_data_file),           cmocka_unit_test(test_every_prefix),
+        cmocka_unit_test(test_mti_and_udhi),        cmocka_unit_test(test_addresses),
+        cmocka_unit_test(test_dcs_alphabets),       cmocka_unit_test(test_no_stale_state),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
