@@ -28,12 +28,14 @@ if command -v man >/dev/null; then
         check "man page $page renders without warnings" "$warnings" ""
     done
 fi
-cmake --install "$LAPOR_BIN" --prefix "$T/root" >/dev/null
+# A staged install, as a package build does it: everything under DESTDIR, at the configured prefix.
+DESTDIR="$T/root" cmake --install "$LAPOR_BIN" >/dev/null
+prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$LAPOR_BIN/CMakeCache.txt")
 for f in sbin/lapor-smsd sbin/lapor-smsctl etc/lapor-smsd/lapor-smsd.conf \
     share/lapor-smsd/sql/001_initial.sql share/man/man8/lapor-smsd.8 share/man/man8/lapor-smsctl.8 \
     share/man/man5/lapor-smsd.conf.5 lib/systemd/system/lapor-smsd@.service \
     lib/sysusers.d/lapor-smsd.conf; do
-    check "installed: $f" "$([ -e "$T/root/$f" ] && echo yes)" yes
+    check "installed: $f" "$([ -e "$T/root$prefix/$f" ] && echo yes)" yes
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
