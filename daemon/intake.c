@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "grammar.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -513,6 +514,7 @@ enum intake_result intake_poll(struct intake *in)
         return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_IDLE;
     }
 
+    fault_point("read");
     int complaints = 0;
     if (store_begin(in->store) != 0) {
         in->restart = true;
@@ -527,6 +529,7 @@ enum intake_result intake_poll(struct intake *in)
             return INTAKE_DB_ERROR;
         }
     }
+    fault_point("stored");
     if (store_commit(in->store) != 0) {
         log_warn("storing %d parts failed at commit, nothing deleted from the modem: %s", n,
                  store_error(in->store));
@@ -535,6 +538,7 @@ enum intake_result intake_poll(struct intake *in)
         return INTAKE_DB_ERROR;
     }
 
+    fault_point("committed");
     /* Stored for good: now, and only now, the modem may forget them. A delete that fails leaves
      * a part that the next enumeration reads again and finds stored. */
     for (int i = 0; i < n && !modem_failed; i++) {
@@ -544,6 +548,7 @@ enum intake_result intake_poll(struct intake *in)
             modem_failed = true;
         }
     }
+    fault_point("deleted");
     log_debug("took in %d parts, %d messages complete", n, complaints);
     if (at_end || modem_failed) {
         in->restart = true;

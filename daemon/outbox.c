@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "log.h"
 #include "msisdn.h"
 
@@ -99,11 +100,13 @@ static enum outbox_result send_reply(struct outbox *o, const struct store_reply 
             log_warn("reply %lld: %s", r->id, store_error(o->store));
             return OUTBOX_WORKED;
         }
+        fault_point("send");
         int msg_ref = -1;
         char err[256] = "";
         enum modem_send_result res = o->modem->ops->send_part(
             o->modem, r->destination, r->text, r->concat_ref, i, &msg_ref, err, sizeof err);
         if (res == MODEM_SEND_OK) {
+            fault_point("sent");
             if (store_outbox_part_end(o->store, r->id, i, "sent", msg_ref, NULL) != 0) {
                 /* Remembered for when the database is back; should this process die first, the
                  * part stays 'sending' and recovery calls its reply unknown, never resends it. */
@@ -146,6 +149,9 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
     if (store_outbox_claim(o->store, o->owner, o->conf->instance, o->conf->lease_s, OUTBOX_GRACE_S,
                            limit, &replies, &n) != 0) {
         return OUTBOX_DB_ERROR;
+    }
+    if (n > 0) {
+        fault_point("claimed");
     }
     enum outbox_result result = n > 0 ? OUTBOX_WORKED : OUTBOX_IDLE;
     for (size_t i = 0; i < n; i++) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fault.h"
 #include "intake.h"
 #include "log.h"
 #include "migrations.h"
@@ -523,6 +524,7 @@ int main(int argc, char **argv)
         return 0;
     }
     notify_init();
+    fault_init();
     log_init("lapor-smsd", d.conf.log_syslog && !foreground,
              d.verbose ? LOGL_DEBUG : (enum log_level)d.conf.log_level);
 

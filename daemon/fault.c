@@ -1,0 +1,36 @@
+/*
+ * fault: one optional crash point, armed from the environment.
+ */
+#include "fault.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char point[32];
+static long remaining; /* passes left before the crash; 0 when disarmed */
+
+void fault_init(void)
+{
+    const char *spec = getenv("LAPOR_CRASH_AT");
+    if (spec != NULL) {
+        const char *colon = strchr(spec, ':');
+        size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+        if (len > 0 && len < sizeof point) {
+            memcpy(point, spec, len);
+            point[len] = '\0';
+            remaining = colon ? atol(colon + 1) : 1;
+        }
+        unsetenv("LAPOR_CRASH_AT");
+    }
+}
+
+void fault_point(const char *name)
+{
+    if (remaining > 0 && strcmp(name, point) == 0 && --remaining == 0) {
+        fprintf(stderr, "lapor-smsd: crash point %s reached: killing myself\n", name);
+        fflush(stderr);
+        raise(SIGKILL);
+    }
+}

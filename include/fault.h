@@ -1,0 +1,15 @@
+/*
+ * fault: crash points for the fault tests. With LAPOR_CRASH_AT="point:n" in its environment the
+ * daemon kills itself (SIGKILL, as an operator's kill -9 or the kernel's OOM killer would) the
+ * n-th time it passes the named point; without it, as in production, every point does nothing.
+ * Points: "read", "stored", "committed", "deleted" (intake), "claimed", "send", "sent" (outbox).
+ */
+#ifndef LAPOR_FAULT_H
+#define LAPOR_FAULT_H
+
+/* Reads LAPOR_CRASH_AT once, and removes it so that no child process inherits it. */
+void fault_init(void);
+
+void fault_point(const char *name);
+
+#endif
