@@ -102,6 +102,8 @@ static const struct key keys[] = {
      NULL, NULL},
     {"replies", "resend_window", KEY_INT, false, AT(replies.resend_window_s), 600, 0, 86400, NULL,
      NULL},
+    {"replies", "failover_after", KEY_INT, false, AT(replies.failover_after_s), 120, 0, 86400,
+     NULL, NULL},
     {NULL, "log", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"log", "syslog", KEY_BOOL, false, AT(log_syslog), 0, 0, 0, NULL, NULL},
     {"log", "level", KEY_LOGLEVEL, false, AT(log_level), LOGL_INFO, 0, 0, NULL, NULL},

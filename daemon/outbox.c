@@ -13,8 +13,6 @@
 
 /* Parts one reply may have: the per-reply record of sent parts is a 64-bit mask. */
 #define OUTBOX_MAX_PARTS 64
-/* A reply waits this long for the modem that received its complaint before another takes it. */
-#define OUTBOX_GRACE_S 120
 
 /* A part that went out while its outcome could not be written down: kept until the database is
  * back, so that the reply is not judged 'unknown' for want of a record. One is enough, since a
@@ -146,8 +144,8 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
 {
     struct store_reply *replies;
     size_t n;
-    if (store_outbox_claim(o->store, o->owner, o->conf->instance, o->conf->lease_s, OUTBOX_GRACE_S,
-                           limit, &replies, &n) != 0) {
+    if (store_outbox_claim(o->store, o->owner, o->conf->instance, o->conf->lease_s,
+                           o->conf->replies.failover_after_s, limit, &replies, &n) != 0) {
         return OUTBOX_DB_ERROR;
     }
     if (n > 0) {

@@ -57,6 +57,8 @@ struct conf_replies {
     int budget; /* replies to one number per budget_window_s; 0 answers nobody */
     int budget_window_s;
     int resend_window_s; /* the same text again within this joins the earlier ticket */
+    int failover_after_s; /* a reply waits this long for the modem that received its message,
+                           * then any daemon's modem may send it */
 };
 
 struct conf {
