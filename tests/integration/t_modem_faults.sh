@@ -64,5 +64,27 @@ check "the unanswered reply stays unknown, not repeated" \
 # +628138880007 in the PDU's destination field: semi-octets, each pair swapped.
 check "the modem was handed that reply exactly once" "$(grep 'RX PDU' "$SIM/at.log" | grep -c 261883880070)" 1
 check "eight complaints in all" "$(q "SELECT count(*) FROM complaint")" 8
+
+# The modem unplugged: the simulator exits after a few more commands, as a pulled USB stick
+# does. The worker is killed at its deadline, the daemon keeps trying, and when the modem is
+# back what waited on it is taken in once.
+deaths_before=$(q "SELECT worker_deaths FROM heartbeat")
+sim_fault die_after=2
+sim_put +628138880009 "Laporan 9: dikirim saat modem dicabut."
+wait_for "SELECT worker_deaths > $deaths_before FROM heartbeat" 60
+check "the unplugged modem is reported" "$(q "SELECT last_error LIKE 'modem failed%' FROM heartbeat")" t
+check "the daemon keeps running without its modem" "$(kill -0 "$DAEMON_PID" 2>/dev/null && echo alive)" alive
+sim_fault ""
+wait_for "SELECT count(*) = 1 FROM outbox WHERE destination = '+628138880009' AND status = 'sent'" 90
+check "the modem back, the waiting message is one complaint" \
+    "$(q "SELECT count(*) FROM complaint WHERE sender = '+628138880009'")" 1
+
+# A full SIM: messages are still taken in (and so the SIM empties).
+sim_fault sim_full=1
+for i in 1 2 3; do sim_put "+62813888001$i" "Laporan SIM penuh $i"; done
+wait_for "SELECT count(*) = 3 FROM outbox WHERE destination LIKE '+62813888001_' AND status = 'sent'" 60
+check "with the SIM full, messages are taken in" \
+    "$(q "SELECT count(*) FROM complaint WHERE sender LIKE '+62813888001_'")" 3
+sim_fault ""
 daemon_stop
 finish
