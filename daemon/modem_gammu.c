@@ -298,7 +298,19 @@ static void mg_fill_part(const GSM_SMSMessage *sms, struct modem_part *part)
         }
         memcpy(part->raw, sms->Text, 2 * n);
         part->raw_len = 2 * n;
-        r = text_utf16be_to_utf8(part->raw, n, part->text, sizeof(part->text));
+        /* libGammu turns an escape with nothing valid after it (at the end of a part, say) into
+         * U+00B9, which the GSM 7-bit alphabet does not have: in 7-bit text it can only be that,
+         * and is shown as what it is, a character that could not be decoded. The raw bytes keep
+         * what libGammu gave. */
+        unsigned char units[2 * MODEM_TEXT_UNITS];
+        memcpy(units, part->raw, part->raw_len);
+        for (size_t i = 0; !unicode && i + 1 < part->raw_len; i += 2) {
+            if (units[i] == 0x00 && units[i + 1] == 0xB9) {
+                units[i] = 0xFF;
+                units[i + 1] = 0xFD;
+            }
+        }
+        r = text_utf16be_to_utf8(units, n, part->text, sizeof(part->text));
         break;
     }
     }

@@ -273,9 +273,13 @@ static void try_modem(struct daemon *d, long long now)
         d->db.up) {
         /* Reading keeps failing: a message on the SIM likely kills libGammu's decoder, hangs it,
          * or makes it start its listing over and over. */
-        log_err("reading the modem failed %d times in a row (%d worker deaths); looking for a "
-                "poisonous message on the SIM",
-                d->read_errors + sup.deaths_while_reading, sup.deaths_while_reading);
+        if (d->rescue_wanted) {
+            log_warn("taking a message libGammu cannot decode off the SIM");
+        } else {
+            log_err("reading the modem failed %d times in a row (%d worker deaths); looking for "
+                    "a poisonous message on the SIM",
+                    d->read_errors + sup.deaths_while_reading, sup.deaths_while_reading);
+        }
         d->read_errors = 0;
         d->rescue_wanted = false;
         d->modem_state = "rescuing";
