@@ -463,7 +463,8 @@ int store_complaint_find_resent(struct store *s, const char *sender, const char 
     }
     PGresult *r =
         run(s,
-            "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND text = $2"
+            "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND md5(text) = md5($2)"
+            "   AND text = $2"
             "   AND created_at > now() - make_interval(secs => $3::int)"
             "   AND status <> 'dibatalkan' ORDER BY id DESC LIMIT 1),"
             " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
