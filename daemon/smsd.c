@@ -328,6 +328,10 @@ static int run(struct daemon *d)
 {
     char err[512];
     long long next_expire = 0, next_recover = 0, next_remind = 0;
+    /* When the modem was found empty it is looked at again only after the poll interval: a new
+     * listing costs the modem (and the dummy driver tens of thousands of file probes), while
+     * replies keep going out in between. */
+    long long next_poll = 0;
     bool reconnected = true;
     bool ready = false;
     while (!got_term) {
@@ -387,8 +391,9 @@ static int run(struct daemon *d)
             next_recover = now + (long long)d->conf.lease_s * 1000 / 3;
         }
         /* Without the database nothing is read from the modem: the messages wait there. */
-        if (d->db.up && d->mo.up) {
+        if (d->db.up && d->mo.up && now >= next_poll) {
             enum intake_result ir = intake_poll(d->intake);
+            next_poll = ir == INTAKE_IDLE ? now + d->conf.poll_interval_ms : now;
             if (ir != INTAKE_MODEM_ERROR) {
                 d->read_errors = 0;
             }
@@ -461,6 +466,9 @@ static int run(struct daemon *d)
             }
             if (!d->mo.up && d->mo.next_try_ms - t < wait) {
                 wait = d->mo.next_try_ms - t;
+            }
+            if (d->mo.up && next_poll - t < wait) {
+                wait = next_poll - t;
             }
             if (d->db.up && d->next_beat_ms - t < wait) {
                 wait = d->next_beat_ms - t;

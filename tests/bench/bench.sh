@@ -149,7 +149,7 @@ run_ours() { # run_ours N
             perf record -q -g -F 499 -o "$W/perf.data" -p "$DAEMON_PID,$w" >/dev/null 2>&1 &
             PERF_PID=$!
         fi
-        if ! kill -0 "$DAEMON_PID" 2>/dev/null || [ "$(calc "$(now) - $t0 > $RUN_TIMEOUT" 0)" = 1 ]; then
+        if ! kill -0 "$DAEMON_PID" 2>/dev/null || [ "$(calc "(($(now) - $t0) > $RUN_TIMEOUT)" 0)" = 1 ]; then
             say "ours: died or timed out at $in messages, $pend replies pending"; tail -n 20 "$W/daemon-$db.log" >&2; return 1
         fi
         sleep 0.1
@@ -268,7 +268,7 @@ run_pgbench() {
     for clients in 1 "$(nproc)"; do
         R[pgb.$clients]=$(pgbench -n -M extended -c "$clients" -j "$clients" -T "$PGB_S" \
             -f "$LAPOR_SRC/tests/bench/per_message.sql" "$db" 2>"$W/pgbench.err" |
-            sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+            sed -n 's/^tps = \([0-9]*\.[0-9]\).*/\1/p')
         [ -n "${R[pgb.$clients]}" ] || { cat "$W/pgbench.err" >&2; return 1; }
         say "database limit: pgbench per_message.sql, $clients client(s), ${PGB_S} s: ${R[pgb.$clients]} transactions/s"
     done
@@ -315,9 +315,9 @@ if [ "$PEER" = 1 ]; then
 fi
 PERF_TXT=
 if [ "$PERF" = 1 ] && [ -f "$W/perf.data" ]; then
-    PERF_TXT=$(perf report -i "$W/perf.data" --stdio --no-children --sort comm,dso 2>/dev/null |
+    PERF_TXT=$(perf report -i "$W/perf.data" --stdio --no-children -g none --sort comm,dso 2>/dev/null |
         grep -v '^#' | grep -v '^$' | head -n 15 || true)
-    PERF_SYM=$(perf report -i "$W/perf.data" --stdio --no-children --sort sym 2>/dev/null |
+    PERF_SYM=$(perf report -i "$W/perf.data" --stdio --no-children -g none --sort comm,sym 2>/dev/null |
         grep -E '^ +[0-9]' | head -n 20 || true)
 fi
 T_ALL=$(calc "$(now) - $T_START" 0)

@@ -85,6 +85,16 @@ for i in 1 2 3; do sim_put "+62813888001$i" "Laporan SIM penuh $i"; done
 wait_for "SELECT count(*) = 3 FROM outbox WHERE destination LIKE '+62813888001_' AND status = 'sent'" 60
 check "with the SIM full, messages are taken in" \
     "$(q "SELECT count(*) FROM complaint WHERE sender LIKE '+62813888001_'")" 3
+# A modem that answers OK to a delete and keeps the message, and answers slowly: the same
+# message is read again and again, and stays one complaint with one reply.
+sim_fault fake_delete=1 slow_ms=150
+sim_put +628138880021 "Laporan modem bandel: pesan ini tidak pernah terhapus."
+wait_for "SELECT count(*) = 1 FROM outbox WHERE destination = '+628138880021' AND status = 'sent'" 60
+sleep 3
+check "a message the modem never deletes stays one complaint" \
+    "$(q "SELECT count(*) FROM complaint WHERE sender = '+628138880021'")" 1
+check "... with one reply" "$(q "SELECT count(*) FROM outbox WHERE destination = '+628138880021'")" 1
+check "... though it was read again" "$(grep -c 'was stored before' "$DAEMON_LOG" | awk '{print ($1 > 0)}')" 1
 sim_fault ""
 daemon_stop
 finish
