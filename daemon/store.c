@@ -176,6 +176,22 @@ static char *get_str(const PGresult *r, int row, int col)
     return strdup(PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
+/* An array of one element per result row (NULL for none); on running out of memory the result is
+ * cleared, the error set, and *failed raised, so that callers stay short. */
+static void *row_array(struct store *s, PGresult *r, size_t size, bool *failed)
+{
+    int rows = PQntuples(r);
+    if (rows == 0 || *failed) {
+        return NULL;
+    }
+    void *a = calloc((size_t)rows, size);
+    if (a == NULL) {
+        set_error(s, "out of memory");
+        *failed = true;
+    }
+    return a;
+}
+
 /* ---- schema ---- */
 
 int store_schema_version(struct store *s, int *version)
@@ -364,13 +380,13 @@ int store_expire_open(struct store *s, int timeout_s, int limit, struct store_ms
         return -1;
     }
     int rows = PQntuples(r);
+    bool failed = false;
+    *out = row_array(s, r, sizeof **out, &failed);
+    if (failed) {
+        PQclear(r);
+        return -1;
+    }
     if (rows > 0) {
-        *out = calloc((size_t)rows, sizeof **out);
-        if (*out == NULL) {
-            PQclear(r);
-            set_error(s, "out of memory");
-            return -1;
-        }
         for (int i = 0; i < rows; i++) {
             (*out)[i].id = get_ll(r, i, 0);
             (*out)[i].sender = get_str(r, i, 1);
@@ -630,13 +646,13 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
         return -1;
     }
     int rows = PQntuples(r);
+    bool failed = false;
+    *out = row_array(s, r, sizeof **out, &failed);
+    if (failed) {
+        PQclear(r);
+        return -1;
+    }
     if (rows > 0) {
-        *out = calloc((size_t)rows, sizeof **out);
-        if (*out == NULL) {
-            PQclear(r);
-            set_error(s, "out of memory");
-            return -1;
-        }
         for (int i = 0; i < rows; i++) {
             (*out)[i].id = get_ll(r, i, 0);
             (*out)[i].destination = get_str(r, i, 1);
@@ -1082,13 +1098,13 @@ int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n)
         return -1;
     }
     int rows = PQntuples(r);
+    bool failed = false;
+    *numbers = row_array(s, r, sizeof **numbers, &failed);
+    if (failed) {
+        PQclear(r);
+        return -1;
+    }
     if (rows > 0) {
-        *numbers = calloc((size_t)rows, sizeof **numbers);
-        if (*numbers == NULL) {
-            PQclear(r);
-            set_error(s, "out of memory");
-            return -1;
-        }
         for (int i = 0; i < rows; i++) {
             (*numbers)[i] = get_str(r, i, 0);
         }
@@ -1150,18 +1166,16 @@ int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_
         return -1;
     }
     int rows = PQntuples(r);
+    bool failed = false;
+    *seqs = row_array(s, r, sizeof **seqs, &failed);
+    *agencies = row_array(s, r, sizeof **agencies, &failed);
+    if (failed) {
+        free(*seqs);
+        *seqs = NULL;
+        PQclear(r);
+        return -1;
+    }
     if (rows > 0) {
-        *seqs = calloc((size_t)rows, sizeof **seqs);
-        *agencies = calloc((size_t)rows, sizeof **agencies);
-        if (*seqs == NULL || *agencies == NULL) {
-            free(*seqs);
-            free(*agencies);
-            *seqs = NULL;
-            *agencies = NULL;
-            PQclear(r);
-            set_error(s, "out of memory");
-            return -1;
-        }
         for (int i = 0; i < rows; i++) {
             (*seqs)[i] = get_ll(r, i, 0);
             (*agencies)[i] = (int)get_ll(r, i, 1);
