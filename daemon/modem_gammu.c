@@ -400,11 +400,13 @@ static int mg_unlock_sim(struct mg_modem *g, char *err, size_t errcap)
     memcpy(code.Code, g->pin, n);
     e = GSM_EnterSecurityCode(g->sm, &code);
     mg_wipe(&code, sizeof(code));
+    if (e == ERR_TIMEOUT) {
+        mg_seterr(err, errcap, "entering the SIM PIN timed out");
+        return -1;
+    }
     if (e != ERR_NONE) {
-        if (e != ERR_TIMEOUT) {
-            g->pin_refused = true;
-        }
-        mg_seterr(err, errcap, "entering the SIM PIN failed: %s", GSM_ErrorString(e));
+        g->pin_refused = true;
+        mg_seterr(err, errcap, "the SIM refused the PIN: %s", GSM_ErrorString(e));
         return -1;
     }
     log_info("modem: SIM unlocked");

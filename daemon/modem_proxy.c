@@ -32,6 +32,9 @@ struct proxy {
     pid_t pid;
     int fd;
     bool connected;
+    /* The SIM refused the configured PIN once: no worker may offer it again, since every try
+     * brings the SIM closer to asking for its PUK. Only a restart with a new PIN clears it. */
+    bool pin_refused;
     struct modem_supervision sup;
     unsigned char *buf; /* WIRE_MAX bytes */
 };
@@ -240,6 +243,12 @@ static const char *payload_text(struct proxy *p, const struct wire_msg *h)
 static int px_connect(struct modem *m, char *err, size_t errcap)
 {
     struct proxy *p = proxy_of(m);
+    if (p->pin_refused) {
+        snprintf(err, errcap,
+                 "the SIM refused the configured PIN; it is not tried again (set the "
+                 "right PIN and restart the daemon)");
+        return -1;
+    }
     worker_stop(p);
     if (worker_start(p, err, errcap) != 0) {
         return -1;
@@ -255,6 +264,9 @@ static int px_connect(struct modem *m, char *err, size_t errcap)
     }
     if (h.arg[0] != 0) {
         snprintf(err, errcap, "%s", payload_text(p, &h));
+        if (strstr(err, "the SIM refused the PIN") != NULL) {
+            p->pin_refused = true;
+        }
         worker_stop(p);
         return -1;
     }

@@ -34,8 +34,6 @@
 /* Replies claimed per round, so that intake and sending take turns. */
 #define OUTBOX_PER_ROUND 10
 #define EXPIRE_EVERY_MS 1000
-/* How often the modem is asked for its signal, network and SIM figures. */
-#define STATUS_EVERY_MS 60000
 /* Worker deaths in a row while reading that make the daemon suspect a poisonous message. */
 #define POISON_DEATHS 2
 /* How often overdue tickets are looked for; each gets one reminder a day at most. */
@@ -254,7 +252,7 @@ static void refresh_status(struct daemon *d, long long now)
     if (now < d->next_status_ms) {
         return;
     }
-    d->next_status_ms = now + STATUS_EVERY_MS;
+    d->next_status_ms = now + (long long)d->conf.modem.status_interval_s * 1000;
     struct modem_status st;
     if (d->modem->ops->status(d->modem, &st) == 0) {
         d->status = st;

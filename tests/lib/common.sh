@@ -44,7 +44,7 @@ write_conf() {
             # The AT modem simulator, driven by libGammu's own AT driver.
             echo "modem = { connection = \"proxyat\"; model = \"\"; pin = \"${SIM_PIN:-}\";"
             echo "          device = \"/usr/bin/python3 $LAPOR_SRC/tests/modemsim/atsim.py --dir $SIM ${SIM_ARGS:-}\";"
-            echo "          timeout = ${MODEM_TIMEOUT:-5}; };"
+            echo "          timeout = ${MODEM_TIMEOUT:-5}; ${MODEM_EXTRA:-} };"
         else
             echo "modem = { connection = \"none\"; model = \"dummy\"; device = \"$MODEM\"; pin = \"\"; };"
         fi

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Modem care through the AT simulator: the SIM PIN entered once when the SIM asks; a rejected PIN
+# never tried again by the daemon itself, whatever it restarts; the PIN in no log or output; the
+# SIM storage alarm at 80% in status and metrics.
+. "$(dirname "$0")/../lib/common.sh"
+SIM=$T/sim
+mkdir -p "$SIM/inbox"
+SIM_ARGS="--pin 4321 --sim-size 10"
+SIM_PIN=4321
+MODEM_EXTRA="status_interval = 1;"
+lab_init "heartbeat = 1;"
+sim_put +628131110001 "Laporan dengan SIM ber-PIN"
+daemon_start
+wait_for "SELECT count(*) = 1 FROM outbox WHERE status = 'sent'" 60
+check "the SIM asked for its PIN and took it once" "$(cat "$SIM/pin-attempts")" "4321 ok"
+
+# The storage alarm: the SIM says it is full.
+sim_fault sim_full=1
+wait_for "SELECT sim_used * 100 >= 80 * sim_total FROM heartbeat" 30
+status_json >"$T/s.json"
+check "status: the SIM storage alarm" "$(json_get modems.0.storage_alarm <"$T/s.json")" true
+check "status for people shows the alarm" "$("$SMSCTL" -c "$CONF" status | grep -c 'ALARM: SIM storage')" 1
+check "metrics: the alarm" "$("$SMSCTL" -c "$CONF" metrics | grep -c '^lapor_sim_storage_alarm{modem="test1"} 1$')" 1
+sim_fault ""
+wait_for "SELECT sim_used * 100 < 80 * sim_total FROM heartbeat" 30
+check "the alarm clears with the SIM" "$(status_json | json_get modems.0.storage_alarm)" false
+daemon_stop
+
+# A wrong PIN: the SIM refuses it, and the daemon never offers it again, though it keeps trying
+# to reach the modem (and so starts no worker that would).
+rm -f "$SIM/pin-attempts"
+sed -i 's|pin = "4321"|pin = "8765"|' "$CONF"
+daemon_start
+sleep 8
+check "a rejected PIN was tried exactly once" "$(grep -c '^8765 wrong$' "$SIM/pin-attempts")" 1
+check "no other PIN attempt" "$(wc -l <"$SIM/pin-attempts")" 1
+check "the daemon says why it has no modem" \
+    "$(q "SELECT last_error LIKE '%refused the configured PIN%' FROM heartbeat")" t
+check "the daemon keeps running" "$(kill -0 "$DAEMON_PID" 2>/dev/null && echo alive)" alive
+daemon_stop
+check "the PIN is in no log" "$(grep -c '8765\|4321' "$DAEMON_LOG" || true)" 0
+check "nor in the status" "$(status_json | grep -c '8765\|4321' || true)" 0
+finish
