@@ -762,6 +762,8 @@ static int mg_status(struct modem *m, struct modem_status *st)
     st->battery_percent = -1;
     st->sim_used = -1;
     st->sim_total = -1;
+    st->phone_used = -1;
+    st->phone_total = -1;
     if (!g->connected) {
         return -1;
     }
@@ -810,6 +812,8 @@ static int mg_status(struct modem *m, struct modem_status *st)
     if (GSM_GetSMSStatus(g->sm, &mem) == ERR_NONE) {
         st->sim_used = mem.SIMUsed >= 0 ? mem.SIMUsed : -1;
         st->sim_total = mem.SIMSize >= 0 ? mem.SIMSize : -1;
+        st->phone_used = mem.PhoneUsed >= 0 ? mem.PhoneUsed : -1;
+        st->phone_total = mem.PhoneSize > 0 ? mem.PhoneSize : -1;
         answered++;
     }
     return answered > 0 ? 0 : -1;

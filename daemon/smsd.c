@@ -212,6 +212,8 @@ static void heartbeat(struct daemon *d)
         d->status.battery_percent,
         d->status.sim_used,
         d->status.sim_total,
+        d->status.phone_used,
+        d->status.phone_total,
     };
     struct store_heartbeat hb = {
         .instance = d->conf.instance,

@@ -866,7 +866,7 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
 {
     char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF], taken[NUMBUF],
         errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF], used[NUMBUF],
-        total[NUMBUF];
+        total[NUMBUF], pused[NUMBUF], ptotal[NUMBUF];
     fmt_ll(pid, hb->pid);
     fmt_ll(started, hb->started_at);
     fmt_ll(starts, hb->worker_starts);
@@ -896,17 +896,19 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         m ? int_param(m->battery_percent, bat) : NULL,
         m ? int_param(m->sim_used, used) : NULL,
         m ? int_param(m->sim_total, total) : NULL,
+        m ? int_param(m->phone_used, pused) : NULL,
+        m ? int_param(m->phone_total, ptotal) : NULL,
     };
     return run_command(
         s,
         "INSERT INTO heartbeat (instance, host, pid, started_at, beat_at, modem_state,"
         " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
         " undecodable_taken, last_error, last_error_at, last_receive_at, last_send_at, imei, imsi,"
-        " network, signal_percent, battery_percent, sim_used, sim_total)"
+        " network, signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total)"
         " VALUES ($1, $2, $3::int, to_timestamp($4::double precision), now(), $5, $6::boolean,"
         " $7::int, $8::int, $9::int, $10, $11::int, $12, to_timestamp($13::double precision),"
         " to_timestamp($14::double precision), to_timestamp($15::double precision), $16, $17, $18,"
-        " $19::int, $20::int, $21::int, $22::int)"
+        " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int)"
         " ON CONFLICT (instance) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
         " started_at = EXCLUDED.started_at, beat_at = now(), modem_state = EXCLUDED.modem_state,"
         " modem_connected = EXCLUDED.modem_connected, worker_pid = EXCLUDED.worker_pid,"
@@ -923,8 +925,10 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         " signal_percent = coalesce(EXCLUDED.signal_percent, heartbeat.signal_percent),"
         " battery_percent = coalesce(EXCLUDED.battery_percent, heartbeat.battery_percent),"
         " sim_used = coalesce(EXCLUDED.sim_used, heartbeat.sim_used),"
-        " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total)",
-        22, params);
+        " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total),"
+        " phone_used = coalesce(EXCLUDED.phone_used, heartbeat.phone_used),"
+        " phone_total = coalesce(EXCLUDED.phone_total, heartbeat.phone_total)",
+        24, params);
 }
 
 int store_status_json(struct store *s, int stale_after_s, char **json)
@@ -949,7 +953,9 @@ int store_status_json(struct store *s, int stale_after_s, char **json)
         "   'last_receive_at', last_receive_at, 'last_send_at', last_send_at,"
         "   'imei', imei, 'imsi', imsi, 'network', network, 'signal_percent', signal_percent,"
         "   'battery_percent', battery_percent, 'sim_used', sim_used, 'sim_total', sim_total,"
-        "   'storage_alarm', coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false))"
+        "   'phone_used', phone_used, 'phone_total', phone_total,"
+        "   'storage_alarm', coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
+        "     OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false))"
         "   ORDER BY instance) FROM hb), '[]'::json),"
         " 'queues', json_build_object("
         "   'parts_waiting', (SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id"
@@ -1009,8 +1015,10 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         "       coalesce(', last: ' || (e->>'last_worker_death'), '')))"
         "     || CASE WHEN (e->>'undecodable_taken')::int > 0 THEN format(E'\\n%16s %s undecodable"
         " message(s) taken off its SIM', '', e->>'undecodable_taken') ELSE '' END"
-        "     || CASE WHEN (e->>'storage_alarm')::boolean THEN format(E'\\n%16s ALARM: SIM storage"
-        " %s of %s used', '', e->>'sim_used', e->>'sim_total') ELSE '' END"
+        "     || CASE WHEN (e->>'storage_alarm')::boolean THEN format(E'\\n%16s ALARM: message"
+        " storage 80%% full or more (SIM %s of %s, phone %s of %s)', '',"
+        " coalesce(e->>'sim_used', '-'), coalesce(e->>'sim_total', '-'),"
+        " coalesce(e->>'phone_used', '-'), coalesce(e->>'phone_total', '-')) ELSE '' END"
         "     || coalesce(format(E'\\n%16s last error: %s', '', e->>'last_error'), ''),"
         "     E'\\n' ORDER BY e->>'instance') FROM m),"
         "  '',"
@@ -1351,16 +1359,18 @@ static const struct {
      " (5, 'lapor_sim_capacity_messages', 'gauge', 'Messages the SIM can hold.',"
      "   (SELECT string_agg(format('lapor_sim_capacity_messages{modem=\"%s\"} %s', instance,"
      "   sim_total), E'\n') FROM hb WHERE sim_total IS NOT NULL)),"
-     " (15, 'lapor_sim_storage_alarm', 'gauge', 'Whether the SIM is 80% full or more.',"
-     "   (SELECT string_agg(format('lapor_sim_storage_alarm{modem=\"%s\"} %s', instance,"
-     "   CASE WHEN sim_used * 100 >= 80 * sim_total THEN 1 ELSE 0 END), E'\\n') FROM hb"
-     "   WHERE sim_total > 0)),"
-     " (6, 'lapor_modem_worker_deaths_total', 'counter', 'Modem worker processes that died or"
-     " were killed since the daemon started.',"
+     " (15, 'lapor_storage_alarm', 'gauge', 'Whether SIM or phone memory is 80% full.',"
+     "   (SELECT string_agg(format('lapor_storage_alarm{modem=\"%s\"} %s', instance,"
+     "   CASE WHEN coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
+     "   OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false)"
+     "   THEN 1 ELSE 0 END), E'\\n') FROM hb)),"
+
+     " (6, 'lapor_modem_worker_deaths_total', 'counter', 'Modem workers that died or were"
+     " killed.',"
      "   (SELECT string_agg(format('lapor_modem_worker_deaths_total{modem=\"%s\"} %s',"
      "   instance, worker_deaths), E'\n') FROM hb)),"
-     " (7, 'lapor_undecodable_taken_total', 'counter', 'Messages taken off the SIM raw because"
-     " libGammu could not decode them, since the daemon started.',"
+     " (7, 'lapor_undecodable_taken_total', 'counter', 'Undecodable messages taken off the"
+     " SIM raw.',"
      "   (SELECT string_agg(format('lapor_undecodable_taken_total{modem=\"%s\"} %s',"
      "   instance, undecodable_taken), E'\n') FROM hb)),"
      " (8, 'lapor_multipart_open_messages', 'gauge', 'Multipart messages waiting for parts.',"

@@ -10,11 +10,11 @@
 
 /* libGammu's own settings for one modem. */
 struct conf_modem {
-    char *connection; /* e.g. "at", "proxyat", or "none" for the dummy driver */
-    char *device;     /* serial device, command line (proxyat) or folder (dummy) */
-    char *model;      /* "" lets libGammu decide; "dummy" is the simulated modem */
-    char *pin;        /* SIM PIN, "" when none; never logged */
-    int timeout_s;    /* longest a modem request may take before its worker is killed */
+    char *connection;      /* e.g. "at", "proxyat", or "none" for the dummy driver */
+    char *device;          /* serial device, command line (proxyat) or folder (dummy) */
+    char *model;           /* "" lets libGammu decide; "dummy" is the simulated modem */
+    char *pin;             /* SIM PIN, "" when none; never logged */
+    int timeout_s;         /* longest a modem request may take before its worker is killed */
     int status_interval_s; /* how often the modem is asked for signal, network, SIM fill */
 };
 
@@ -57,7 +57,7 @@ struct conf_routing {
 struct conf_replies {
     int budget; /* replies to one number per budget_window_s; 0 answers nobody */
     int budget_window_s;
-    int resend_window_s; /* the same text again within this joins the earlier ticket */
+    int resend_window_s;  /* the same text again within this joins the earlier ticket */
     int failover_after_s; /* a reply waits this long for the modem that received its message,
                            * then any daemon's modem may send it */
 };

@@ -46,6 +46,8 @@ struct modem_status {
     int battery_percent;
     int sim_used;
     int sim_total;
+    int phone_used; /* messages kept in the phone's (modem's) own memory */
+    int phone_total;
 };
 
 /* A message as the SIM stores it, listed without libGammu's decoder, so that one that kills or

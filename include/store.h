@@ -244,7 +244,7 @@ int store_report(struct store *s, const char *name, const char *param, bool json
 /* The modem's own figures, as the heartbeat keeps them (-1 and "" when unknown). */
 struct modem_status_view {
     const char *imei, *imsi, *network;
-    int signal_percent, battery_percent, sim_used, sim_total;
+    int signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total;
 };
 
 struct store_heartbeat {

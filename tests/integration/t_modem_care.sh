@@ -5,22 +5,29 @@
 . "$(dirname "$0")/../lib/common.sh"
 SIM=$T/sim
 mkdir -p "$SIM/inbox"
-SIM_ARGS="--pin 4321 --sim-size 10"
+SIM_ARGS="--pin 4321 --sim-size 10 --me"
 SIM_PIN=4321
 MODEM_EXTRA="status_interval = 1;"
 lab_init "heartbeat = 1;"
 sim_put +628131110001 "Laporan dengan SIM ber-PIN"
+mkdir -p "$SIM/inbox-me"
+$MKPDU --from +628131110002 --text "Laporan di memori telepon" --out-dir "$SIM/inbox-me" >/dev/null
 daemon_start
-wait_for "SELECT count(*) = 1 FROM outbox WHERE status = 'sent'" 60
+wait_for "SELECT count(*) = 2 FROM outbox WHERE status = 'sent'" 60
 check "the SIM asked for its PIN and took it once" "$(cat "$SIM/pin-attempts")" "4321 ok"
+check "the message in the phone's memory is read too" \
+    "$(q "SELECT text FROM complaint WHERE sender = '+628131110002'")" "Laporan di memori telepon"
+check "... and taken off it" "$(find "$SIM/inbox-me" -type f ! -name '.*' | wc -l)" 0
+wait_for "SELECT phone_total IS NOT NULL FROM heartbeat" 20
+check "status: the phone memory's fill" "$(status_json | json_get modems.0.phone_total)" 100
 
 # The storage alarm: the SIM says it is full.
 sim_fault sim_full=1
 wait_for "SELECT sim_used * 100 >= 80 * sim_total FROM heartbeat" 30
 status_json >"$T/s.json"
 check "status: the SIM storage alarm" "$(json_get modems.0.storage_alarm <"$T/s.json")" true
-check "status for people shows the alarm" "$("$SMSCTL" -c "$CONF" status | grep -c 'ALARM: SIM storage')" 1
-check "metrics: the alarm" "$("$SMSCTL" -c "$CONF" metrics | grep -c '^lapor_sim_storage_alarm{modem="test1"} 1$')" 1
+check "status for people shows the alarm" "$("$SMSCTL" -c "$CONF" status | grep -c 'ALARM: message storage')" 1
+check "metrics: the alarm" "$("$SMSCTL" -c "$CONF" metrics | grep -c '^lapor_storage_alarm{modem="test1"} 1$')" 1
 sim_fault ""
 wait_for "SELECT sim_used * 100 < 80 * sim_total FROM heartbeat" 30
 check "the alarm clears with the SIM" "$(status_json | json_get modems.0.storage_alarm)" false
