@@ -420,6 +420,43 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
     return 0;
 }
 
+/* What a status report's TP-ST (3GPP TS 23.040 9.2.3.15) says became of the message. */
+static const char *report_status_name(int st)
+{
+    if (st >= 0 && st < 0x20) {
+        return "delivered"; /* delivered, or replaced */
+    }
+    if (st >= 0x20 && st < 0x40) {
+        return "pending"; /* the network is still trying */
+    }
+    if (st == 0x46 || st == 0x66) {
+        return "expired"; /* validity period ran out */
+    }
+    return "failed";
+}
+
+/* A delivery report: recorded on the part of ours it reports on. It is no citizen's message. */
+static int take_report(struct intake *in, const struct modem_part *p, const char *number,
+                       long long msg_id)
+{
+    long long outbox_id;
+    const char *status = report_status_name(p->report_status);
+    if (store_delivery_report(in->store, number, p->report_ref, status, p->report_status,
+                              p->smsc_time, &outbox_id) != 0 ||
+        store_message_note(in->store, msg_id, "report", 0) != 0) {
+        return -1;
+    }
+    char numbuf[MSISDN_MAX];
+    if (outbox_id > 0) {
+        log_info("delivery report for reply %lld to %s: %s", outbox_id,
+                 log_number(number, numbuf, sizeof numbuf), status);
+    } else {
+        log_info("delivery report (reference %d, %s) to %s matches no part sent", p->report_ref,
+                 status, log_number(number, numbuf, sizeof numbuf));
+    }
+    return 0;
+}
+
 /* Stores one part inside the batch's transaction, and whatever its arrival completes. */
 static int store_part(struct intake *in, const struct modem_part *p, int *complaints)
 {
@@ -464,6 +501,10 @@ static int store_part(struct intake *in, const struct modem_part *p, int *compla
         break;
     case STORE_PART_SINGLE:
     case STORE_PART_COMPLETE:
+        if (p->status_report) {
+            rc = take_report(in, p, sender, out.msg_id);
+            break;
+        }
         rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false);
         (*complaints)++;
         break;

@@ -46,6 +46,7 @@ struct mg_modem {
     GSM_StateMachine *sm;
     bool connected;
     bool pin_refused; /* a PIN the SIM rejected is never offered again: three tries block it */
+    bool reports;     /* ask for a status report on every part sent */
 
     /* Reading: one enumeration at a time, continued from the last location we returned. */
     GSM_MultiSMSMessage *in; /* about 265 KB: allocated once, never on the stack */
@@ -243,6 +244,8 @@ static void mg_fill_part(const GSM_SMSMessage *sms, struct modem_part *part)
     mg_decode_u16(part->smsc, sizeof(part->smsc), sms->SMSC.Number, GSM_MAX_NUMBER_LENGTH + 1);
     part->smsc_time = mg_epoch_of(&sms->DateTime);
     part->status_report = sms->PDU == SMS_Status_Report;
+    part->report_ref = part->status_report ? sms->MessageReference : -1;
+    part->report_status = part->status_report ? sms->DeliveryStatus : -1;
     part->msg_class = (sms->Class >= 0 && sms->Class <= 3) ? sms->Class : -1;
 
     if (sms->UDH.Length > 0) {
@@ -715,7 +718,9 @@ static enum modem_send_result mg_send_part(struct modem *m, const char *number, 
         sms->SMSC = g->smsc;
         sms->SMSC.Location = 0; /* use this number rather than asking the modem again */
     }
-    sms->PDU = SMS_Submit;
+    /* A status report is asked for by the submit's TP-SRR bit, which libGammu sets for a message
+     * whose PDU type says so. */
+    sms->PDU = g->reports ? SMS_Status_Report : SMS_Submit;
 
     g->send_done = false;
     g->send_status = -1;
@@ -873,6 +878,7 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     g->device = mg_strdup(cfg->device);
     g->model = mg_strdup(cfg->model);
     g->pin = mg_strdup(cfg->pin);
+    g->reports = cfg->delivery_reports;
     g->in = malloc(sizeof(*g->in));
     g->out = malloc(sizeof(*g->out));
     g->info = malloc(sizeof(*g->info));

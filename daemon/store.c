@@ -616,6 +616,34 @@ int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, 
                        6, params);
 }
 
+int store_delivery_report(struct store *s, const char *destination, int msg_ref, const char *status,
+                          int code, long long at, long long *outbox_id)
+{
+    char rbuf[NUMBUF], cbuf[NUMBUF], abuf[NUMBUF];
+    fmt_ll(rbuf, msg_ref);
+    fmt_ll(cbuf, code);
+    fmt_ll(abuf, at);
+    const char *params[] = {destination, rbuf, status, cbuf, at > 0 ? abuf : NULL};
+    *outbox_id = 0;
+    PGresult *r = run(s,
+                      "UPDATE outbox_part p SET delivery = $3, delivery_code = $4::int,"
+                      " delivery_at = coalesce(to_timestamp($5::double precision), now())"
+                      " WHERE (p.outbox_id, p.seq) = (SELECT q.outbox_id, q.seq FROM outbox_part q"
+                      "   JOIN outbox o ON o.id = q.outbox_id WHERE q.msg_ref = $2::int"
+                      "   AND q.status = 'sent' AND o.destination = $1"
+                      "   ORDER BY q.updated_at DESC LIMIT 1)"
+                      " RETURNING p.outbox_id",
+                      5, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    if (PQntuples(r) > 0) {
+        *outbox_id = get_ll(r, 0, 0);
+    }
+    PQclear(r);
+    return 0;
+}
+
 /* ---- outbox ---- */
 
 int store_outbox_claim(struct store *s, const char *owner, const char *instance, int lease_s,
@@ -978,7 +1006,13 @@ int store_status_json(struct store *s, int stale_after_s, char **json)
         "   'received_today', (SELECT count(*) FROM sms_in"
         "     WHERE first_received_at >= date_trunc('day', now())),"
         "   'sent_today', (SELECT count(*) FROM outbox WHERE status = 'sent'"
-        "     AND sent_at >= date_trunc('day', now()))))::text",
+        "     AND sent_at >= date_trunc('day', now())),"
+        "   'delivery_reports_today', (SELECT json_build_object("
+        "     'delivered', count(*) FILTER (WHERE delivery = 'delivered'),"
+        "     'failed', count(*) FILTER (WHERE delivery = 'failed'),"
+        "     'expired', count(*) FILTER (WHERE delivery = 'expired'),"
+        "     'pending', count(*) FILTER (WHERE delivery = 'pending'))"
+        "     FROM outbox_part WHERE delivery_at >= date_trunc('day', now()))))::text",
         1, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
@@ -1032,9 +1066,12 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         "    doc#>>'{queues,replies,failed}', doc#>>'{queues,replies,unknown}',"
         "    doc#>>'{queues,replies,cancelled}'),"
         "  format('undecodable messages stored: %s', doc#>>'{queues,undecodable_messages}'),"
-        "  format('today: %s messages received, %s complaints, %s messages sent',"
+        "  format('today: %s messages received, %s complaints, %s messages sent; delivery"
+        " reports: %s delivered, %s failed, %s expired',"
         "    doc#>>'{queues,received_today}', doc#>>'{queues,complaints_today}',"
-        "    doc#>>'{queues,sent_today}'))"
+        "    doc#>>'{queues,sent_today}', doc#>>'{queues,delivery_reports_today,delivered}',"
+        "    doc#>>'{queues,delivery_reports_today,failed}',"
+        "    doc#>>'{queues,delivery_reports_today,expired}'))"
         " FROM j",
         1, params, NULL, PGRES_TUPLES_OK);
     free(json);
@@ -1332,12 +1369,16 @@ static const struct {
      " 'destination', o.destination, 'status', o.status, 'attempts', o.attempts,"
      " 'parts', o.parts, 'ticket', CASE WHEN o.complaint_id IS NOT NULL"
      " THEN ticket_of(o.complaint_id) END, 'created_at', o.created_at, 'sent_at', o.sent_at,"
-     " 'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'text', o.text)"
+     " 'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'text', o.text,"
+     " 'delivery', (SELECT CASE WHEN count(*) FILTER (WHERE p.delivery IS NOT NULL) = 0 THEN NULL"
+     "   WHEN bool_and(p.delivery = 'delivered') THEN 'delivered'"
+     "   WHEN bool_or(p.delivery IN ('failed', 'expired')) THEN max(p.delivery)"
+     "   ELSE 'pending' END FROM outbox_part p WHERE p.outbox_id = o.id))"
      " ORDER BY o.id DESC), '[]')::text"
      " FROM (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1"
      "   ORDER BY id DESC LIMIT 200) o",
-     "SELECT coalesce(string_agg(format('%8s %-9s %-16s %-9s %2s try %-8s %s%s', e->>'id',"
-     " e->>'kind', e->>'destination', e->>'status', e->>'attempts',"
+     "SELECT coalesce(string_agg(format('%8s %-9s %-16s %-9s %-9s %2s try %-8s %s%s', e->>'id',"
+     " e->>'kind', e->>'destination', e->>'status', coalesce(e->>'delivery', '-'), e->>'attempts',"
      " coalesce('#' || (e->>'ticket'), '-'), left(e->>'text', 40),"
      " coalesce(E'\n         last error: ' || (e->>'last_error'), '')), E'\n'),"
      " 'no messages') FROM jsonb_array_elements($1::jsonb) e"},

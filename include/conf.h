@@ -16,6 +16,7 @@ struct conf_modem {
     char *pin;             /* SIM PIN, "" when none; never logged */
     int timeout_s;         /* longest a modem request may take before its worker is killed */
     int status_interval_s; /* how often the modem is asked for signal, network, SIM fill */
+    bool delivery_reports; /* replies ask the network for a status report */
 };
 
 /* How failed replies are retried: delays grow from first_delay_s, doubling up to max_delay_s. */

@@ -27,6 +27,8 @@ struct modem_part {
     enum modem_coding coding;
     int msg_class;      /* -1 when none, else 0..3 */
     bool status_report; /* a delivery report, not a message */
+    int report_ref;     /* a status report: the message reference it reports on */
+    int report_status;  /* a status report: TP-ST (0 delivered, 0x40 and up failed) */
     int concat_ref;     /* concatenation reference (8 or 16 bit) */
     int concat_total;   /* 0 when the part is not part of a concatenated message */
     int concat_seq;     /* 1-based as sent; may be malformed (0, > total) */

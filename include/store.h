@@ -127,6 +127,14 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
 int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
                      const char *destination, const char *text, const char *via_instance);
 
+/*
+ * Records a delivery report on the newest part sent to destination with message reference
+ * msg_ref: status is "pending", "delivered", "failed" or "expired", code the network's TP-ST.
+ * *outbox_id is the reply it belongs to, 0 when no sent part matches.
+ */
+int store_delivery_report(struct store *s, const char *destination, int msg_ref, const char *status,
+                          int code, long long at, long long *outbox_id);
+
 /* ---- outbox ---- */
 
 struct store_reply {

@@ -21,6 +21,26 @@ check "... and taken off it" "$(find "$SIM/inbox-me" -type f ! -name '.*' | wc -
 wait_for "SELECT phone_total IS NOT NULL FROM heartbeat" 20
 check "status: the phone memory's fill" "$(status_json | json_get modems.0.phone_total)" 100
 
+# Delivery reports: the network's report is matched to the part it reports on, and shown.
+sim_fault reports=1
+sim_put +628131110003 "Laporan dengan laporan pengiriman"
+wait_for "SELECT delivery = 'delivered' FROM outbox_part p JOIN outbox o ON o.id = p.outbox_id WHERE o.destination = '+628131110003'" 30
+check "a delivery report matched to its part" \
+    "$(q "SELECT p.delivery || '/' || p.delivery_code FROM outbox_part p JOIN outbox o ON o.id = p.outbox_id WHERE o.destination = '+628131110003'")" delivered/0
+check "the report is no complaint and gets no reply" \
+    "$(q "SELECT count(*) FROM sms_in WHERE kind = 'status_report'")/$(q "SELECT count(*) FROM complaint WHERE sender = '+628131110003'")/$(q "SELECT count(*) FROM outbox WHERE destination = '+628131110003'")" 1/1/1
+sim_fault reports=1 report_status=expired
+sim_put +628131110004 "Laporan yang balasannya kedaluwarsa"
+wait_for "SELECT delivery = 'expired' FROM outbox_part p JOIN outbox o ON o.id = p.outbox_id WHERE o.destination = '+628131110004'" 30
+check "an expired report is recorded as expired" \
+    "$(q "SELECT delivery FROM outbox_part p JOIN outbox o ON o.id = p.outbox_id WHERE o.destination = '+628131110004'")" expired
+check "the outbox listing shows the delivery" \
+    "$("$SMSCTL" -c "$CONF" outbox list | grep -c '+628131110004 .*sent .*expired')" 1
+sleep 1.2
+check "status counts today's reports" \
+    "$(status_json | json_get queues.delivery_reports_today.delivered)/$(status_json | json_get queues.delivery_reports_today.expired)" 1/1
+sim_fault ""
+
 # The storage alarm: the SIM says it is full.
 sim_fault sim_full=1
 wait_for "SELECT sim_used * 100 >= 80 * sim_total FROM heartbeat" 30

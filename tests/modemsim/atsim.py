@@ -12,16 +12,23 @@ Layout of DIR (see README.md beside this file):
   DIR/faults         key=value lines, re-read on every command
   DIR/pin-attempts   one line per AT+CPIN="..." attempt: "<code> ok|wrong|puk"
   DIR/at.log         every command received and every line answered
+  DIR/reports-pending  delivery reports not yet due: "<due> <mr> <address hex> <status>"
+  DIR/calls          one line per incoming call that ended: "<number> rejected ATH"
+  DIR/call-state     the current incoming call: "<state> <started> <number>"
 
 Only the standard library is used, so the tests need nothing but Debian's
 python3.
 """
 
 import argparse
+import datetime
 import os
 import select
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mkpdu  # noqa: E402  (beside this file; standard library only)
 
 CTRL_Z = 0x1A
 ESC = 0x1B
@@ -37,7 +44,29 @@ FAULT_DEFAULTS = {
     "die_after": 0,
     "sim_full": 0,
     "fake_delete": 0,
+    # Delivery reports are opt-in: the daemon asks for one with every reply,
+    # and the project's older tests count every part stored on the SIM.
+    "reports": 0,
+    "report_delay_ms": 300,
+    "report_status": "delivered",
+    "ring": "",
+    "ring_for_s": 30,
 }
+
+# Keys whose value is kept as text instead of a number.
+STRING_FAULTS = ("report_status", "ring")
+
+# TP-ST values (3GPP TS 23.040 9.2.3.15) that report_status may name.
+REPORT_STATUS = {
+    "delivered": 0x00,
+    "pending": 0x20,
+    "failed": 0x41,
+    "expired": 0x46,
+}
+
+# Seconds between two RING (or +CRING) of an incoming call, as networks
+# repeat the alerting about every 2 to 5 seconds.
+RING_INTERVAL_S = 2.0
 
 # +CMS ERROR codes of 3GPP TS 27.005 section 3.2.5 that a real modem gives.
 CMS_SIM_PIN_REQUIRED = 311
@@ -91,11 +120,50 @@ def read_fault_file(path):
         key = key.strip().replace("-", "_")
         if key not in FAULT_DEFAULTS:
             continue
+        if key in STRING_FAULTS:
+            value = value.strip()
+            if key == "report_status" and report_status_code(value) is None:
+                continue
+            faults[key] = value
+            continue
         try:
             faults[key] = parse_bool_or_int(value)
         except ValueError:
             continue
     return faults
+
+
+def report_status_code(value):
+    """TP-ST for a report_status value: a name of REPORT_STATUS or a number
+    (0x41 or 65); None when it is neither."""
+    value = str(value).strip().lower()
+    if value in REPORT_STATUS:
+        return REPORT_STATUS[value]
+    try:
+        code = int(value, 0)
+    except ValueError:
+        return None
+    return code if 0 <= code <= 255 else None
+
+
+def report_status_name(code):
+    for name, value in REPORT_STATUS.items():
+        if value == code:
+            return name
+    return "0x%02X" % code
+
+
+def number_type(number):
+    """Type of address: 145 international when it starts with "+", else 129."""
+    return 145 if number.startswith("+") else 129
+
+
+def ring_number(value):
+    """The caller of ring=<number>, or "" when no call is wanted."""
+    value = str(value).strip()
+    if value.lower() in ("", "0", "no", "off", "false"):
+        return ""
+    return value
 
 
 def split_args(text):
@@ -250,6 +318,23 @@ class Simulator:
         self.pdu_cmd = None
         self.note("start pid=%d argv=%s" % (self.pid, " ".join(sys.argv[1:])))
 
+        # Delivery reports travel through the network, not the modem, so the
+        # ones not yet due are kept in a file: gammu's one-shot commands kill
+        # the simulator right after +CMGS, and the next start stores them.
+        self.reports_path = os.path.join(self.dir, "reports-pending")
+        self.pending_reports = self._load_pending_reports()
+
+        # Incoming calls: AT+CLIP=1 adds +CLIP after each ring, AT+CRC=1
+        # turns RING into +CRING: VOICE (3GPP TS 27.007 7.6 and 6.11).
+        self.clip = 0
+        self.crc = 0
+        self.calls_path = os.path.join(self.dir, "calls")
+        self.call_state_path = os.path.join(self.dir, "call-state")
+        self.call = self._load_call()
+        self.next_ring = 0.0
+        self.refresh_faults()
+        self.tick()
+
     # ---- logging and output -------------------------------------------
 
     def logline(self, kind, text):
@@ -321,7 +406,7 @@ class Simulator:
         faults.update(read_fault_file(self.fault_path))
         if faults != self.faults:
             changed = sorted(k for k in faults if faults[k] != self.faults.get(k))
-            self.note("faults " + " ".join("%s=%d" % (k, faults[k]) for k in changed))
+            self.note("faults " + " ".join("%s=%s" % (k, faults[k]) for k in changed))
         if faults["die_after"] != self.die_value:
             self.die_value = faults["die_after"]
             self.die_base = self.commands
@@ -342,11 +427,15 @@ class Simulator:
     def run(self):
         fd = 0
         while True:
-            timeout = 0.5 if self.cnmi[1] in (1, 2) else None
-            ready, _, _ = select.select([fd], [], [], timeout)
+            # The faults file is polled while idle too (ring= must start a
+            # call with no command pending), and the wait ends early for a
+            # report or a ring that is due.
+            ready, _, _ = select.select([fd], [], [], self.idle_timeout())
             if not ready:
-                if not self.silent():
+                self.refresh_faults()
+                if self.cnmi[1] in (1, 2) and not self.silent():
                     self.poll_new_messages()
+                self.tick()
                 continue
             try:
                 chunk = os.read(fd, 65536)
@@ -357,6 +446,33 @@ class Simulator:
                 return
             self.inbuf += chunk
             self.process_input()
+            self.tick()
+
+    def idle_timeout(self):
+        timeout = 0.5
+        now = time.time()
+        if self.pending_reports:
+            timeout = min(timeout, max(0.0, min(r[0] for r in self.pending_reports) - now))
+        if self.call is not None and self.call["state"] == "ringing":
+            timeout = min(timeout, max(0.0, self.next_ring - now))
+        return timeout
+
+    def can_emit(self):
+        """Unsolicited result codes go out only between commands: never to a
+        hung modem, nor while a PDU is being typed after the "> " prompt."""
+        return not self.silent() and self.pdu_len is None
+
+    def unsolicited(self, lines):
+        out = bytearray()
+        for line in lines:
+            self.logline("TX", line)
+            out += b"\r\n" + line.encode("latin-1", "replace") + b"\r\n"
+        self.write(bytes(out))
+
+    def tick(self):
+        now = time.time()
+        self.tick_reports(now)
+        self.tick_call(now)
 
     def process_input(self):
         while True:
@@ -447,6 +563,9 @@ class Simulator:
         body = cmd[2:]
         if body == "":
             self.answer([])
+            return
+        if body in ("A", "H", "H0"):
+            self.call_command(body)
             return
         if body[0] in "EVQZI&" or body[:1] == "S" and body[1:2].isdigit():
             self.basic(body)
@@ -684,13 +803,16 @@ class Simulator:
             self.error()
 
     def cmd_CLIP(self, s):
-        # Calls never arrive here, so caller ID only needs to be accepted.
+        # +CLIP: <n>,<m>: presentation as set, and CLIP provisioned (1).
         if s == "?":
-            self.answer(["+CLIP: 0,1"])
+            self.answer(["+CLIP: %d,1" % self.clip])
         elif s == "=?":
             self.answer(["+CLIP: (0,1)"])
-        else:
+        elif s in ("=0", "=1", "="):
+            self.clip = 1 if s == "=1" else 0
             self.answer([])
+        else:
+            self.error()
 
     def cmd_CUSD(self, s):
         if s == "=?":
@@ -717,7 +839,41 @@ class Simulator:
             self.cme(CME_OP_NOT_ALLOWED)
 
     def cmd_CRC(self, s):
-        self.answer(["+CRC: 0"] if s == "?" else [])
+        if s == "?":
+            self.answer(["+CRC: %d" % self.crc])
+        elif s == "=?":
+            self.answer(["+CRC: (0,1)"])
+        elif s in ("=0", "=1", "="):
+            self.crc = 1 if s == "=1" else 0
+            self.answer([])
+        else:
+            self.error()
+
+    def cmd_CCWA(self, s):
+        # Call waiting is accepted (libGammu enables it beside +CLIP) but
+        # never reported: only one call at a time is simulated.
+        if s == "?":
+            self.answer(["+CCWA: 0"])
+        elif s == "=?":
+            self.answer(["+CCWA: (0,1)"])
+        elif s.startswith("="):
+            self.answer([])
+        else:
+            self.error()
+
+    def cmd_CLCC(self, s):
+        # +CLCC: id,dir,stat,mode,mpty,number,type: an incoming (dir 1)
+        # voice call, stat 4 while ringing, 0 once answered.
+        if s == "=?":
+            self.answer([])
+            return
+        call = self.call
+        if call is None or call["state"] not in ("ringing", "answered"):
+            self.answer([])
+            return
+        stat = 4 if call["state"] == "ringing" else 0
+        self.answer(['+CLCC: 1,1,%d,0,0,"%s",%d'
+                     % (stat, self.enc(call["number"]), number_type(call["number"]))])
 
     def cmd_CGATT(self, s):
         if s == "?":
@@ -746,6 +902,107 @@ class Simulator:
             self.error()
 
     def cmd_CHUP(self, s):
+        if s == "=?":
+            self.answer([])
+        elif s == "":
+            self.call_command("+CHUP")
+        else:
+            self.error()
+
+    # -- incoming voice calls
+
+    def _load_call(self):
+        """The call of DIR/call-state, kept across restarts so a call that
+        was rejected does not ring again when the simulator is restarted
+        with the same ring= still in DIR/faults."""
+        try:
+            with open(self.call_state_path, "r", encoding="utf-8") as f:
+                state, started, number = f.read().strip().split(" ", 2)
+            return {"state": state, "started": float(started), "number": number}
+        except (OSError, ValueError):
+            return None
+
+    def _save_call(self):
+        if self.call is None:
+            try:
+                os.unlink(self.call_state_path)
+            except FileNotFoundError:
+                pass
+            return
+        tmp = self.call_state_path + ".tmp.%d" % self.pid
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write("%s %.3f %s\n" % (self.call["state"], self.call["started"], self.call["number"]))
+        os.rename(tmp, self.call_state_path)
+
+    def _record_call(self, outcome):
+        with open(self.calls_path, "a", encoding="utf-8") as f:
+            f.write("%s %s\n" % (self.call["number"], outcome))
+
+    def _end_call(self, note, outcome):
+        self.note(note)
+        self._record_call(outcome)
+        self.call["state"] = "ended"
+        self._save_call()
+
+    def tick_call(self, now):
+        want = ring_number(self.faults["ring"])
+        call = self.call
+        if call is None and not want:
+            return
+        if call is None or call["number"] != want:
+            # ring= changed: the old call ends from the caller's side and a
+            # new one (if any) starts ringing now.
+            if call is not None and call["state"] == "ringing":
+                self._end_call("call %s missed (caller gave up)" % call["number"], "missed")
+            elif call is not None and call["state"] == "answered":
+                if self.can_emit():
+                    self.unsolicited(["NO CARRIER"])
+                self._end_call("call %s ended by caller" % call["number"], "ended caller")
+            if want:
+                self.call = {"state": "ringing", "started": now, "number": want}
+                self.next_ring = now
+                self.note("call %s ringing" % want)
+            else:
+                self.call = None
+            self._save_call()
+            call = self.call
+            if call is None:
+                return
+        if call["state"] != "ringing":
+            return
+        if now - call["started"] >= self.faults["ring_for_s"]:
+            self._end_call("call %s missed" % call["number"], "missed")
+            return
+        if now >= self.next_ring and self.can_emit():
+            lines = ["+CRING: VOICE" if self.crc else "RING"]
+            if self.clip:
+                lines.append('+CLIP: "%s",%d,,,,0'
+                             % (self.enc(call["number"]), number_type(call["number"])))
+            self.unsolicited(lines)
+            self.next_ring = now + RING_INTERVAL_S
+
+    def call_command(self, body):
+        """ATA, ATH, ATH0 and AT+CHUP (body without the leading AT)."""
+        command = "AT" + body
+        call = self.call
+        active = call is not None and call["state"] in ("ringing", "answered")
+        if body == "A":
+            if call is not None and call["state"] == "ringing":
+                call["state"] = "answered"
+                self._save_call()
+                self.note("call answered %s" % call["number"])
+                self._record_call("answered ATA")
+                self.answer([])
+            else:
+                # V.25ter: nothing to answer ends as NO CARRIER.
+                self.answer([], "NO CARRIER")
+            return
+        if active and call["state"] == "ringing":
+            self._end_call("call %s rejected by %s" % (call["number"], command),
+                           "rejected %s" % command)
+        elif active:
+            self._end_call("call %s ended by %s" % (call["number"], command),
+                           "ended %s" % command)
         self.answer([])
 
     # -- SMS settings
@@ -1030,6 +1287,79 @@ class Simulator:
         self._save_mr()
         self.note("sent seq=%d mr=%d" % (seq, mr))
         self.answer(["+CMGS: %d" % mr])
+        self.schedule_report(raw, mr)
+
+    # -- delivery (status) reports
+
+    def schedule_report(self, raw, mr):
+        """Queues an SMS-STATUS-REPORT when the SMS-SUBMIT asked for one
+        (TP-SRR, bit 5 of its first octet)."""
+        if not self.faults["reports"]:
+            return
+        tpdu = raw[1 + raw[0]:]
+        if len(tpdu) < 4 or tpdu[0] & 0x03 != 0x01 or not tpdu[0] & 0x20:
+            return
+        # TP-DA: length in digits (semi-octets), type, then the digits; it is
+        # copied as it came, so the report names the recipient the same way.
+        end = 4 + (tpdu[2] + 1) // 2
+        if end > len(tpdu):
+            self.note("report mr=%d: destination address cut short, none queued" % mr)
+            return
+        address = bytes(tpdu[2:end])
+        status = report_status_code(self.faults["report_status"])
+        due = time.time() + max(0, self.faults["report_delay_ms"]) / 1000.0
+        self.pending_reports.append((due, mr, address, status))
+        self._save_pending_reports()
+
+    def _load_pending_reports(self):
+        reports = []
+        try:
+            with open(self.reports_path, "r", encoding="ascii") as f:
+                lines = f.read().splitlines()
+        except OSError:
+            return reports
+        for line in lines:
+            try:
+                due, mr, address, status = line.split()
+                reports.append((float(due), int(mr), bytes.fromhex(address), int(status)))
+            except ValueError:
+                continue
+        return reports
+
+    def _save_pending_reports(self):
+        if not self.pending_reports:
+            try:
+                os.unlink(self.reports_path)
+            except FileNotFoundError:
+                pass
+            return
+        tmp = self.reports_path + ".tmp.%d" % self.pid
+        with open(tmp, "w", encoding="ascii") as f:
+            for due, mr, address, status in self.pending_reports:
+                f.write("%.3f %d %s %d\n" % (due, mr, address.hex().upper(), status))
+        os.rename(tmp, self.reports_path)
+
+    def tick_reports(self, now):
+        due = [r for r in self.pending_reports if r[0] <= now]
+        if not due:
+            return
+        self.pending_reports = [r for r in self.pending_reports if r[0] > now]
+        st = self.storages["SM"]
+        for _, mr, address, status in sorted(due, key=lambda r: r[0]):
+            # Service centre time stamp and discharge time: now, local time
+            # with its offset, as a network stamps them.
+            stamp = mkpdu.encode_scts(datetime.datetime.now().astimezone())
+            tpdu = bytes([0x06, mr & 0xFF]) + address + stamp + stamp + bytes([status])
+            pdu = (mkpdu.encode_smsc(self.smsc) + tpdu).hex().upper()
+            index = mkpdu.write_inbox(st.path, [pdu])[0]
+            self.note("report %d %s index=%d" % (mr, report_status_name(status), index))
+            # A stored status report is announced by +CDSI (AT+CNMI ds=2),
+            # never by +CMTI.
+            if self.known_new is not None:
+                self.known_new.add(index)
+            if self.cnmi[3] == 2 and self.can_emit():
+                self.unsolicited(['+CDSI: "SM",%d' % index])
+        self._save_pending_reports()
 
 
 def main(argv=None):
@@ -1059,7 +1389,18 @@ def main(argv=None):
     p.add_argument("--die-after", type=int, default=0, metavar="N")
     p.add_argument("--sim-full", type=int, default=0, metavar="0|1")
     p.add_argument("--fake-delete", type=int, default=0, metavar="0|1")
+    p.add_argument("--reports", type=int, default=0, metavar="0|1",
+                   help="store a delivery report for each sent PDU that asks for one")
+    p.add_argument("--report-delay-ms", type=int, default=300, metavar="N",
+                   help="delay before a requested delivery report is stored")
+    p.add_argument("--report-status", default="delivered", metavar="NAME",
+                   help="TP-ST of delivery reports: delivered, failed, expired, pending or a number")
+    p.add_argument("--ring", default="", metavar="NUMBER", help="an incoming voice call from NUMBER")
+    p.add_argument("--ring-for-s", type=int, default=30, metavar="N",
+                   help="seconds an unanswered call rings before it is missed")
     opts = p.parse_args(argv)
+    if report_status_code(opts.report_status) is None:
+        p.error("--report-status: delivered, failed, expired, pending or 0..255")
     sim = Simulator(opts)
     try:
         sim.run()
