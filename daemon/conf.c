@@ -69,6 +69,7 @@ static const struct key keys[] = {
     {"modem", "status_interval", KEY_INT, false, AT(modem.status_interval_s), 60, 1, 3600, NULL,
      NULL},
     {"modem", "delivery_reports", KEY_BOOL, false, AT(modem.delivery_reports), 1, 0, 0, NULL, NULL},
+    {"modem", "reject_calls", KEY_BOOL, false, AT(modem.reject_calls), 1, 0, 0, NULL, NULL},
     {NULL, "database", KEY_STRING, true, AT(database), 0, 0, 0, NULL, check_not_empty},
     {NULL, "poll_interval", KEY_MILLIS, false, AT(poll_interval_ms), 1.0, 0.05, 60, NULL, NULL},
     {NULL, "multipart_timeout", KEY_INT, false, AT(multipart_timeout_s), 600, 1, 86400, NULL, NULL},

@@ -47,6 +47,9 @@ struct mg_modem {
     bool connected;
     bool pin_refused; /* a PIN the SIM rejected is never offered again: three tries block it */
     bool reports;     /* ask for a status report on every part sent */
+    bool reject_calls;
+    bool call_ringing; /* set by the incoming-call callback, acted on after libGammu returns */
+    int calls_rejected;
 
     /* Reading: one enumeration at a time, continued from the last location we returned. */
     GSM_MultiSMSMessage *in; /* about 265 KB: allocated once, never on the stack */
@@ -350,6 +353,36 @@ static void mg_send_status(GSM_StateMachine *sm, int status, int msg_ref, void *
     g->send_ref = msg_ref;
 }
 
+/* libGammu calls this from inside its own calls, where hanging up is not safe: it only notes the
+ * ring, and mg_handle_calls acts on it. */
+static void mg_incoming_call(GSM_StateMachine *sm, GSM_Call *call, void *data)
+{
+    (void)sm;
+    struct mg_modem *g = data;
+    if (call->Status == GSM_CALL_IncomingCall) {
+        g->call_ringing = true;
+    }
+}
+
+/* Reads what the modem said by itself (a RING among it), and hangs up a ringing call. */
+static void mg_handle_calls(struct mg_modem *g)
+{
+    if (!g->reject_calls || !g->connected) {
+        return;
+    }
+    GSM_ReadDevice(g->sm, FALSE);
+    if (g->call_ringing) {
+        g->call_ringing = false;
+        GSM_Error e = GSM_CancelCall(g->sm, 0, TRUE);
+        if (e == ERR_NONE) {
+            g->calls_rejected++;
+            log_info("modem: incoming voice call rejected");
+        } else {
+            log_warn("modem: rejecting an incoming call failed: %s", GSM_ErrorString(e));
+        }
+    }
+}
+
 static void mg_disconnect(struct modem *m)
 {
     struct mg_modem *g = mg_of(m);
@@ -469,6 +502,13 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
     g->connected = true;
     /* InitConnection clears the callbacks; without this one GSM_SendSMS crashes on the dummy. */
     GSM_SetSendSMSStatusCallback(g->sm, mg_send_status, g);
+    if (g->reject_calls) {
+        GSM_SetIncomingCallCallback(g->sm, mg_incoming_call, g);
+        GSM_Error ce = GSM_SetIncomingCall(g->sm, TRUE);
+        if (ce != ERR_NONE) {
+            log_debug("modem: incoming calls cannot be watched: %s", GSM_ErrorString(ce));
+        }
+    }
 
     if (mg_unlock_sim(g, err, errcap) != 0) {
         mg_disconnect(m);
@@ -502,6 +542,7 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
     if (!g->connected) {
         return MODEM_READ_ERROR;
     }
+    mg_handle_calls(g);
     if (restart) {
         g->enum_open = false;
         g->in->Number = 0;
@@ -769,6 +810,8 @@ static int mg_status(struct modem *m, struct modem_status *st)
     st->sim_total = -1;
     st->phone_used = -1;
     st->phone_total = -1;
+    mg_handle_calls(g);
+    st->calls_rejected = g->calls_rejected;
     if (!g->connected) {
         return -1;
     }
@@ -879,6 +922,7 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     g->model = mg_strdup(cfg->model);
     g->pin = mg_strdup(cfg->pin);
     g->reports = cfg->delivery_reports;
+    g->reject_calls = cfg->reject_calls;
     g->in = malloc(sizeof(*g->in));
     g->out = malloc(sizeof(*g->out));
     g->info = malloc(sizeof(*g->info));

@@ -253,10 +253,14 @@ static int px_connect(struct modem *m, char *err, size_t errcap)
     if (worker_start(p, err, errcap) != 0) {
         return -1;
     }
-    const char *strs[] = {p->cfg.connection, p->cfg.device, p->cfg.model, p->cfg.pin,
-                          p->cfg.delivery_reports ? "1" : "0"};
+    const char *strs[] = {p->cfg.connection,
+                          p->cfg.device,
+                          p->cfg.model,
+                          p->cfg.pin,
+                          p->cfg.delivery_reports ? "1" : "0",
+                          p->cfg.reject_calls ? "1" : "0"};
     unsigned char payload[4096];
-    size_t len = pack(payload, sizeof payload, strs, 5);
+    size_t len = pack(payload, sizeof payload, strs, 6);
     struct wire_msg h;
     /* Connecting takes longest: libGammu probes the modem with some thirty commands. */
     if (call(p, WIRE_CONNECT, NULL, payload, len, p->cfg.timeout_s * 2000, false, &h) < 0) {
@@ -514,6 +518,7 @@ struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_e
     p->cfg.pin = strdup(cfg->pin ? cfg->pin : "");
     p->cfg.timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 60;
     p->cfg.delivery_reports = cfg->delivery_reports;
+    p->cfg.reject_calls = cfg->reject_calls;
     p->worker_exe = strdup(worker_exe);
     p->buf = malloc(WIRE_MAX);
     p->fd = -1;

@@ -143,6 +143,7 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
             .model = (char *)(uintptr_t)nth_string(p, h->len, 2),
             .pin = (char *)(uintptr_t)nth_string(p, h->len, 3),
             .delivery_reports = strcmp(nth_string(p, h->len, 4), "1") == 0,
+            .reject_calls = strcmp(nth_string(p, h->len, 5), "1") == 0,
         };
         if (w->modem == NULL) {
             w->modem = modem_gammu_new(&cfg);

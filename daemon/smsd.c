@@ -158,6 +158,9 @@ struct daemon {
     struct modem_status status;
     bool have_status;
     long long next_status_ms;
+    int calls_rejected;           /* voice calls rejected, over all modem workers */
+    int worker_calls;             /* of those, by the current worker, as it last said */
+    int worker_calls_pid;         /* that worker */
     int read_errors;              /* reads in a row that failed without the worker dying */
     bool rescue_wanted;           /* libGammu skipped a message it cannot decode */
     long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
@@ -232,6 +235,7 @@ static void heartbeat(struct daemon *d)
         .last_receive_at = d->last_receive_at,
         .last_send_at = d->last_send_at,
         .modem = d->have_status ? &view : NULL,
+        .calls_rejected = d->calls_rejected,
     };
     notify_status(d);
     if (store_heartbeat(d->store, &hb) != 0) {
@@ -257,6 +261,17 @@ static void refresh_status(struct daemon *d, long long now)
     d->next_status_ms = now + (long long)d->conf.modem.status_interval_s * 1000;
     struct modem_status st;
     if (d->modem->ops->status(d->modem, &st) == 0) {
+        /* Each worker counts from zero; the daemon adds up. */
+        struct modem_supervision sup;
+        modem_proxy_supervision(d->modem, &sup);
+        if (sup.worker_pid != d->worker_calls_pid) {
+            d->worker_calls_pid = sup.worker_pid;
+            d->worker_calls = 0;
+        }
+        if (st.calls_rejected > d->worker_calls) {
+            d->calls_rejected += st.calls_rejected - d->worker_calls;
+            d->worker_calls = st.calls_rejected;
+        }
         d->status = st;
         d->have_status = true;
         d->next_beat_ms = 0; /* operators see the new figures at once */

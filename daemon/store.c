@@ -895,6 +895,8 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
     char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF], taken[NUMBUF],
         errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF], used[NUMBUF],
         total[NUMBUF], pused[NUMBUF], ptotal[NUMBUF];
+    char calls[NUMBUF];
+    fmt_ll(calls, hb->calls_rejected);
     fmt_ll(pid, hb->pid);
     fmt_ll(started, hb->started_at);
     fmt_ll(starts, hb->worker_starts);
@@ -926,17 +928,19 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         m ? int_param(m->sim_total, total) : NULL,
         m ? int_param(m->phone_used, pused) : NULL,
         m ? int_param(m->phone_total, ptotal) : NULL,
+        calls,
     };
     return run_command(
         s,
         "INSERT INTO heartbeat (instance, host, pid, started_at, beat_at, modem_state,"
         " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
         " undecodable_taken, last_error, last_error_at, last_receive_at, last_send_at, imei, imsi,"
-        " network, signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total)"
+        " network, signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total,"
+        " calls_rejected)"
         " VALUES ($1, $2, $3::int, to_timestamp($4::double precision), now(), $5, $6::boolean,"
         " $7::int, $8::int, $9::int, $10, $11::int, $12, to_timestamp($13::double precision),"
         " to_timestamp($14::double precision), to_timestamp($15::double precision), $16, $17, $18,"
-        " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int)"
+        " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int, $25::int)"
         " ON CONFLICT (instance) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
         " started_at = EXCLUDED.started_at, beat_at = now(), modem_state = EXCLUDED.modem_state,"
         " modem_connected = EXCLUDED.modem_connected, worker_pid = EXCLUDED.worker_pid,"
@@ -955,8 +959,9 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         " sim_used = coalesce(EXCLUDED.sim_used, heartbeat.sim_used),"
         " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total),"
         " phone_used = coalesce(EXCLUDED.phone_used, heartbeat.phone_used),"
-        " phone_total = coalesce(EXCLUDED.phone_total, heartbeat.phone_total)",
-        24, params);
+        " phone_total = coalesce(EXCLUDED.phone_total, heartbeat.phone_total),"
+        " calls_rejected = EXCLUDED.calls_rejected",
+        25, params);
 }
 
 int store_status_json(struct store *s, int stale_after_s, char **json)
@@ -981,7 +986,7 @@ int store_status_json(struct store *s, int stale_after_s, char **json)
         "   'last_receive_at', last_receive_at, 'last_send_at', last_send_at,"
         "   'imei', imei, 'imsi', imsi, 'network', network, 'signal_percent', signal_percent,"
         "   'battery_percent', battery_percent, 'sim_used', sim_used, 'sim_total', sim_total,"
-        "   'phone_used', phone_used, 'phone_total', phone_total,"
+        "   'phone_used', phone_used, 'phone_total', phone_total, 'calls_rejected', calls_rejected,"
         "   'storage_alarm', coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
         "     OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false))"
         "   ORDER BY instance) FROM hb), '[]'::json),"
@@ -1047,6 +1052,8 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         "     format('pid %s, %s started, %s died%s', coalesce(e->>'worker_pid', '-'),"
         "       e->>'worker_starts', e->>'worker_deaths',"
         "       coalesce(', last: ' || (e->>'last_worker_death'), '')))"
+        "     || CASE WHEN coalesce((e->>'calls_rejected')::int, 0) > 0 THEN format(E'\\n%16s %s"
+        " voice call(s) rejected', '', e->>'calls_rejected') ELSE '' END"
         "     || CASE WHEN (e->>'undecodable_taken')::int > 0 THEN format(E'\\n%16s %s undecodable"
         " message(s) taken off its SIM', '', e->>'undecodable_taken') ELSE '' END"
         "     || CASE WHEN (e->>'storage_alarm')::boolean THEN format(E'\\n%16s ALARM: message"

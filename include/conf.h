@@ -17,6 +17,8 @@ struct conf_modem {
     int timeout_s;         /* longest a modem request may take before its worker is killed */
     int status_interval_s; /* how often the modem is asked for signal, network, SIM fill */
     bool delivery_reports; /* replies ask the network for a status report */
+    bool reject_calls;     /* incoming voice calls are rejected at once: a ringing modem gets
+                            * no SMS */
 };
 
 /* How failed replies are retried: delays grow from first_delay_s, doubling up to max_delay_s. */

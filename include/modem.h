@@ -50,6 +50,7 @@ struct modem_status {
     int sim_total;
     int phone_used; /* messages kept in the phone's (modem's) own memory */
     int phone_total;
+    int calls_rejected; /* voice calls rejected by this modem connection */
 };
 
 /* A message as the SIM stores it, listed without libGammu's decoder, so that one that kills or

@@ -272,6 +272,7 @@ struct store_heartbeat {
     long long last_receive_at;
     long long last_send_at;
     const struct modem_status_view *modem; /* NULL when not known */
+    int calls_rejected;                    /* voice calls rejected since the daemon started */
 };
 
 int store_heartbeat(struct store *s, const struct store_heartbeat *hb);

@@ -41,6 +41,16 @@ check "status counts today's reports" \
     "$(status_json | json_get queues.delivery_reports_today.delivered)/$(status_json | json_get queues.delivery_reports_today.expired)" 1/1
 sim_fault ""
 
+# A citizen calls 1708: the call is rejected at once, counted, and SMS keep coming in.
+sim_fault ring=+6281377776666
+for _ in $(seq 100); do [ -s "$SIM/calls" ] && break; sleep 0.1; done
+check "the ringing call was rejected" "$(grep -c '^+6281377776666 rejected' "$SIM/calls")" 1
+sim_fault ""
+sim_put +628131110005 "Laporan sesudah telepon"
+wait_for "SELECT count(*) = 1 FROM outbox WHERE destination = '+628131110005' AND status = 'sent'" 30
+wait_for "SELECT calls_rejected = 1 FROM heartbeat" 20
+check "status counts the rejected call" "$(status_json | json_get modems.0.calls_rejected)" 1
+
 # The storage alarm: the SIM says it is full.
 sim_fault sim_full=1
 wait_for "SELECT sim_used * 100 >= 80 * sim_total FROM heartbeat" 30
