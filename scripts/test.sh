@@ -13,7 +13,13 @@ bash scripts/setup.sh "$here/build-asan" -DLAPOR_SANITIZE=ON -DCMAKE_BUILD_TYPE=
 export LSAN_OPTIONS="suppressions=$here/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+# The libFuzzer targets, built with clang on their own: a short run of each in every test run.
+cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_C_COMPILER=clang -DLAPOR_FUZZ=ON >/dev/null
+cmake --build "$here/build-fuzz" -j"$(nproc)" --target fuzz_pdu fuzz_textcodec fuzz_grammar >/dev/null
+
 status=0
+echo "=== fuzz targets, a short run each ==="
+(cd build-fuzz && ctest --output-on-failure -R '^fuzz\.' --timeout 300) || status=1
 echo "=== tests, normal build ==="
 (cd build && ctest --output-on-failure -j2 --timeout 900) || status=1
 echo "=== tests, sanitizer build ==="
