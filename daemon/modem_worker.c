@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -224,6 +225,9 @@ int modem_worker_main(int fd)
     }
     /* The daemon's signals are the daemon's: a SIGTERM to the process group must not kill the
      * worker in the middle of a send; the daemon ends it when it is done. */
+    /* Whatever happens to the daemon, its worker must not outlive it, holding the modem: the
+     * kernel ends it with its parent, even while it is stuck inside libGammu. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
