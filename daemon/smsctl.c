@@ -665,30 +665,23 @@ int main(int argc, char **argv)
     const char *cmd = argv[i];
     int sub_argc = argc - i;
     char **sub_argv = argv + i;
-    int rc;
-    if (strcmp(cmd, "migrate") == 0) {
-        rc = cmd_migrate(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "outbox") == 0) {
-        rc = cmd_outbox(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "send") == 0) {
-        rc = cmd_send(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "metrics") == 0) {
-        rc = cmd_metrics(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "agency") == 0) {
-        rc = cmd_agency(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "liaison") == 0) {
-        rc = cmd_liaison(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "ticket") == 0) {
-        rc = cmd_ticket(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "overdue") == 0) {
-        rc = cmd_overdue(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "holiday") == 0) {
-        rc = cmd_holiday(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "status") == 0) {
-        rc = cmd_status(&conf, sub_argc, sub_argv);
-    } else if (strcmp(cmd, "inject") == 0) {
-        rc = cmd_inject(&conf, sub_argc, sub_argv);
-    } else {
+    /* The commands, each a function of its own. */
+    static const struct {
+        const char *name;
+        int (*run)(const struct conf *c, int argc, char **argv);
+    } commands[] = {
+        {"migrate", cmd_migrate}, {"status", cmd_status},   {"outbox", cmd_outbox},
+        {"send", cmd_send},       {"metrics", cmd_metrics}, {"agency", cmd_agency},
+        {"liaison", cmd_liaison}, {"ticket", cmd_ticket},   {"overdue", cmd_overdue},
+        {"holiday", cmd_holiday}, {"inject", cmd_inject},
+    };
+    int rc = -1;
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+        if (strcmp(cmd, commands[k].name) == 0) {
+            rc = commands[k].run(&conf, sub_argc, sub_argv);
+        }
+    }
+    if (rc < 0) {
         fprintf(stderr, "lapor-smsctl: unknown command '%s'\n", cmd);
         usage(stderr);
         rc = 2;
