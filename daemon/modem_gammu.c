@@ -542,8 +542,9 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
     if (!g->connected) {
         return MODEM_READ_ERROR;
     }
-    mg_handle_calls(g);
     if (restart) {
+        /* Once per listing, not per part: a RING waits at most a poll interval. */
+        mg_handle_calls(g);
         g->enum_open = false;
         g->in->Number = 0;
         g->in_next = 0;

@@ -65,8 +65,8 @@ char *routing_cut(const char *utf8, long room, bool gsm7)
 }
 
 /* The forward for one ticket: the start of the complaint, as much as one SMS holds. */
-static char *forward_text(const struct conf *c, const char *tmpl, const char *ticket,
-                          const char *agency, const char *complaint)
+static char *forward_text(const char *tmpl, const char *ticket, const char *agency,
+                          const char *complaint)
 {
     const char *names[] = {"ticket", "agency", "summary"};
     const char *values[] = {ticket, agency, ""};
@@ -81,7 +81,6 @@ static char *forward_text(const struct conf *c, const char *tmpl, const char *ti
     if (summary == NULL) {
         return NULL;
     }
-    (void)c;
     size_t cap = strlen(fixed) + strlen(summary) + 1;
     char *out = malloc(cap);
     values[2] = summary;
@@ -113,7 +112,7 @@ int routing_route(struct store *s, const struct conf *c, long long seq, int agen
     char ticket[TICKET_MAX_DIGITS + 1];
     snprintf(ticket, sizeof ticket, "%" PRIu64, ticket_from_seq((uint64_t)seq));
     /* The forward carries the ticket and the complaint's start, never the citizen's number. */
-    char *text = forward_text(c, c->templates.forward, ticket, t.agency, t.text);
+    char *text = forward_text(c->templates.forward, ticket, t.agency, t.text);
     int rc = text != NULL ? 0 : -1;
     for (size_t i = 0; i < n && rc == 0; i++) {
         rc = store_outbox_add(s, seq, 0, "forward", numbers[i], text, NULL);

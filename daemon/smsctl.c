@@ -192,7 +192,8 @@ static int read_ticket(const char *text, long long *seq)
     return 0;
 }
 
-/* Runs fn inside one transaction; on success commits, otherwise reports and rolls back. */
+/* Ends the transaction a command opened: commits when the command (whose result is rc_of_fn)
+ * succeeded, otherwise reports store_error() and rolls back. */
 static int in_transaction(struct store *s, int rc_of_fn)
 {
     if (rc_of_fn != 0) {

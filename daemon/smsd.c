@@ -341,7 +341,6 @@ static void modem_down(struct daemon *d, long long now, const char *what)
 
 static int run(struct daemon *d)
 {
-    char err[512];
     long long next_expire = 0, next_recover = 0, next_remind = 0;
     /* When the modem was found empty it is looked at again only after the poll interval: a new
      * listing costs the modem (and the dummy driver tens of thousands of file probes), while
@@ -495,7 +494,6 @@ static int run(struct daemon *d)
             proc_nap_ms(wait);
         }
     }
-    (void)err;
     return 0;
 }
 
