@@ -60,6 +60,9 @@ static const char *check_language(const char *value);
  * in: of several mistakes, the first one in the file is usually the one reported. */
 static const struct key keys[] = {
     {NULL, "instance", KEY_STRING, true, AT(instance), 0, 0, 0, NULL, check_instance},
+    {NULL, "user", KEY_STRING, false, AT(user), 0, 0, 0, "", NULL},
+    {NULL, "group", KEY_STRING, false, AT(group), 0, 0, 0, "", NULL},
+    {NULL, "allow_root", KEY_BOOL, false, AT(allow_root), 0, 0, 0, NULL, NULL},
     {NULL, "modem", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"modem", "connection", KEY_STRING, true, AT(modem.connection), 0, 0, 0, NULL, check_not_empty},
     {"modem", "device", KEY_STRING, true, AT(modem.device), 0, 0, 0, NULL, check_not_empty},
@@ -566,6 +569,59 @@ static int check_templates(struct loader *ld)
     return 0;
 }
 
+/* True when a libpq connection string carries a password: the keyword form (password=...) or a
+ * URI with one in its user part (postgresql://user:secret@host/db). */
+static bool conninfo_has_password(const char *conninfo)
+{
+    for (const char *p = conninfo; (p = strstr(p, "password")) != NULL; p += 8) {
+        const char *q = p + 8;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '=')
+            return true;
+    }
+    const char *scheme = strstr(conninfo, "://");
+    if (scheme == NULL)
+        return false;
+    const char *auth = scheme + 3;
+    size_t span = strcspn(auth, "/?");
+    const char *at = memchr(auth, '@', span);
+    return at != NULL && memchr(auth, ':', (size_t)(at - auth)) != NULL;
+}
+
+/* A secret in a file that everyone can read is no secret: the file that holds it (the main one or
+ * one it includes) must not be readable by others. */
+static int check_secret_file(struct loader *ld, const char *key, const char *what)
+{
+    const config_setting_t *s = config_lookup(&ld->cfg, key);
+    if (s == NULL)
+        return 0;
+    const char *file = config_setting_source_file(s);
+    if (file == NULL)
+        file = ld->path;
+    struct stat st;
+    if (stat(file, &st) != 0)
+        return fail(ld, s, "%s: cannot check who may read this file: %s", key, strerror(errno));
+    if ((st.st_mode & S_IROTH) != 0)
+        return fail(ld, s,
+                    "%s holds %s, but the file is readable by others (mode %04o); "
+                    "chmod o-r %s",
+                    key, what, (unsigned)(st.st_mode & 07777), file);
+    return 0;
+}
+
+static int check_secrets(struct loader *ld)
+{
+    const struct conf *c = ld->c;
+    if (c->modem.pin != NULL && c->modem.pin[0] != '\0' &&
+        check_secret_file(ld, "modem.pin", "the SIM PIN") != 0)
+        return -1;
+    if (c->database != NULL && conninfo_has_password(c->database) &&
+        check_secret_file(ld, "database", "a database password") != 0)
+        return -1;
+    return 0;
+}
+
 static int load(struct loader *ld)
 {
     /* libconfig says only "file I/O error" for a file it cannot open; opening it here first gives
@@ -613,6 +669,8 @@ static int load(struct loader *ld)
     }
 
     if (check_relations(ld) != 0)
+        return -1;
+    if (check_secrets(ld) != 0)
         return -1;
     return check_templates(ld);
 }

@@ -35,6 +35,10 @@ struct proxy {
     /* The SIM refused the configured PIN once: no worker may offer it again, since every try
      * brings the SIM closer to asking for its PUK. Only a restart with a new PIN clears it. */
     bool pin_refused;
+    /* Started as root: a worker started while we still are becomes this user once it has
+     * opened the modem ("" when there is nothing to drop). */
+    char drop_user[64];
+    char drop_group[64];
     struct modem_supervision sup;
     unsigned char *buf; /* WIRE_MAX bytes */
 };
@@ -127,7 +131,12 @@ static int worker_start(struct proxy *p, char *err, size_t errcap)
         }
         char level[8];
         snprintf(level, sizeof level, "%d", (int)log_get_level());
-        execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, (char *)NULL);
+        if (p->drop_user[0] != '\0' && geteuid() == 0) {
+            execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, p->drop_user,
+                  p->drop_group, (char *)NULL);
+        } else {
+            execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, (char *)NULL);
+        }
         _exit(127);
     }
     close(sv[1]);
@@ -533,6 +542,13 @@ struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_e
     p->base.ops = &proxy_ops;
     p->base.impl = p;
     return &p->base;
+}
+
+void modem_proxy_drop_to(struct modem *m, const char *user, const char *group)
+{
+    struct proxy *p = proxy_of(m);
+    snprintf(p->drop_user, sizeof p->drop_user, "%s", user ? user : "");
+    snprintf(p->drop_group, sizeof p->drop_group, "%s", group ? group : "");
 }
 
 void modem_proxy_supervision(struct modem *m, struct modem_supervision *out)

@@ -23,6 +23,7 @@
 #include "modem_proxy.h"
 #include "modem_wire.h"
 #include "pdu.h"
+#include "privdrop.h"
 #include "proc.h"
 
 /* How long a trial decode of one PDU may take before it counts as a hang. */
@@ -34,7 +35,28 @@ struct worker {
     struct atchan *chan; /* the plain AT channel of a rescue */
     unsigned char *in;   /* WIRE_MAX bytes, one request */
     unsigned char *out;  /* WIRE_MAX bytes, one answer */
+    const char *drop_user; /* become this user once the modem is open; NULL when not root */
+    const char *drop_group;
 };
+
+/* Root is needed at most to open the modem's device: right after the first open, whatever its
+ * outcome, the worker becomes the daemon's user before it reads a single message. */
+static void drop_after_open(struct worker *w)
+{
+    if (w->drop_user == NULL)
+        return;
+    struct privdrop who;
+    char err[200];
+    if (privdrop_resolve(w->drop_user, w->drop_group, &who, err, sizeof err) != 0 ||
+        privdrop_apply(&who, err, sizeof err) != 0) {
+        log_err("cannot give up root: %s", err);
+        _exit(1);
+    }
+    w->drop_user = NULL;
+    /* A change of user clears the parent-death signal; the worker must still die with the
+     * daemon. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
 
 static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
 {
@@ -115,6 +137,7 @@ static void do_raw_list(struct worker *w, const unsigned char *p, size_t len)
     }
     atchan_close(w->chan);
     w->chan = atchan_open(nth_string(p, len, 0), nth_string(p, len, 1), err, sizeof err);
+    drop_after_open(w);
     struct modem_raw *items = NULL;
     size_t n = 0;
     if (w->chan == NULL || atchan_list(w->chan, &items, &n, err, sizeof err) != 0) {
@@ -150,6 +173,7 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
             w->modem = modem_gammu_new(&cfg);
         }
         int rc = w->modem ? w->modem->ops->connect(w->modem, err, sizeof err) : -1;
+        drop_after_open(w);
         answer(w, h->op, rc, 0, err, strlen(err) + 1);
         return;
     }
@@ -215,9 +239,9 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
     answer(w, h->op, -1, 0, "unknown request", 16);
 }
 
-int modem_worker_main(int fd)
+int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
 {
-    struct worker w = {.fd = fd};
+    struct worker w = {.fd = fd, .drop_user = drop_user, .drop_group = drop_group};
     w.in = malloc(WIRE_MAX);
     w.out = malloc(WIRE_MAX);
     if (w.in == NULL || w.out == NULL) {

@@ -23,6 +23,7 @@
 #include "modem_wire.h"
 #include "notify.h"
 #include "outbox.h"
+#include "privdrop.h"
 #include "proc.h"
 #include "routing.h"
 #include "store.h"
@@ -164,6 +165,9 @@ struct daemon {
     int read_errors;              /* reads in a row that failed without the worker dying */
     bool rescue_wanted;           /* libGammu skipped a message it cannot decode */
     long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
+    struct privdrop drop;         /* who to become once the modem is open, when started as root */
+    bool drop_pending;
+    int exit_code; /* set when the daemon must stop for a reason of its own */
 };
 
 /* Remembers an error for the heartbeat, and logs it. */
@@ -278,6 +282,22 @@ static void refresh_status(struct daemon *d, long long now)
     }
 }
 
+/* The first attempt at the modem is over (its worker opened the device as root, and has become
+ * the daemon's user itself): the daemon follows. Workers started from now on are the user's. */
+static void give_up_root(struct daemon *d)
+{
+    char err[200];
+    d->drop_pending = false;
+    if (privdrop_apply(&d->drop, err, sizeof err) != 0) {
+        log_err("cannot give up root: %s; stopping", err);
+        d->exit_code = 1;
+        got_term = 1;
+        return;
+    }
+    log_info("running as user %s (uid %ld, gid %ld) from now on", d->drop.user, (long)d->drop.uid,
+             (long)d->drop.gid);
+}
+
 static void try_modem(struct daemon *d, long long now)
 {
     char err[512];
@@ -313,7 +333,11 @@ static void try_modem(struct daemon *d, long long now)
         d->modem->ops->disconnect(d->modem);
     }
     d->modem_state = "connecting";
-    if (d->modem->ops->connect(d->modem, err, sizeof err) != 0) {
+    int rc = d->modem->ops->connect(d->modem, err, sizeof err);
+    if (d->drop_pending) {
+        give_up_root(d);
+    }
+    if (rc != 0) {
         daemon_error(d, "modem connection failed: %s", err);
         d->modem_state = "down";
         link_failed(&d->mo, now);
@@ -494,15 +518,17 @@ static int run(struct daemon *d)
             proc_nap_ms(wait);
         }
     }
-    return 0;
+    return d->exit_code;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "--modem-worker") == 0) {
-        /* The modem worker: started by the daemon itself, never by hand. */
+    if ((argc == 3 || argc == 5) && strcmp(argv[1], "--modem-worker") == 0) {
+        /* The modem worker: started by the daemon itself, never by hand; with a user and group
+         * when it starts as root and must give that up. */
         log_init("lapor-smsd[modem]", false, (enum log_level)atoi(argv[2]));
-        return modem_worker_main(WIRE_WORKER_FD);
+        return modem_worker_main(WIRE_WORKER_FD, argc == 5 ? argv[3] : NULL,
+                                 argc == 5 ? argv[4] : NULL);
     }
     const char *path = DEFAULT_CONF;
     static struct daemon d;
@@ -577,6 +603,24 @@ int main(int argc, char **argv)
     memset(&d.status, 0, sizeof d.status);
     d.store = store_new(d.conf.database);
     d.modem = modem_proxy_new(&d.conf.modem, "/proc/self/exe", tick, &d);
+    if (d.modem != NULL && geteuid() == 0) {
+        /* Root only long enough to open the modem (whose device may be root's alone); the text
+         * of strangers' messages is then read by an unprivileged user. */
+        if (d.conf.user[0] != '\0') {
+            if (privdrop_resolve(d.conf.user, d.conf.group, &d.drop, err, sizeof err) != 0) {
+                fprintf(stderr, "lapor-smsd: %s: user and group: %s\n", path, err);
+                return 1;
+            }
+            d.drop_pending = true;
+            modem_proxy_drop_to(d.modem, d.conf.user, d.conf.group);
+        } else if (!d.conf.allow_root) {
+            fprintf(stderr,
+                    "lapor-smsd: %s: refusing to run as root: name the daemon's user (and "
+                    "group) in the file, or set allow_root = true\n",
+                    path);
+            return 1;
+        }
+    }
     d.intake = d.store && d.modem ? intake_new(&d.conf, d.store, d.modem) : NULL;
     d.outbox = d.store && d.modem ? outbox_new(&d.conf, d.store, d.modem, owner) : NULL;
     if (d.intake == NULL || d.outbox == NULL) {

@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include "migrations.h"
+#include "sqlguard.h"
 
 struct store {
     char *conninfo;
@@ -118,6 +119,7 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
         set_error(s, "not connected to the database");
         return NULL;
     }
+    sqlguard_check(sql);
     int formats[32] = {0};
     int lengths[32] = {0};
     if (n > 32) {
@@ -234,6 +236,7 @@ int store_migrate(struct store *s, int *from, int *to)
         }
         /* A migration is a script of many statements: the simple query protocol runs it whole,
          * and no parameter of ours is part of it. */
+        sqlguard_check(m->sql);
         PGresult *r = PQexec(s->conn, m->sql);
         if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
             set_error(s, "migration %s failed: %s", m->name,

@@ -68,6 +68,9 @@ struct conf_replies {
 struct conf {
     char *path;     /* the file this was read from */
     char *instance; /* this daemon's name, unique per modem */
+    char *user;     /* started as root: become this user once the modem is open ("" none) */
+    char *group;    /* ... and this group ("" the user's own) */
+    bool allow_root; /* keep running as root when no user is given (otherwise refused) */
     struct conf_modem modem;
     char *database; /* libpq connection string; never logged */
     int poll_interval_ms;

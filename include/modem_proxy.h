@@ -28,10 +28,14 @@ typedef void (*modem_proxy_tick)(void *arg);
 struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_exe,
                               modem_proxy_tick tick, void *tick_arg);
 void modem_proxy_supervision(struct modem *m, struct modem_supervision *out);
+/* The daemon runs as root and will become user (and group, "" for the user's own): workers
+ * started while it is still root open the modem as root, then become that user too. */
+void modem_proxy_drop_to(struct modem *m, const char *user, const char *group);
 /* After a rescue: the deaths so far are accounted for. */
 void modem_proxy_forget_deaths(struct modem *m);
 
-/* The worker process's main: serves requests on fd until the daemon goes away. */
-int modem_worker_main(int fd);
+/* The worker process's main: serves requests on fd until the daemon goes away. With a user, it
+ * becomes that user (and group) right after it first opens the modem. */
+int modem_worker_main(int fd, const char *drop_user, const char *drop_group);
 
 #endif

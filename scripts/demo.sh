@@ -23,9 +23,12 @@ trap cleanup EXIT
 echo "== a throwaway PostgreSQL in $D"
 pg_start "$D/pg"
 mkdir -p "$D/modem"
-# The example configuration, pointed at this folder's modem and database.
+# The example configuration, pointed at this folder's modem and database. The demo runs as
+# whoever starts it (root on a fresh machine, where the lapor-smsd user does not exist yet), so
+# it says so: a daemon started as root otherwise becomes the configured user, or refuses to run.
 sed -e "s|^\(\s*device\s*=\s*\).*|\1\"$D/modem\";|" \
     -e "s|^database\s*=.*|database = \"$LAPOR_DB_CONNINFO\";|" \
+    -e "s|^user\s*=.*|user = \"\";|" -e "s|^allow_root\s*=.*|allow_root = true;|" \
     "$here/conf/lapor-smsd.conf" >"$D/lapor-smsd.conf"
 "$build/lapor-smsd" -n -c "$D/lapor-smsd.conf"
 "$build/lapor-smsctl" -c "$D/lapor-smsd.conf" migrate

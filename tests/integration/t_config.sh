@@ -34,6 +34,25 @@ q "DELETE FROM schema_version WHERE version = 99"
 # No database at all, and no modem: reported, retried, still running, and a clean SIGTERM.
 sed -e "s|host=$PGHOST|host=$T/nowhere password=s3cr3t-pw|" -e "s|device = \"$MODEM\"|device = \"$T/no-modem\"|" \
     "$CONF" >"$T/away.conf"
+# A password that anyone on the machine can read is refused, with the file and line; a file only
+# its owner and group can read is accepted.
+chmod 644 "$T/away.conf"
+out=$("$SMSD" -n -c "$T/away.conf" 2>&1) && rc=0 || rc=$?
+line=$(grep -n '^database' "$T/away.conf" | cut -d: -f1)
+check "a database password readable by others is refused, with file and line" \
+    "$rc:$(echo "$out" | grep -c "^lapor-smsd: $T/away.conf:$line: database holds a database password, but the file is readable by others (mode 0644)")" 1:1
+check "... and the password is not shown" "$(echo "$out" | grep -c s3cr3t-pw)" 0
+chmod 640 "$T/away.conf"
+out=$("$SMSD" -n -c "$T/away.conf" 2>&1) && rc=0 || rc=$?
+check "readable by owner and group only, it is accepted" "$rc" 0
+printf 'instance = "x";\nmodem = { connection = "none"; device = "/tmp";\n  pin = "4321"; };\ndatabase = "dbname=x";\n' >"$T/pin.conf"
+chmod 604 "$T/pin.conf"
+out=$("$SMSD" -n -c "$T/pin.conf" 2>&1) && rc=0 || rc=$?
+check "a SIM PIN readable by others is refused" \
+    "$rc:$out" "1:lapor-smsd: $T/pin.conf:3: modem.pin holds the SIM PIN, but the file is readable by others (mode 0604); chmod o-r $T/pin.conf"
+printf 'instance = "x";\nmodem = { connection = "none"; device = "/tmp"; };\ndatabase = "postgresql://gw:pw@localhost/lapor";\n' >"$T/uri.conf"
+out=$("$SMSD" -n -c "$T/uri.conf" 2>&1) && rc=0 || rc=$?
+check "a password inside a connection URI counts too" "$rc" 1
 "$SMSD" -f -c "$T/away.conf" >"$T/away.log" 2>&1 &
 away=$!
 sleep 4

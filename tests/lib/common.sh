@@ -7,6 +7,9 @@ LAPOR_SRC=${LAPOR_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 LAPOR_BIN=${LAPOR_BIN:-$LAPOR_SRC/build}
 SMSD=$LAPOR_BIN/lapor-smsd
 SMSCTL=$LAPOR_BIN/lapor-smsctl
+# Every query the programs send is checked to be a compiled-in literal (include/sqlguard.h): a
+# query put together at run time aborts the program, and so fails the test.
+export LAPOR_SQL_GUARD=1
 DATA_TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
 # shellcheck source=pg.sh
 . "$LAPOR_SRC/tests/lib/pg.sh"
@@ -50,8 +53,12 @@ write_conf() {
         fi
         echo "database = \"$LAPOR_DB_CONNINFO\";"
         case " $* " in *"poll_interval"*) ;; *) echo "poll_interval = 0.2;" ;; esac
+        # The tests run as root; t_security tests the drop to an unprivileged user.
+        case " $* " in *"user ="*|*"allow_root"*) ;; *) echo "allow_root = true;" ;; esac
         for line in "$@"; do echo "$line"; done
     } >"$CONF"
+    # A file with a PIN must not be readable by others, or the daemon refuses it.
+    chmod 600 "$CONF"
 }
 
 # lab_init [extra conf lines...]: database with the schema, modem folder, configuration.
