@@ -898,6 +898,31 @@ int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len)
     return e == ERR_NONE ? 0 : -1;
 }
 
+static int mg_reset(struct modem *m, bool hard, char *err, size_t errcap)
+{
+    struct mg_modem *g = mg_of(m);
+    if (!g->connected) {
+        mg_seterr(err, errcap, "not connected");
+        return -1;
+    }
+    GSM_Error e = GSM_Reset(g->sm, hard ? TRUE : FALSE);
+    int rc = 0;
+    if (e == ERR_TIMEOUT) {
+        /* Silence is the modem failing, not the modem declining. */
+        mg_seterr(err, errcap, "%s reset failed: %s", hard ? "hard" : "soft", GSM_ErrorString(e));
+        rc = -1;
+    } else if (e != ERR_NONE) {
+        /* Not supported by the driver, or refused by the modem (ERROR to the command). */
+        mg_seterr(err, errcap, "the modem cannot do a %s reset: %s", hard ? "hard" : "soft",
+                  GSM_ErrorString(e));
+        rc = 1;
+    }
+    /* A modem that restarts drops what libGammu knew of it (echo, character set, notifications):
+     * the next connection sets it all up again. */
+    mg_disconnect(m);
+    return rc;
+}
+
 static const struct modem_ops mg_ops = {
     .name = "gammu",
     .connect = mg_connect,
@@ -908,6 +933,7 @@ static const struct modem_ops mg_ops = {
     .send_part = mg_send_part,
     .status = mg_status,
     .destroy = mg_destroy,
+    .reset = mg_reset,
 };
 
 struct modem *modem_gammu_new(const struct conf_modem *cfg)

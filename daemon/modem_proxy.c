@@ -411,6 +411,28 @@ static int px_status(struct modem *m, struct modem_status *st)
     return 0;
 }
 
+static int px_reset(struct modem *m, bool hard, char *err, size_t errcap)
+{
+    struct proxy *p = proxy_of(m);
+    int32_t args[3] = {hard ? 1 : 0, 0, 0};
+    struct wire_msg h;
+    if (!p->connected || p->fd < 0) {
+        snprintf(err, errcap, "not connected");
+        return -1;
+    }
+    if (call(p, WIRE_RESET, args, NULL, 0, p->cfg.timeout_s * 1000, false, &h) < 0) {
+        snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
+        return -1;
+    }
+    int rc = h.arg[0];
+    if (rc != 0) {
+        snprintf(err, errcap, "%s", payload_text(p, &h));
+    }
+    /* The worker has closed its connection: the next connect starts a fresh one. */
+    worker_stop(p);
+    return rc;
+}
+
 static int px_raw_list(struct modem *m, struct modem_raw **items, size_t *n, char *err,
                        size_t errcap)
 {
@@ -512,6 +534,7 @@ static const struct modem_ops proxy_ops = {
     .destroy = px_destroy,
     .raw_list = px_raw_list,
     .raw_delete = px_raw_delete,
+    .reset = px_reset,
 };
 
 struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_exe,

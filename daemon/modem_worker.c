@@ -233,6 +233,13 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         answer(w, h->op, rc, 0, NULL, 0);
         return;
     }
+    case WIRE_RESET: {
+        int rc = w->modem && w->modem->ops->reset
+                     ? w->modem->ops->reset(w->modem, h->arg[0] != 0, err, sizeof err)
+                     : -1;
+        answer(w, h->op, rc, 0, err, strlen(err) + 1);
+        return;
+    }
     case WIRE_RAW_ITEM:
         break;
     }

@@ -25,6 +25,7 @@
 #include "outbox.h"
 #include "privdrop.h"
 #include "proc.h"
+#include "recovery.h"
 #include "routing.h"
 #include "store.h"
 
@@ -42,6 +43,8 @@
 /* A rescue that failed (a modem that cannot be spoken to without libGammu, such as the dummy
  * driver) is not tried again for a message libGammu merely skips before this much later. */
 #define RESCUE_RETRY_MS 600000
+/* A modem ordered to reset gets this long to restart before it is spoken to again. */
+#define RESET_SETTLE_MS 3000
 
 static volatile sig_atomic_t got_term;
 static volatile sig_atomic_t got_hup;
@@ -165,6 +168,8 @@ struct daemon {
     int read_errors;              /* reads in a row that failed without the worker dying */
     bool rescue_wanted;           /* libGammu skipped a message it cannot decode */
     long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
+    struct recovery rec;          /* the modem's recovery ladder */
+    bool reset_ordered;           /* this step's reset was ordered: now only reconnect */
     struct privdrop drop;         /* who to become once the modem is open, when started as root */
     bool drop_pending;
     int exit_code; /* set when the daemon must stop for a reason of its own */
@@ -240,6 +245,11 @@ static void heartbeat(struct daemon *d)
         .last_send_at = d->last_send_at,
         .modem = d->have_status ? &view : NULL,
         .calls_rejected = d->calls_rejected,
+        .recovery_step = recovery_step_name(d->rec.step),
+        .recovery_failures = d->rec.failures,
+        .recoveries = d->rec.recoveries,
+        .last_recovery = recovery_step_name(d->rec.last_worked),
+        .last_recovery_at = d->rec.last_worked_at,
     };
     notify_status(d);
     if (store_heartbeat(d->store, &hb) != 0) {
@@ -279,6 +289,31 @@ static void refresh_status(struct daemon *d, long long now)
         d->status = st;
         d->have_status = true;
         d->next_beat_ms = 0; /* operators see the new figures at once */
+    }
+}
+
+/* The modem failed, or could not be brought up: the next step of the ladder, after the back-off. */
+static void modem_failed(struct daemon *d, long long now)
+{
+    enum recovery_step step = recovery_failed(&d->rec);
+    d->reset_ordered = false;
+    d->modem_state = "down";
+    link_failed(&d->mo, now);
+    log_warn("modem recovery: %d failure%s in a row; next step: %s", d->rec.failures,
+             d->rec.failures == 1 ? "" : "s", recovery_step_name(step));
+    d->next_beat_ms = 0;
+}
+
+/* The modem did its job (a whole listing read, a part sent): a recovery under way is over. */
+static void modem_worked(struct daemon *d)
+{
+    enum recovery_step step = d->rec.step;
+    int failures = d->rec.failures;
+    if (recovery_worked(&d->rec, (long long)time(NULL))) {
+        log_info("modem recovery: the modem works again after %d failure%s; last step: %s",
+                 failures, failures == 1 ? "" : "s", recovery_step_name(step));
+        d->reset_ordered = false;
+        d->next_beat_ms = 0;
     }
 }
 
@@ -332,21 +367,54 @@ static void try_modem(struct daemon *d, long long now)
         modem_proxy_forget_deaths(d->modem);
         d->modem->ops->disconnect(d->modem);
     }
-    d->modem_state = "connecting";
+    enum recovery_step step = d->rec.step;
+    if (step == RECOVERY_REOPEN) {
+        /* The device afresh: a new worker opens it by its path again (a USB modem that was
+         * reset comes back under a new ttyUSB name, which a /dev/serial/by-id path follows). */
+        d->modem->ops->disconnect(d->modem);
+        log_warn("modem recovery: reopening the device");
+    } else if (step == RECOVERY_RECONNECT) {
+        log_warn("modem recovery: reconnecting");
+    }
+    d->modem_state = step == RECOVERY_NONE ? "connecting" : "recovering";
     int rc = d->modem->ops->connect(d->modem, err, sizeof err);
     if (d->drop_pending) {
         give_up_root(d);
     }
     if (rc != 0) {
         daemon_error(d, "modem connection failed: %s", err);
-        d->modem_state = "down";
-        link_failed(&d->mo, now);
+        modem_failed(d, now);
+        return;
+    }
+    if ((step == RECOVERY_SOFT_RESET || step == RECOVERY_HARD_RESET) && !d->reset_ordered &&
+        d->modem->ops->reset != NULL) {
+        bool hard = step == RECOVERY_HARD_RESET;
+        log_warn("modem recovery: ordering a %s reset", hard ? "hard" : "soft");
+        int r = d->modem->ops->reset(d->modem, hard, err, sizeof err);
+        d->mo.up = false;
+        if (r == 1) {
+            /* Not a failure of the modem: the next step is taken at once. */
+            enum recovery_step next = recovery_cannot(&d->rec, step);
+            log_warn("modem recovery: %s; next: %s", err, recovery_step_name(next));
+            d->mo.next_try_ms = now;
+            d->next_beat_ms = 0;
+            return;
+        }
+        if (r != 0) {
+            daemon_error(d, "modem recovery: %s", err);
+            modem_failed(d, now);
+            return;
+        }
+        d->reset_ordered = true;
+        d->modem_state = "resetting";
+        d->mo.next_try_ms = now + RESET_SETTLE_MS;
+        d->next_beat_ms = 0;
         return;
     }
     link_ok(&d->mo);
     d->modem_state = "connected";
     intake_restart(d->intake);
-    log_info("modem connected");
+    log_info(step == RECOVERY_NONE ? "modem connected" : "modem connected (recovering)");
     d->next_status_ms = 0;
     d->next_beat_ms = 0;
 }
@@ -358,9 +426,7 @@ static void modem_down(struct daemon *d, long long now, const char *what)
     daemon_error(d, "modem failed while %s%s%s; reconnecting", what,
                  sup.last_death[0] ? ": worker " : "", sup.last_death);
     d->modem->ops->disconnect(d->modem);
-    d->modem_state = "down";
-    link_failed(&d->mo, now);
-    d->next_beat_ms = 0;
+    modem_failed(d, now);
 }
 
 static int run(struct daemon *d)
@@ -435,6 +501,9 @@ static int run(struct daemon *d)
             if (ir != INTAKE_MODEM_ERROR) {
                 d->read_errors = 0;
             }
+            if (ir == INTAKE_WORKED || ir == INTAKE_IDLE) {
+                modem_worked(d);
+            }
             if (intake_undecodable_seen(d->intake) > 0 && ir != INTAKE_MODEM_ERROR &&
                 now >= d->no_rescue_until_ms) {
                 /* Such a message stays on the SIM, read and skipped again on every poll: take
@@ -484,6 +553,7 @@ static int run(struct daemon *d)
         if (d->db.up && d->mo.up && !got_term) {
             enum outbox_result orr = outbox_run(d->outbox, OUTBOX_PER_ROUND);
             if (orr == OUTBOX_WORKED) {
+                modem_worked(d);
                 worked = true;
                 d->last_send_at = (long long)time(NULL);
             } else if (orr == OUTBOX_DB_ERROR) {
@@ -601,6 +671,7 @@ int main(int argc, char **argv)
     d.db = (struct link){"database", false, 0, BACKOFF_FIRST_MS};
     d.mo = (struct link){"modem", false, 0, BACKOFF_FIRST_MS};
     memset(&d.status, 0, sizeof d.status);
+    recovery_init(&d.rec);
     d.store = store_new(d.conf.database);
     d.modem = modem_proxy_new(&d.conf.modem, "/proc/self/exe", tick, &d);
     if (d.modem != NULL && geteuid() == 0) {

@@ -898,8 +898,10 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
     char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF], taken[NUMBUF],
         errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF], used[NUMBUF],
         total[NUMBUF], pused[NUMBUF], ptotal[NUMBUF];
-    char calls[NUMBUF];
+    char calls[NUMBUF], rfail[NUMBUF], recs[NUMBUF], recat[NUMBUF];
     fmt_ll(calls, hb->calls_rejected);
+    fmt_ll(rfail, hb->recovery_failures);
+    fmt_ll(recs, hb->recoveries);
     fmt_ll(pid, hb->pid);
     fmt_ll(started, hb->started_at);
     fmt_ll(starts, hb->worker_starts);
@@ -932,6 +934,11 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         m ? int_param(m->phone_used, pused) : NULL,
         m ? int_param(m->phone_total, ptotal) : NULL,
         calls,
+        empty_to_null(hb->recovery_step),
+        rfail,
+        recs,
+        empty_to_null(hb->last_recovery),
+        epoch_param(hb->last_recovery_at, recat),
     };
     return run_command(
         s,
@@ -939,11 +946,13 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
         " undecodable_taken, last_error, last_error_at, last_receive_at, last_send_at, imei, imsi,"
         " network, signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total,"
-        " calls_rejected)"
+        " calls_rejected, recovery_step, recovery_failures, recoveries, last_recovery,"
+        " last_recovery_at)"
         " VALUES ($1, $2, $3::int, to_timestamp($4::double precision), now(), $5, $6::boolean,"
         " $7::int, $8::int, $9::int, $10, $11::int, $12, to_timestamp($13::double precision),"
         " to_timestamp($14::double precision), to_timestamp($15::double precision), $16, $17, $18,"
-        " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int, $25::int)"
+        " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int, $25::int, $26, $27::int,"
+        " $28::int, $29, to_timestamp($30::double precision))"
         " ON CONFLICT (instance) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
         " started_at = EXCLUDED.started_at, beat_at = now(), modem_state = EXCLUDED.modem_state,"
         " modem_connected = EXCLUDED.modem_connected, worker_pid = EXCLUDED.worker_pid,"
@@ -963,8 +972,10 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
         " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total),"
         " phone_used = coalesce(EXCLUDED.phone_used, heartbeat.phone_used),"
         " phone_total = coalesce(EXCLUDED.phone_total, heartbeat.phone_total),"
-        " calls_rejected = EXCLUDED.calls_rejected",
-        25, params);
+        " calls_rejected = EXCLUDED.calls_rejected, recovery_step = EXCLUDED.recovery_step,"
+        " recovery_failures = EXCLUDED.recovery_failures, recoveries = EXCLUDED.recoveries,"
+        " last_recovery = EXCLUDED.last_recovery, last_recovery_at = EXCLUDED.last_recovery_at",
+        30, params);
 }
 
 int store_status_json(struct store *s, int stale_after_s, char **json)
@@ -990,6 +1001,9 @@ int store_status_json(struct store *s, int stale_after_s, char **json)
         "   'imei', imei, 'imsi', imsi, 'network', network, 'signal_percent', signal_percent,"
         "   'battery_percent', battery_percent, 'sim_used', sim_used, 'sim_total', sim_total,"
         "   'phone_used', phone_used, 'phone_total', phone_total, 'calls_rejected', calls_rejected,"
+        "   'recovery_step', CASE WHEN alive THEN recovery_step END,"
+        "   'recovery_failures', recovery_failures, 'recoveries', recoveries,"
+        "   'last_recovery', last_recovery, 'last_recovery_at', last_recovery_at,"
         "   'storage_alarm', coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
         "     OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false))"
         "   ORDER BY instance) FROM hb), '[]'::json),"
@@ -1055,6 +1069,12 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         "     format('pid %s, %s started, %s died%s', coalesce(e->>'worker_pid', '-'),"
         "       e->>'worker_starts', e->>'worker_deaths',"
         "       coalesce(', last: ' || (e->>'last_worker_death'), '')))"
+        "     || CASE WHEN e->>'recovery_step' IS NOT NULL THEN format(E'\\n%16s recovering the"
+        " modem: %s (%s failures in a row)', '', e->>'recovery_step', e->>'recovery_failures')"
+        " ELSE '' END"
+        "     || CASE WHEN coalesce((e->>'recoveries')::int, 0) > 0 THEN format(E'\\n%16s modem"
+        " brought back %s time(s), last by %s at %s', '', e->>'recoveries', e->>'last_recovery',"
+        " e->>'last_recovery_at') ELSE '' END"
         "     || CASE WHEN coalesce((e->>'calls_rejected')::int, 0) > 0 THEN format(E'\\n%16s %s"
         " voice call(s) rejected', '', e->>'calls_rejected') ELSE '' END"
         "     || CASE WHEN (e->>'undecodable_taken')::int > 0 THEN format(E'\\n%16s %s undecodable"
@@ -1063,7 +1083,8 @@ int store_status_text(struct store *s, int stale_after_s, char **text)
         " storage 80%% full or more (SIM %s of %s, phone %s of %s)', '',"
         " coalesce(e->>'sim_used', '-'), coalesce(e->>'sim_total', '-'),"
         " coalesce(e->>'phone_used', '-'), coalesce(e->>'phone_total', '-')) ELSE '' END"
-        "     || coalesce(format(E'\\n%16s last error: %s', '', e->>'last_error'), ''),"
+        "     || CASE WHEN e->>'last_error' IS NOT NULL THEN format(E'\\n%16s last error: %s', '',"
+        " e->>'last_error') ELSE '' END,"
         "     E'\\n' ORDER BY e->>'instance') FROM m),"
         "  '',"
         "  format('multipart messages waiting for parts: %s (%s parts, oldest %s s)',"
@@ -1397,57 +1418,61 @@ static const struct {
      " fam(ord, name, type, help, samples) AS (VALUES"
      " (1, 'lapor_modem_up', 'gauge', 'Whether the modem is connected and its daemon''s heartbeat"
      " is fresh.', (SELECT string_agg(format('lapor_modem_up{modem=\"%s\"} %s', instance,"
-     "   CASE WHEN modem_connected AND age < $1::int THEN 1 ELSE 0 END), E'\n') FROM hb)),"
+     " CASE WHEN modem_connected AND age < $1::int THEN 1 ELSE 0 END), E'\n') FROM hb)),"
      " (2, 'lapor_heartbeat_age_seconds', 'gauge', 'Seconds since the daemon''s last heartbeat.',"
-     "   (SELECT string_agg(format('lapor_heartbeat_age_seconds{modem=\"%s\"} %s', instance,"
-     "   round(age::numeric, 3)), E'\n') FROM hb)),"
+     " (SELECT string_agg(format('lapor_heartbeat_age_seconds{modem=\"%s\"} %s', instance,"
+     " round(age::numeric, 3)), E'\n') FROM hb)),"
      " (3, 'lapor_modem_signal_percent', 'gauge', 'Signal strength the modem reports.',"
-     "   (SELECT string_agg(format('lapor_modem_signal_percent{modem=\"%s\"} %s', instance,"
-     "   signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
+     " (SELECT string_agg(format('lapor_modem_signal_percent{modem=\"%s\"} %s', instance,"
+     " signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
      " (4, 'lapor_sim_used_messages', 'gauge', 'Messages stored on the SIM.',"
-     "   (SELECT string_agg(format('lapor_sim_used_messages{modem=\"%s\"} %s', instance,"
-     "   sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
+     " (SELECT string_agg(format('lapor_sim_used_messages{modem=\"%s\"} %s', instance,"
+     " sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
      " (5, 'lapor_sim_capacity_messages', 'gauge', 'Messages the SIM can hold.',"
-     "   (SELECT string_agg(format('lapor_sim_capacity_messages{modem=\"%s\"} %s', instance,"
-     "   sim_total), E'\n') FROM hb WHERE sim_total IS NOT NULL)),"
+     " (SELECT string_agg(format('lapor_sim_capacity_messages{modem=\"%s\"} %s', instance,"
+     " sim_total), E'\n') FROM hb WHERE sim_total IS NOT NULL)),"
      " (15, 'lapor_storage_alarm', 'gauge', 'Whether SIM or phone memory is 80% full.',"
-     "   (SELECT string_agg(format('lapor_storage_alarm{modem=\"%s\"} %s', instance,"
-     "   CASE WHEN coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
-     "   OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false)"
-     "   THEN 1 ELSE 0 END), E'\\n') FROM hb)),"
+     " (SELECT string_agg(format('lapor_storage_alarm{modem=\"%s\"} %s', instance,"
+     " CASE WHEN coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
+     " OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false)"
+     " THEN 1 ELSE 0 END), E'\\n') FROM hb)),"
 
      " (6, 'lapor_modem_worker_deaths_total', 'counter', 'Modem workers that died or were"
      " killed.',"
-     "   (SELECT string_agg(format('lapor_modem_worker_deaths_total{modem=\"%s\"} %s',"
-     "   instance, worker_deaths), E'\n') FROM hb)),"
+     " (SELECT string_agg(format('lapor_modem_worker_deaths_total{modem=\"%s\"} %s',"
+     " instance, worker_deaths), E'\n') FROM hb)),"
+     " (16, 'lapor_modem_recoveries_total', 'counter', 'Times the modem came back after"
+     " failing.',"
+     " (SELECT string_agg(format('lapor_modem_recoveries_total{modem=\"%s\"} %s',"
+     " instance, coalesce(recoveries, 0)), E'\n') FROM hb)),"
      " (7, 'lapor_undecodable_taken_total', 'counter', 'Undecodable messages taken off the"
      " SIM raw.',"
-     "   (SELECT string_agg(format('lapor_undecodable_taken_total{modem=\"%s\"} %s',"
-     "   instance, undecodable_taken), E'\n') FROM hb)),"
+     " (SELECT string_agg(format('lapor_undecodable_taken_total{modem=\"%s\"} %s',"
+     " instance, undecodable_taken), E'\n') FROM hb)),"
      " (8, 'lapor_multipart_open_messages', 'gauge', 'Multipart messages waiting for parts.',"
-     "   (SELECT format('lapor_multipart_open_messages %s', count(*)) FROM sms_in"
-     "   WHERE state = 'open')),"
+     " (SELECT format('lapor_multipart_open_messages %s', count(*)) FROM sms_in"
+     " WHERE state = 'open')),"
      " (9, 'lapor_multipart_oldest_seconds', 'gauge', 'Age of the oldest multipart message"
      " waiting for parts (0 when none).',"
-     "   (SELECT format('lapor_multipart_oldest_seconds %s', coalesce(round(extract(epoch FROM"
-     "   now() - min(first_received_at))::numeric, 3), 0)) FROM sms_in WHERE state = 'open')),"
+     " (SELECT format('lapor_multipart_oldest_seconds %s', coalesce(round(extract(epoch FROM"
+     " now() - min(first_received_at))::numeric, 3), 0)) FROM sms_in WHERE state = 'open')),"
      " (10, 'lapor_outbox_messages', 'gauge', 'Outgoing messages by state.',"
-     "   (SELECT string_agg(format('lapor_outbox_messages{status=\"%s\"} %s', s,"
-     "   (SELECT count(*) FROM outbox WHERE status = s)), E'\n' ORDER BY s) FROM unnest(ARRAY["
-     "   'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled']) s)),"
+     " (SELECT string_agg(format('lapor_outbox_messages{status=\"%s\"} %s', s,"
+     " (SELECT count(*) FROM outbox WHERE status = s)), E'\n' ORDER BY s) FROM unnest(ARRAY["
+     " 'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled']) s)),"
      " (11, 'lapor_outbox_oldest_queued_seconds', 'gauge', 'Age of the oldest queued outgoing"
      " message (0 when none).',"
-     "   (SELECT format('lapor_outbox_oldest_queued_seconds %s', coalesce(round(extract(epoch"
-     "   FROM now() - min(created_at))::numeric, 3), 0)) FROM outbox WHERE status = 'queued')),"
+     " (SELECT format('lapor_outbox_oldest_queued_seconds %s', coalesce(round(extract(epoch"
+     " FROM now() - min(created_at))::numeric, 3), 0)) FROM outbox WHERE status = 'queued')),"
      " (12, 'lapor_messages_received_total', 'counter', 'Incoming messages stored.',"
-     "   (SELECT format('lapor_messages_received_total %s', count(*)) FROM sms_in)),"
+     " (SELECT format('lapor_messages_received_total %s', count(*)) FROM sms_in)),"
      " (13, 'lapor_complaints_total', 'counter', 'Complaints made.',"
-     "   (SELECT format('lapor_complaints_total %s', count(*)) FROM complaint)),"
+     " (SELECT format('lapor_complaints_total %s', count(*)) FROM complaint)),"
      " (14, 'lapor_complaints_overdue', 'gauge', 'Tickets past their service level.',"
-     "   (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint_deadline d"
-     "   WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
+     " (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint_deadline d"
+     " WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
      " SELECT string_agg(format(E'# HELP %s %s\n# TYPE %s %s%s', name, help, name, type,"
-     "   coalesce(E'\n' || samples, '')), E'\n' ORDER BY ord) || E'\n' FROM fam",
+     " coalesce(E'\n' || samples, '')), E'\n' ORDER BY ord) || E'\n' FROM fam",
      NULL},
     {"overdue",
      "SELECT coalesce(json_agg(json_build_object('ticket', ticket_of(c.id), 'status', c.status,"

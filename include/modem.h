@@ -107,6 +107,12 @@ struct modem_ops {
     int (*raw_list)(struct modem *m, struct modem_raw **items, size_t *n, char *err, size_t errcap);
     /* Optional: deletes a message by its SIM index, after raw_list. 0 or -1. */
     int (*raw_delete)(struct modem *m, int index);
+    /*
+     * Optional: asks the connected modem to restart (hard: a full restart, AT+CFUN=1,1 on AT
+     * modems; soft: its software only). The connection is closed afterwards either way. 0 when
+     * the modem took the order, 1 when it cannot do this kind of reset, -1 with err otherwise.
+     */
+    int (*reset)(struct modem *m, bool hard, char *err, size_t errcap);
 };
 
 struct modem {

@@ -27,6 +27,7 @@ enum wire_op {
                        * payload error text */
     WIRE_RAW_ITEM,
     WIRE_RAW_DELETE, /* arg[0] SIM index. Answer: arg[0] result */
+    WIRE_RESET,      /* arg[0] hard. Answer: arg[0] result (0, 1 cannot, -1), payload error */
 };
 
 struct wire_msg {

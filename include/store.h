@@ -273,6 +273,11 @@ struct store_heartbeat {
     long long last_send_at;
     const struct modem_status_view *modem; /* NULL when not known */
     int calls_rejected;                    /* voice calls rejected since the daemon started */
+    const char *recovery_step;             /* the recovery step being taken, "" when none */
+    int recovery_failures;                 /* modem failures in a row */
+    int recoveries;                        /* times the modem came back after failing */
+    const char *last_recovery;             /* the step it last came back after, "" never */
+    long long last_recovery_at;            /* epoch seconds, 0 never */
 };
 
 int store_heartbeat(struct store *s, const struct store_heartbeat *hb);

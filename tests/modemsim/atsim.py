@@ -15,6 +15,7 @@ Layout of DIR (see README.md beside this file):
   DIR/reports-pending  delivery reports not yet due: "<due> <mr> <address hex> <status>"
   DIR/calls          one line per incoming call that ended: "<number> rejected ATH"
   DIR/call-state     the current incoming call: "<state> <started> <number>"
+  DIR/resets         one line per AT+CFUN reset ordered: "<time> <command>"
 
 Only the standard library is used, so the tests need nothing but Debian's
 python3.
@@ -51,7 +52,16 @@ FAULT_DEFAULTS = {
     "report_status": "delivered",
     "ring": "",
     "ring_for_s": 30,
+    # A modem whose message store is stuck: it answers the driver's set-up but
+    # no command that touches messages, until a full restart (AT+CFUN=1,1)
+    # clears it (libGammu's AT driver sends that for GSM_Reset(soft); it has
+    # no hard reset). The restart rewrites DIR/faults without the key, since
+    # the state belongs to the modem, not to one simulator process.
+    "wedge": 0,
 }
+
+# Commands a wedged message store does not answer.
+WEDGED_COMMANDS = ("AT+CMGL", "AT+CMGR", "AT+CMGD", "AT+CMGS")
 
 # Keys whose value is kept as text instead of a number.
 STRING_FAULTS = ("report_status", "ring")
@@ -414,8 +424,23 @@ class Simulator:
             self.wedged_in_cmgl = False
         self.faults = faults
 
-    def silent(self):
+    def silent(self, cmd=""):
+        if self.faults["wedge"] and cmd.startswith(WEDGED_COMMANDS):
+            return True
         return bool(self.faults["hang"]) or self.wedged_in_cmgl
+
+    def clear_wedge(self):
+        """A full restart: the faults file loses its wedge line for good."""
+        try:
+            with open(self.fault_path) as f:
+                kept = [l for l in f if not l.strip().startswith("wedge")]
+        except FileNotFoundError:
+            kept = []
+        tmp = self.fault_path + ".tmp"
+        with open(tmp, "w") as f:
+            f.writelines(kept)
+        os.replace(tmp, self.fault_path)
+        self.refresh_faults()
 
     def after_command(self):
         if self.die_value > 0 and self.commands - self.die_base >= self.die_value:
@@ -507,7 +532,7 @@ class Simulator:
         self.refresh_faults()
         self.commands += 1
         self.logline("RX", line)
-        if self.silent():
+        if self.silent(normalise_command(line)):
             self.note("silent (hang): not answering")
             # A PDU that follows an unanswered AT+CMGS must still be eaten
             # as data, or its hex would be parsed as commands later.
@@ -615,6 +640,24 @@ class Simulator:
         else:
             self.cme(CME_SIM_PIN_REQUIRED)
         return True
+
+    # -- functionality (27.007 8.2)
+
+    def cmd_CFUN(self, s):
+        if s == "=?":
+            self.answer(["+CFUN: (0,1,4),(0,1)"])
+        elif s == "?":
+            self.answer(["+CFUN: 1"])
+        elif s.startswith("="):
+            args = split_args(s[1:])
+            if len(args) == 2 and args[1] == "1":
+                with open(os.path.join(self.dir, "resets"), "a") as f:
+                    f.write("%.3f AT+CFUN%s\n" % (time.time(), s))
+                self.note("reset ordered (AT+CFUN%s)" % s)
+                self.clear_wedge()
+            self.answer([])
+        else:
+            self.error()
 
     # -- identity
 
@@ -890,16 +933,6 @@ class Simulator:
             # Every phonebook entry is empty; modems answer a read of an
             # empty range with OK alone.
             self.answer([])
-
-    def cmd_CFUN(self, s):
-        if s == "?":
-            self.answer(["+CFUN: 1"])
-        elif s == "=?":
-            self.answer(["+CFUN: (0,1,4),(0,1)"])
-        elif s.startswith("="):
-            self.answer([])
-        else:
-            self.error()
 
     def cmd_CHUP(self, s):
         if s == "=?":
@@ -1389,6 +1422,8 @@ def main(argv=None):
     p.add_argument("--die-after", type=int, default=0, metavar="N")
     p.add_argument("--sim-full", type=int, default=0, metavar="0|1")
     p.add_argument("--fake-delete", type=int, default=0, metavar="0|1")
+    p.add_argument("--wedge", type=int, default=0, metavar="0|1",
+                   help="the message store stays stuck until AT+CFUN=1,1")
     p.add_argument("--reports", type=int, default=0, metavar="0|1",
                    help="store a delivery report for each sent PDU that asks for one")
     p.add_argument("--report-delay-ms", type=int, default=300, metavar="N",
