@@ -115,6 +115,8 @@ instance = "bench";
 modem = { connection = "none"; model = "dummy"; device = "$2"; pin = ""; };
 database = "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$1";
 poll_interval = 1.0;
+# The benchmark runs as root, as gammu-smsd's does beside it.
+allow_root = true;
 EOF
 }
 
