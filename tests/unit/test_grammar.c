@@ -13,69 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsv.h"
 #include "grammar.h"
 #include "ticket.h"
 
 #define LINE_MAX_LEN 1024
 #define MAX_FIELDS 8
 #define MAX_ROWS 400
-
-/*
- * Undoes the escapes the data file uses for characters that would otherwise be invisible, be
- * stripped by an editor or start a comment: \n, \r, \t, \s (space), \# and \\.
- */
-static void unescape(char *s)
-{
-    char *w = s;
-
-    for (const char *r = s; *r != '\0'; r++) {
-        if (*r == '\\' && r[1] != '\0') {
-            r++;
-            *w++ = *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r == 't' ? '\t' : *r == 's' ? ' ' : *r;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
-
-/*
- * Reads the next data line of a tab-separated file, skipping blank lines and '#' comments, and
- * splits it in place. Returns the number of fields, or 0 at the end of the file.
- */
-static int tsv_next(FILE *f, char *line, size_t cap, char **fields, int *lineno)
-{
-    while (fgets(line, (int)cap, f) != NULL) {
-        size_t len = strlen(line);
-        int n = 0;
-        char *p = line;
-
-        (*lineno)++;
-        if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
-            fail_msg("line %d is longer than the test reader's buffer", *lineno);
-        }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
-            line[--len] = '\0';
-        }
-        if (len == 0 || line[0] == '#') {
-            continue;
-        }
-        for (;;) {
-            char *tab = strchr(p, '\t');
-            if (n == MAX_FIELDS) {
-                fail_msg("line %d has too many fields", *lineno);
-            }
-            fields[n++] = p;
-            if (tab == NULL) {
-                break;
-            }
-            *tab = '\0';
-            p = tab + 1;
-        }
-        return n;
-    }
-    return 0;
-}
 
 /*
  * Parses a copy of the text in a buffer of exactly its size, so that the sanitizers see any read
@@ -123,8 +67,8 @@ static void check_row(int lineno, char **fields)
     const char *want_keyword = strcmp(fields[5], "-") == 0 ? "" : fields[5];
     char *copy;
 
-    unescape(fields[0]);
-    unescape(fields[4]);
+    tsv_unescape(fields[0]);
+    tsv_unescape(fields[4]);
     copy = parse_exact(fields[0], &r);
     if (strcmp(grammar_command_name(r.command), fields[1]) != 0 ||
         strcmp(ticket_state_name(r.ticket), fields[2]) != 0 || r.body_len != strlen(fields[4]) ||
@@ -170,7 +114,7 @@ static void test_data_file(void **state)
     snprintf(path, sizeof path, "%s/grammar.tsv", TEST_DATA_DIR);
     f = fopen(path, "r");
     assert_non_null(f);
-    while ((n = tsv_next(f, line, sizeof line, fields, &lineno)) > 0) {
+    while ((n = tsv_next(f, line, sizeof line, fields, MAX_FIELDS, &lineno)) > 0) {
         if (n != 6) {
             fail_msg("grammar.tsv line %d: %d fields, expected 6", lineno, n);
         }

@@ -13,67 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsv.h"
 #include "msisdn.h"
 
 #define LINE_MAX_LEN 512
 #define MAX_FIELDS 8
-
-/*
- * Undoes the escapes the data file uses for characters that would otherwise be invisible or be
- * stripped by an editor: \t, \s (space) and \\.
- */
-static void unescape(char *s)
-{
-    char *w = s;
-
-    for (const char *r = s; *r != '\0'; r++) {
-        if (*r == '\\' && r[1] != '\0') {
-            r++;
-            *w++ = *r == 't' ? '\t' : *r == 's' ? ' ' : *r;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
-
-/*
- * Reads the next data line of a tab-separated file, skipping blank lines and '#' comments, and
- * splits it in place. Returns the number of fields, or 0 at the end of the file.
- */
-static int tsv_next(FILE *f, char *line, size_t cap, char **fields, int *lineno)
-{
-    while (fgets(line, (int)cap, f) != NULL) {
-        size_t len = strlen(line);
-        int n = 0;
-        char *p = line;
-
-        (*lineno)++;
-        if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
-            fail_msg("line %d is longer than the test reader's buffer", *lineno);
-        }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
-            line[--len] = '\0';
-        }
-        if (len == 0 || line[0] == '#') {
-            continue;
-        }
-        for (;;) {
-            char *tab = strchr(p, '\t');
-            if (n == MAX_FIELDS) {
-                fail_msg("line %d has too many fields", *lineno);
-            }
-            fields[n++] = p;
-            if (tab == NULL) {
-                break;
-            }
-            *tab = '\0';
-            p = tab + 1;
-        }
-        return n;
-    }
-    return 0;
-}
 
 static void test_data_file(void **state)
 {
@@ -86,7 +30,7 @@ static void test_data_file(void **state)
     snprintf(path, sizeof path, "%s/msisdn.tsv", TEST_DATA_DIR);
     f = fopen(path, "r");
     assert_non_null(f);
-    while ((n = tsv_next(f, line, sizeof line, fields, &lineno)) > 0) {
+    while ((n = tsv_next(f, line, sizeof line, fields, MAX_FIELDS, &lineno)) > 0) {
         char out[MSISDN_MAX], again[MSISDN_MAX];
         int want_rc, rc;
         bool want_mobile;
@@ -94,8 +38,8 @@ static void test_data_file(void **state)
         if (n != 4) {
             fail_msg("msisdn.tsv line %d: %d fields, expected 4", lineno, n);
         }
-        unescape(fields[0]);
-        unescape(fields[1]);
+        tsv_unescape(fields[0]);
+        tsv_unescape(fields[1]);
         want_rc = atoi(fields[2]);
         want_mobile = atoi(fields[3]) != 0;
 

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "tsv.h"
 #include "pdu.h"
 
 #define LINE_MAX_LEN 1024
@@ -45,44 +46,6 @@ static int nrows;
 /* Start of a readable page that is followed by an unreadable one, and the page size. */
 static unsigned char *guard_base;
 static size_t guard_page;
-
-/*
- * Reads the next data line of a tab-separated file, skipping blank lines and '#' comments, and
- * splits it in place. Returns the number of fields, or 0 at the end of the file.
- */
-static int tsv_next(FILE *f, char *line, size_t cap, char **fields, int *lineno)
-{
-    while (fgets(line, (int)cap, f) != NULL) {
-        size_t len = strlen(line);
-        int n = 0;
-        char *p = line;
-
-        (*lineno)++;
-        if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
-            fail_msg("line %d is longer than the test reader's buffer", *lineno);
-        }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
-            line[--len] = '\0';
-        }
-        if (len == 0 || line[0] == '#') {
-            continue;
-        }
-        for (;;) {
-            char *tab = strchr(p, '\t');
-            if (n == MAX_FIELDS) {
-                fail_msg("line %d has too many fields", *lineno);
-            }
-            fields[n++] = p;
-            if (tab == NULL) {
-                break;
-            }
-            *tab = '\0';
-            p = tab + 1;
-        }
-        return n;
-    }
-    return 0;
-}
 
 /* "-" stands for an empty string in the data file, since an empty field is easy to miss. */
 static void copy_field(char *dst, size_t cap, const char *src, int lineno)
@@ -110,7 +73,7 @@ static void load_rows(void)
         fail_msg("cannot open %s", path);
     }
     nrows = 0;
-    while ((n = tsv_next(f, line, sizeof line, fields, &lineno)) > 0) {
+    while ((n = tsv_next(f, line, sizeof line, fields, MAX_FIELDS, &lineno)) > 0) {
         struct row *r;
         long len;
 
