@@ -12,7 +12,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 fuzzer=$1
 shift
 
-# shellcheck source=../lib/pg.sh
+# shellcheck source-path=SCRIPTDIR source=../lib/pg.sh
 . "$src/tests/lib/pg.sh"
 if [ ! -x "$PG_BIN/initdb" ]; then
     echo "run_join: no PostgreSQL server found under /usr/lib/postgresql" >&2
@@ -21,11 +21,13 @@ fi
 
 dir=$(mktemp -d /tmp/lapor-fuzz-join.XXXXXX)
 chmod 755 "$dir" # the cluster runs as postgres, which must reach its data folder
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
     pg_stop immediate || true
     if [ -n "${KEEP:-}" ]; then echo "kept $dir"; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT # so that a CTest timeout still stops the cluster
 
 # A database name of its own: the target empties its tables after every input.
 export PGDATABASE=lapor_fuzz_join
