@@ -13,9 +13,11 @@ bash scripts/setup.sh "$here/build-asan" -DLAPOR_SANITIZE=ON -DCMAKE_BUILD_TYPE=
 export LSAN_OPTIONS="suppressions=$here/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
-# The libFuzzer targets, built with clang on their own: a short run of each in every test run.
+# The libFuzzer targets, built with clang on their own: a short run of each in every test run
+# (fuzz.join starts a private PostgreSQL of its own, like the integration tests).
 cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_C_COMPILER=clang -DLAPOR_FUZZ=ON >/dev/null
-cmake --build "$here/build-fuzz" -j"$(nproc)" --target fuzz_pdu fuzz_textcodec fuzz_grammar >/dev/null
+cmake --build "$here/build-fuzz" -j"$(nproc)" --target fuzz_pdu fuzz_textcodec fuzz_grammar fuzz_conf \
+    fuzz_join >/dev/null
 
 status=0
 echo "=== fuzz targets, a short run each ==="
