@@ -15,10 +15,18 @@
 
 #include "migrations.h"
 
+/* Statements prepared on the current connection, each known by the address of its SQL text: all
+ * SQL here is string literals, so an address names one statement for the life of the process.
+ * Preparing once per connection spares the server parsing and planning the same text for every
+ * message, which was most of its work per message. */
+#define STORE_PREPARED_MAX 160
+
 struct store {
     char *conninfo;
     PGconn *conn;
     char error[512];
+    const char *prepared[STORE_PREPARED_MAX];
+    int n_prepared;
 };
 
 /* Longest decimal form of a 64-bit number, sign and NUL included. */
@@ -90,6 +98,8 @@ int store_connect(struct store *s)
 
 void store_disconnect(struct store *s)
 {
+    /* Prepared statements live and die with their connection. */
+    s->n_prepared = 0;
     if (s->conn != NULL) {
         PQfinish(s->conn);
         s->conn = NULL;
@@ -104,6 +114,37 @@ bool store_connected(struct store *s)
 const char *store_error(const struct store *s)
 {
     return s->error;
+}
+
+/*
+ * The slot of sql among the statements prepared on this connection, preparing it first when
+ * needed; -1 when the table is full (the caller then runs it unprepared), or when preparing failed,
+ * with *failed set to the failed result (its error is the statement's).
+ */
+static int prepared_slot(struct store *s, const char *sql, int n, PGresult **failed)
+{
+    for (int i = 0; i < s->n_prepared; i++) {
+        if (s->prepared[i] == sql) {
+            return i;
+        }
+    }
+    if (s->n_prepared >= STORE_PREPARED_MAX) {
+        return -1;
+    }
+    int slot = s->n_prepared;
+    char name[16];
+    snprintf(name, sizeof name, "l%d", slot);
+    PGresult *r = PQprepare(s->conn, name, sql, n, NULL);
+    if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        /* Without a result (no memory, no connection) the caller runs the statement unprepared,
+         * which fails the same way or succeeds. */
+        *failed = r;
+        return -1;
+    }
+    PQclear(r);
+    s->prepared[slot] = sql;
+    s->n_prepared++;
+    return slot;
 }
 
 /*
@@ -130,7 +171,15 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
             lengths[i] = lens[i];
         }
     }
-    PGresult *r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+    PGresult *r = NULL;
+    int slot = prepared_slot(s, sql, n, &r);
+    if (slot >= 0) {
+        char name[16];
+        snprintf(name, sizeof name, "l%d", slot);
+        r = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
+    } else if (r == NULL) {
+        r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+    }
     if (r != NULL && PQresultStatus(r) == want) {
         return r;
     }
