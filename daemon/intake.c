@@ -37,6 +37,7 @@ struct intake {
     struct modem_part *parts; /* conf->batch_size of them, reused by every poll */
     int capacity;
     bool restart;    /* the next read starts a new enumeration */
+    bool backlog;    /* the last poll filled its batch: more is likely waiting */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
 };
@@ -74,6 +75,11 @@ int intake_undecodable_seen(struct intake *in)
     int n = in->undecodable;
     in->undecodable = 0;
     return n;
+}
+
+bool intake_backlog(const struct intake *in)
+{
+    return in->backlog;
 }
 
 void intake_restart(struct intake *in)
@@ -183,33 +189,35 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     if (text == NULL) {
         return -1;
     }
-    long long complaint_id = 0;
-    int rc = 0;
-    if (in->conf->replies.resend_window_s > 0 && !incomplete) {
-        rc = store_complaint_find_resent(in->store, sender, text, in->conf->replies.resend_window_s,
-                                         msg_id, in->actor, &complaint_id);
-    }
+    struct store_complaint_new c = {
+        .msg_id = msg_id,
+        .sender = sender,
+        .text = text,
+        .incomplete = incomplete,
+        .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+        .keyword = g->keyword,
+        .actor = in->actor,
+    };
+    struct store_complaint_take how = {
+        .resend_window_s = in->conf->replies.resend_window_s,
+        .replyable = replyable,
+        .budget = in->conf->replies.budget,
+        .budget_window_s = in->conf->replies.budget_window_s,
+    };
+    struct store_complaint_taken got;
+    int rc = store_complaint_intake(in->store, &c, &how, &got);
+    long long complaint_id = got.complaint_id;
     char numbuf[MSISDN_MAX];
-    if (rc == 0 && complaint_id > 0) {
+    if (rc == 0 && got.resent) {
         log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
                  log_number(sender, numbuf, sizeof numbuf),
                  ticket_from_seq((uint64_t)complaint_id));
     } else if (rc == 0) {
-        struct store_complaint_new c = {
-            .msg_id = msg_id,
-            .sender = sender,
-            .text = text,
-            .incomplete = incomplete,
-            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
-            .keyword = g->keyword,
-            .actor = in->actor,
-        };
-        int agency_id = 0;
-        rc = store_complaint_create(in->store, &c, &complaint_id, &agency_id);
-        if (rc == 0 && agency_id > 0 && in->conf->routing.automatic) {
+        if (got.agency_id > 0 && in->conf->routing.automatic) {
             char reason[64];
             snprintf(reason, sizeof reason, "keyword %s", g->keyword);
-            rc = routing_route(in->store, in->conf, complaint_id, agency_id, in->actor, reason);
+            rc = routing_route(in->store, in->conf, complaint_id, got.agency_id, in->actor,
+                               reason);
         }
         if (rc == 0) {
             log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
@@ -225,8 +233,19 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     if (rc != 0) {
         return -1;
     }
+    /* The budget was looked at in the same call, under its lock. */
+    if (!replyable) {
+        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
+    }
+    if (!got.within_budget) {
+        log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
+    }
     struct reply_values v = {.seq = complaint_id};
-    return reply(in, msg_id, complaint_id, replyable, sender, "received", t->received, &v);
+    return queue_message(in, msg_id, complaint_id, sender, "received", t->received, &v);
 }
 
 /* CEK, TAMBAH and BATAL: only on the sender's own ticket; any other ticket gets the very answer a
@@ -550,6 +569,7 @@ enum intake_result intake_poll(struct intake *in)
             break;
         }
     }
+    in->backlog = n == in->capacity && !at_end && !modem_failed;
     if (n == 0) {
         in->restart = true;
         return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_IDLE;

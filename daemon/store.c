@@ -475,75 +475,40 @@ static int lock_for_transaction(struct store *s, const char *kind, const char *k
     return 0;
 }
 
-int store_complaint_create(struct store *s, const struct store_complaint_new *c,
-                           long long *complaint_id, int *agency_id)
+int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
+                           const struct store_complaint_take *how,
+                           struct store_complaint_taken *out)
 {
-    char mbuf[NUMBUF];
+    char mbuf[NUMBUF], wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF];
     fmt_ll(mbuf, c->msg_id);
+    fmt_ll(wbuf, how->resend_window_s);
+    fmt_ll(bbuf, how->budget);
+    fmt_ll(bwbuf, how->budget_window_s);
     const char *params[] = {mbuf,
                             c->sender,
                             c->text,
                             c->incomplete ? "t" : "f",
-                            c->actor,
                             c->confidential ? "t" : "f",
-                            c->keyword != NULL ? c->keyword : ""};
-    /* The complaint, the first event of its history and the note on its message go in one
-     * statement. */
+                            c->keyword != NULL ? c->keyword : "",
+                            c->actor,
+                            wbuf,
+                            how->replyable ? "t" : "f",
+                            bbuf,
+                            bwbuf};
+    *out = (struct store_complaint_taken){0};
+    /* intake_complaint() (sql/008) does in one round trip what took five. */
     PGresult *r = run(s,
-                      "WITH c AS (INSERT INTO complaint (sms_in_id, sender, text, incomplete,"
-                      " confidential, keyword)"
-                      " VALUES ($1::bigint, $2, $3, $4::boolean, $6::boolean,"
-                      " (SELECT k.keyword FROM agency_keyword k WHERE k.keyword = $7))"
-                      " RETURNING id),"
-                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-                      " SELECT id, $5, 'created', CASE WHEN $4::boolean THEN 'incomplete' END"
-                      " FROM c),"
-                      " m AS (UPDATE sms_in SET command = CASE WHEN $6::boolean THEN"
-                      " 'confidential' ELSE 'complaint' END, complaint_id = (SELECT id FROM c)"
-                      " WHERE id = $1::bigint)"
-                      " SELECT id, (SELECT k.agency_id FROM agency_keyword k WHERE k.keyword = $7)"
-                      " FROM c",
-                      7, params, NULL, PGRES_TUPLES_OK);
+                      "SELECT complaint_id, resent, agency_id, within FROM intake_complaint("
+                      "$1::bigint, $2, $3, $4::boolean, $5::boolean, $6, $7, $8::int,"
+                      " $9::boolean, $10::int, $11::int)",
+                      11, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
-    *complaint_id = get_ll(r, 0, 0);
-    *agency_id = (int)get_ll(r, 0, 1);
-    PQclear(r);
-    return 0;
-}
-
-int store_complaint_find_resent(struct store *s, const char *sender, const char *text, int window_s,
-                                long long msg_id, const char *actor, long long *complaint_id)
-{
-    char wbuf[NUMBUF], mbuf[NUMBUF];
-    fmt_ll(wbuf, window_s);
-    fmt_ll(mbuf, msg_id);
-    const char *params[] = {sender, text, wbuf, mbuf, actor};
-    *complaint_id = 0;
-    /* Serialised per sender, so that two copies taken in by two daemons at once still make one
-     * ticket. */
-    if (lock_for_transaction(s, "resend:", sender) != 0) {
-        return -1;
-    }
-    PGresult *r =
-        run(s,
-            "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND md5(text) = md5($2)"
-            "   AND text = $2"
-            "   AND created_at > now() - make_interval(secs => $3::int)"
-            "   AND status <> 'dibatalkan' ORDER BY id DESC LIMIT 1),"
-            " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-            "   SELECT id, $5, 'resent', 'message ' || $4 FROM c),"
-            " m AS (UPDATE sms_in SET command = 'resent', complaint_id = (SELECT id FROM c)"
-            "   WHERE id = $4::bigint AND EXISTS (SELECT 1 FROM c))"
-            " SELECT id FROM c",
-            5, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    if (PQntuples(r) > 0) {
-        *complaint_id = get_ll(r, 0, 0);
-    }
+    out->complaint_id = get_ll(r, 0, 0);
+    out->resent = PQgetvalue(r, 0, 1)[0] == 't';
+    out->agency_id = (int)get_ll(r, 0, 2);
+    out->within_budget = PQgetvalue(r, 0, 3)[0] == 't';
     PQclear(r);
     return 0;
 }
@@ -717,7 +682,9 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
             "   AND (q.via_instance IS NULL OR q.via_instance = $2"
             "        OR q.created_at < now() - make_interval(secs => $4::int))"
             "   ORDER BY q.next_attempt_at, q.id LIMIT $5::int FOR UPDATE SKIP LOCKED)"
-            " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts",
+            " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts,"
+            " (SELECT string_agg(p.seq::text, ',') FROM outbox_part p WHERE p.outbox_id = o.id"
+            "   AND p.status = 'sent' AND p.seq BETWEEN 1 AND 64)",
             5, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
@@ -736,6 +703,20 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
             (*out)[i].text = get_str(r, i, 2);
             (*out)[i].concat_ref = (int)get_ll(r, i, 3);
             (*out)[i].attempts = (int)get_ll(r, i, 4);
+            /* The parts an earlier attempt sent, as "1,3": never sent again. */
+            unsigned long long sent = 0;
+            for (const char *q = PQgetvalue(r, i, 5); *q != '\0';) {
+                char *end;
+                long seq = strtol(q, &end, 10);
+                if (end == q) {
+                    break;
+                }
+                if (seq >= 1 && seq <= 64) {
+                    sent |= 1ULL << (seq - 1);
+                }
+                q = *end == ',' ? end + 1 : end;
+            }
+            (*out)[i].sent = sent;
         }
     }
     *n = (size_t)rows;
@@ -752,53 +733,207 @@ void store_replies_free(struct store_reply *r, size_t n)
     free(r);
 }
 
-int store_outbox_sent_parts(struct store *s, long long id, unsigned long long *sent)
+/*
+ * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
+ * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
+ * data whatever they contain; the SQL text stays a literal.
+ */
+struct arr {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+};
+
+static void arr_put(struct arr *a, const char *v, size_t n)
 {
-    char ibuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    const char *params[] = {ibuf};
-    *sent = 0;
-    PGresult *r = run(s,
-                      "SELECT seq FROM outbox_part WHERE outbox_id = $1::bigint"
-                      " AND status = 'sent' AND seq BETWEEN 1 AND 64",
-                      1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
+    if (a->failed) {
+        return;
     }
-    for (int i = 0; i < PQntuples(r); i++) {
-        *sent |= 1ULL << (get_ll(r, i, 0) - 1);
+    if (a->len + n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        while (cap < a->len + n + 2) {
+            cap *= 2;
+        }
+        char *b = realloc(a->buf, cap);
+        if (b == NULL) {
+            a->failed = true;
+            return;
+        }
+        a->buf = b;
+        a->cap = cap;
     }
-    PQclear(r);
-    return 0;
+    memcpy(a->buf + a->len, v, n);
+    a->len += n;
+    a->buf[a->len] = '\0';
 }
 
-int store_outbox_part_begin(struct store *s, long long id, const char *owner, int seq,
-                            const char *instance)
+static void arr_sep(struct arr *a)
 {
-    char ibuf[NUMBUF], sbuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    fmt_ll(sbuf, seq);
-    const char *params[] = {ibuf, owner, sbuf, instance};
-    /* Only while the lease is ours: a daemon that lost its claim must not send. */
+    arr_put(a, a->len == 0 ? "{" : ",", 1);
+}
+
+static void arr_ll(struct arr *a, long long v)
+{
+    char b[NUMBUF];
+    fmt_ll(b, v);
+    arr_sep(a);
+    arr_put(a, b, strlen(b));
+}
+
+/* NULL for v NULL. */
+static void arr_str(struct arr *a, const char *v)
+{
+    arr_sep(a);
+    if (v == NULL) {
+        arr_put(a, "NULL", 4);
+        return;
+    }
+    arr_put(a, "\"", 1);
+    for (const char *c = v; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\') {
+            arr_put(a, "\\", 1);
+        }
+        arr_put(a, c, 1);
+    }
+    arr_put(a, "\"", 1);
+}
+
+/* The literal, "{}" for no element; NULL when memory ran out. */
+static const char *arr_done(struct arr *a)
+{
+    if (a->len == 0) {
+        arr_put(a, "{", 1);
+    }
+    arr_put(a, "}", 1);
+    return a->failed ? NULL : a->buf;
+}
+
+static void arr_free(struct arr *a)
+{
+    free(a->buf);
+    *a = (struct arr){0};
+}
+
+int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
+                             const long long *ids, const int *seqs, size_t n, bool *begun)
+{
+    struct arr ai = {0}, as = {0};
+    for (size_t i = 0; i < n; i++) {
+        arr_ll(&ai, ids[i]);
+        arr_ll(&as, seqs[i]);
+        begun[i] = false;
+    }
+    const char *params[] = {arr_done(&ai), arr_done(&as), owner, instance};
+    int rc = -1;
+    if (params[0] == NULL || params[1] == NULL) {
+        set_error(s, "out of memory");
+        goto out;
+    }
+    /* Only while the lease is ours: a daemon that lost its claim must not send. A part already
+     * under way, sent or unknown is not begun again; one that failed may be. */
     PGresult *r = run(s,
                       "INSERT INTO outbox_part (outbox_id, seq, status, instance)"
-                      " SELECT id, $3::int, 'sending', $4 FROM outbox"
-                      " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2"
+                      " SELECT o.id, u.seq, 'sending', $4"
+                      " FROM unnest($1::bigint[], $2::int[]) AS u(id, seq)"
+                      " JOIN outbox o ON o.id = u.id"
+                      " WHERE o.status = 'sending' AND o.lease_owner = $3"
                       " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
                       " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
                       " WHERE outbox_part.status = 'failed'"
-                      " RETURNING 1",
+                      " RETURNING outbox_id, seq",
                       4, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
-        return -1;
+        goto out;
     }
-    int rows = PQntuples(r);
+    for (int row = 0; row < PQntuples(r); row++) {
+        long long id = get_ll(r, row, 0);
+        int seq = (int)get_ll(r, row, 1);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == id && seqs[i] == seq) {
+                begun[i] = true;
+                break;
+            }
+        }
+    }
     PQclear(r);
-    if (rows != 1) {
-        set_error(s, "reply %lld part %d: claim lost or part already under way", id, seq);
-        return -1;
+    rc = 0;
+out:
+    arr_free(&ai);
+    arr_free(&as);
+    return rc;
+}
+
+int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
+                          size_t np, const struct store_reply_result *rr, size_t nr)
+{
+    static const char *const end_names[] = {
+        [STORE_REPLY_SENT] = "sent",
+        [STORE_REPLY_RETRY] = "retry",
+        [STORE_REPLY_UNKNOWN] = "unknown",
+        [STORE_REPLY_RELEASE] = "release",
+    };
+    struct arr a[11] = {{0}};
+    for (size_t i = 0; i < np; i++) {
+        arr_ll(&a[0], p[i].id);
+        arr_ll(&a[1], p[i].seq);
+        arr_str(&a[2], p[i].status);
+        if (p[i].msg_ref >= 0) {
+            arr_ll(&a[3], p[i].msg_ref);
+        } else {
+            arr_str(&a[3], NULL);
+        }
+        arr_str(&a[4], p[i].error);
     }
-    return 0;
+    for (size_t i = 0; i < nr; i++) {
+        arr_ll(&a[5], rr[i].id);
+        arr_str(&a[6], end_names[rr[i].end]);
+        arr_ll(&a[7], rr[i].parts);
+        arr_ll(&a[8], rr[i].retry_delay_s);
+        arr_ll(&a[9], rr[i].max_attempts);
+        arr_str(&a[10], rr[i].error);
+    }
+    const char *params[12];
+    int rc = -1;
+    for (int i = 0; i < 11; i++) {
+        params[i] = arr_done(&a[i]);
+        if (params[i] == NULL) {
+            set_error(s, "out of memory");
+            goto out;
+        }
+    }
+    params[11] = owner;
+    /*
+     * One statement, so one commit, for the whole batch: the parts' outcomes, and each reply's
+     * end. SENT; RETRY (queued again after its delay, or 'failed' once attempts reached the
+     * maximum); UNKNOWN (never sent again by itself); RELEASE (not started: queued again, the
+     * attempt not counted).
+     */
+    rc = run_command(
+        s,
+        "WITH p AS (UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref,"
+        "   error = u.error, updated_at = now()"
+        "   FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[])"
+        "     AS u(outbox_id, seq, status, msg_ref, error)"
+        "   WHERE t.outbox_id = u.outbox_id AND t.seq = u.seq)"
+        " UPDATE outbox o SET parts = CASE f.end_name WHEN 'release' THEN o.parts ELSE f.parts END,"
+        " last_error = CASE f.end_name WHEN 'release' THEN o.last_error ELSE f.error END,"
+        " lease_owner = NULL, lease_until = NULL,"
+        " status = CASE f.end_name WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
+        "   WHEN 'release' THEN 'queued'"
+        "   ELSE CASE WHEN o.attempts >= f.max_attempts THEN 'failed' ELSE 'queued' END END,"
+        " attempts = CASE f.end_name WHEN 'release' THEN o.attempts - 1 ELSE o.attempts END,"
+        " sent_at = CASE f.end_name WHEN 'sent' THEN now() END,"
+        " next_attempt_at = CASE f.end_name WHEN 'retry'"
+        "   THEN now() + make_interval(secs => f.delay) ELSE o.next_attempt_at END"
+        " FROM unnest($6::bigint[], $7::text[], $8::int[], $9::int[], $10::int[], $11::text[])"
+        "   AS f(id, end_name, parts, delay, max_attempts, error)"
+        " WHERE o.id = f.id AND o.status = 'sending' AND o.lease_owner = $12",
+        12, params);
+out:
+    for (int i = 0; i < 11; i++) {
+        arr_free(&a[i]);
+    }
+    return rc;
 }
 
 int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
@@ -813,30 +948,6 @@ int store_outbox_part_end(struct store *s, long long id, int seq, const char *st
                        "UPDATE outbox_part SET status = $3, msg_ref = $4::int, error = $5,"
                        " updated_at = now() WHERE outbox_id = $1::bigint AND seq = $2::int",
                        5, params);
-}
-
-int store_outbox_finish(struct store *s, long long id, const char *owner, enum store_reply_end end,
-                        int parts, int retry_delay_s, int max_attempts, const char *error)
-{
-    char ibuf[NUMBUF], pbuf[NUMBUF], dbuf[NUMBUF], mbuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    fmt_ll(pbuf, parts);
-    fmt_ll(dbuf, retry_delay_s);
-    fmt_ll(mbuf, max_attempts);
-    const char *end_name = end == STORE_REPLY_SENT    ? "sent"
-                           : end == STORE_REPLY_RETRY ? "retry"
-                                                      : "unknown";
-    const char *params[] = {ibuf, owner, end_name, pbuf, dbuf, mbuf, error};
-    return run_command(s,
-                       "UPDATE outbox SET parts = $4::int, last_error = $7, lease_owner = NULL,"
-                       " lease_until = NULL,"
-                       " status = CASE $3 WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
-                       "   ELSE CASE WHEN attempts >= $6::int THEN 'failed' ELSE 'queued' END END,"
-                       " sent_at = CASE $3 WHEN 'sent' THEN now() END,"
-                       " next_attempt_at = CASE $3 WHEN 'retry'"
-                       "   THEN now() + make_interval(secs => $5::int) ELSE next_attempt_at END"
-                       " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2",
-                       7, params);
 }
 
 int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
@@ -862,20 +973,6 @@ int store_outbox_settle(struct store *s, long long id, const char *owner, int se
         " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = o.id"
         "   AND p.status IN ('sending', 'unknown'))",
         3, params);
-}
-
-int store_outbox_release(struct store *s, long long id, const char *owner)
-{
-    char ibuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    const char *params[] = {ibuf, owner};
-    return run_command(s,
-                       "UPDATE outbox SET status = 'queued', attempts = attempts - 1,"
-                       " lease_owner = NULL, lease_until = NULL"
-                       " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2"
-                       " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = $1::bigint"
-                       " AND p.status = 'sending')",
-                       2, params);
 }
 
 int store_outbox_recover(struct store *s, const char *owner, const char *instance, bool own,
