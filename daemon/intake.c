@@ -40,7 +40,43 @@ struct intake {
     bool backlog;    /* the last poll filled its batch: more is likely waiting */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
+    /* Replies queued in this transaction but not yet written: all go in one statement before the
+     * commit (or before anything reads the outbox), instead of one statement each. */
+    struct store_outbox_row *queued;
+    size_t n_queued, cap_queued;
 };
+
+/* Forgets the replies not yet written (their transaction is rolled back). */
+static void discard_queued(struct intake *in)
+{
+    for (size_t i = 0; i < in->n_queued; i++) {
+        free(in->queued[i].destination);
+        free(in->queued[i].text);
+    }
+    in->n_queued = 0;
+}
+
+/* Writes the replies queued so far, in one statement. */
+static int flush_queued(struct intake *in)
+{
+    if (in->n_queued == 0) {
+        return 0;
+    }
+    int rc = store_outbox_add_many(in->store, in->queued, in->n_queued, in->conf->instance);
+    discard_queued(in);
+    return rc;
+}
+
+/* Replies queued in this transaction to destination and not yet written: the budget counts them
+ * as if they were. */
+static int queued_to(const struct intake *in, const char *destination)
+{
+    int n = 0;
+    for (size_t i = 0; i < in->n_queued; i++) {
+        n += strcmp(in->queued[i].destination, destination) == 0;
+    }
+    return n;
+}
 
 struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m)
 {
@@ -65,6 +101,8 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
 void intake_free(struct intake *in)
 {
     if (in != NULL) {
+        discard_queued(in);
+        free(in->queued);
         free(in->parts);
         free(in);
     }
@@ -123,7 +161,8 @@ struct reply_values {
     const char *text;   /* an agency's text relayed */
 };
 
-/* Fills template tmpl and queues it to destination. */
+/* Fills template tmpl and queues it to destination: written with the batch's other replies, in
+ * the same transaction. */
 static int queue_message(struct intake *in, long long msg_id, long long complaint_id,
                          const char *destination, const char *kind, const char *tmpl,
                          const struct reply_values *v)
@@ -146,10 +185,24 @@ static int queue_message(struct intake *in, long long msg_id, long long complain
         free(text);
         return 0;
     }
-    int rc = store_outbox_add(in->store, complaint_id, msg_id, kind, destination, text,
-                              in->conf->instance);
-    free(text);
-    return rc;
+    if (in->n_queued == in->cap_queued) {
+        size_t ncap = in->cap_queued ? in->cap_queued * 2 : 64;
+        struct store_outbox_row *q = realloc(in->queued, ncap * sizeof *q);
+        if (q == NULL) {
+            free(text);
+            return -1;
+        }
+        in->queued = q;
+        in->cap_queued = ncap;
+    }
+    char *dest = strdup(destination);
+    if (dest == NULL) {
+        free(text);
+        return -1;
+    }
+    in->queued[in->n_queued++] =
+        (struct store_outbox_row){complaint_id, msg_id, kind, dest, text};
+    return 0;
 }
 
 /*
@@ -168,7 +221,9 @@ static int reply(struct intake *in, long long msg_id, long long complaint_id, bo
         return 0;
     }
     bool within;
-    if (store_reply_budget(in->store, sender, in->conf->replies.budget,
+    /* The budget counts the outbox's rows: those queued so far are written first. */
+    if (flush_queued(in) != 0 ||
+        store_reply_budget(in->store, sender, in->conf->replies.budget,
                            in->conf->replies.budget_window_s, &within) != 0) {
         return -1;
     }
@@ -203,6 +258,7 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
         .replyable = replyable,
         .budget = in->conf->replies.budget,
         .budget_window_s = in->conf->replies.budget_window_s,
+        .pending = queued_to(in, sender),
     };
     struct store_complaint_taken got;
     int rc = store_complaint_intake(in->store, &c, &how, &got);
@@ -583,12 +639,20 @@ enum intake_result intake_poll(struct intake *in)
     }
     for (int i = 0; i < n; i++) {
         if (store_part(in, &in->parts[i], &complaints) != 0) {
+            discard_queued(in);
             log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
                      store_error(in->store));
             store_rollback(in->store);
             in->restart = true;
             return INTAKE_DB_ERROR;
         }
+    }
+    if (flush_queued(in) != 0) {
+        log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
+                 store_error(in->store));
+        store_rollback(in->store);
+        in->restart = true;
+        return INTAKE_DB_ERROR;
     }
     fault_point("stored");
     if (store_commit(in->store) != 0) {
@@ -631,12 +695,17 @@ int intake_expire(struct intake *in)
     }
     for (size_t i = 0; i < n; i++) {
         if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true) != 0) {
+            discard_queued(in);
             store_msgs_free(msgs, n);
             store_rollback(in->store);
             return -1;
         }
     }
     store_msgs_free(msgs, n);
+    if (flush_queued(in) != 0) {
+        store_rollback(in->store);
+        return -1;
+    }
     return store_commit(in->store);
 }
 

@@ -479,8 +479,9 @@ int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
                            const struct store_complaint_take *how,
                            struct store_complaint_taken *out)
 {
-    char mbuf[NUMBUF], wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF];
+    char mbuf[NUMBUF], wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF], pbuf[NUMBUF];
     fmt_ll(mbuf, c->msg_id);
+    fmt_ll(pbuf, how->pending);
     fmt_ll(wbuf, how->resend_window_s);
     fmt_ll(bbuf, how->budget);
     fmt_ll(bwbuf, how->budget_window_s);
@@ -494,14 +495,15 @@ int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
                             wbuf,
                             how->replyable ? "t" : "f",
                             bbuf,
-                            bwbuf};
+                            bwbuf,
+                            pbuf};
     *out = (struct store_complaint_taken){0};
     /* intake_complaint() (sql/008) does in one round trip what took five. */
     PGresult *r = run(s,
                       "SELECT complaint_id, resent, agency_id, within FROM intake_complaint("
                       "$1::bigint, $2, $3, $4::boolean, $5::boolean, $6, $7, $8::int,"
-                      " $9::boolean, $10::int, $11::int)",
-                      11, params, NULL, PGRES_TUPLES_OK);
+                      " $9::boolean, $10::int, $11::int, $12::int)",
+                      12, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
@@ -609,6 +611,132 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
     *complaint_id = PQntuples(r) > 0 ? get_ll(r, 0, 0) : 0;
     PQclear(r);
     return 0;
+}
+
+/*
+ * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
+ * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
+ * data whatever they contain; the SQL text stays a literal.
+ */
+struct arr {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+};
+
+static void arr_put(struct arr *a, const char *v, size_t n)
+{
+    if (a->failed) {
+        return;
+    }
+    if (a->len + n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        while (cap < a->len + n + 2) {
+            cap *= 2;
+        }
+        char *b = realloc(a->buf, cap);
+        if (b == NULL) {
+            a->failed = true;
+            return;
+        }
+        a->buf = b;
+        a->cap = cap;
+    }
+    memcpy(a->buf + a->len, v, n);
+    a->len += n;
+    a->buf[a->len] = '\0';
+}
+
+static void arr_sep(struct arr *a)
+{
+    arr_put(a, a->len == 0 ? "{" : ",", 1);
+}
+
+static void arr_ll(struct arr *a, long long v)
+{
+    char b[NUMBUF];
+    fmt_ll(b, v);
+    arr_sep(a);
+    arr_put(a, b, strlen(b));
+}
+
+/* NULL for v NULL. */
+static void arr_str(struct arr *a, const char *v)
+{
+    arr_sep(a);
+    if (v == NULL) {
+        arr_put(a, "NULL", 4);
+        return;
+    }
+    arr_put(a, "\"", 1);
+    for (const char *c = v; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\') {
+            arr_put(a, "\\", 1);
+        }
+        arr_put(a, c, 1);
+    }
+    arr_put(a, "\"", 1);
+}
+
+/* The literal, "{}" for no element; NULL when memory ran out. */
+static const char *arr_done(struct arr *a)
+{
+    if (a->len == 0) {
+        arr_put(a, "{", 1);
+    }
+    arr_put(a, "}", 1);
+    return a->failed ? NULL : a->buf;
+}
+
+static void arr_free(struct arr *a)
+{
+    free(a->buf);
+    *a = (struct arr){0};
+}
+
+int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,
+                          const char *via_instance)
+{
+    struct arr a[5] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].complaint_id > 0) {
+            arr_ll(&a[0], rows[i].complaint_id);
+        } else {
+            arr_str(&a[0], NULL);
+        }
+        if (rows[i].msg_id > 0) {
+            arr_ll(&a[1], rows[i].msg_id);
+        } else {
+            arr_str(&a[1], NULL);
+        }
+        arr_str(&a[2], rows[i].kind);
+        arr_str(&a[3], rows[i].destination);
+        arr_str(&a[4], rows[i].text);
+    }
+    const char *params[6];
+    int rc = -1;
+    for (int i = 0; i < 5; i++) {
+        params[i] = arr_done(&a[i]);
+        if (params[i] == NULL) {
+            set_error(s, "out of memory");
+            goto out;
+        }
+    }
+    params[5] = via_instance;
+    /* unnest keeps the rows' order, so the outbox ids follow the order they were queued in. */
+    rc = run_command(s,
+                     "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
+                     " via_instance)"
+                     " SELECT u.complaint_id, u.sms_in_id, u.kind, u.destination, u.text, $6"
+                     " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])"
+                     "   AS u(complaint_id, sms_in_id, kind, destination, text)"
+                     " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
+                     6, params);
+out:
+    for (int i = 0; i < 5; i++) {
+        arr_free(&a[i]);
+    }
+    return rc;
 }
 
 int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
@@ -731,87 +859,6 @@ void store_replies_free(struct store_reply *r, size_t n)
         free(r[i].text);
     }
     free(r);
-}
-
-/*
- * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
- * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
- * data whatever they contain; the SQL text stays a literal.
- */
-struct arr {
-    char *buf;
-    size_t len, cap;
-    bool failed;
-};
-
-static void arr_put(struct arr *a, const char *v, size_t n)
-{
-    if (a->failed) {
-        return;
-    }
-    if (a->len + n + 2 > a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 256;
-        while (cap < a->len + n + 2) {
-            cap *= 2;
-        }
-        char *b = realloc(a->buf, cap);
-        if (b == NULL) {
-            a->failed = true;
-            return;
-        }
-        a->buf = b;
-        a->cap = cap;
-    }
-    memcpy(a->buf + a->len, v, n);
-    a->len += n;
-    a->buf[a->len] = '\0';
-}
-
-static void arr_sep(struct arr *a)
-{
-    arr_put(a, a->len == 0 ? "{" : ",", 1);
-}
-
-static void arr_ll(struct arr *a, long long v)
-{
-    char b[NUMBUF];
-    fmt_ll(b, v);
-    arr_sep(a);
-    arr_put(a, b, strlen(b));
-}
-
-/* NULL for v NULL. */
-static void arr_str(struct arr *a, const char *v)
-{
-    arr_sep(a);
-    if (v == NULL) {
-        arr_put(a, "NULL", 4);
-        return;
-    }
-    arr_put(a, "\"", 1);
-    for (const char *c = v; *c != '\0'; c++) {
-        if (*c == '"' || *c == '\\') {
-            arr_put(a, "\\", 1);
-        }
-        arr_put(a, c, 1);
-    }
-    arr_put(a, "\"", 1);
-}
-
-/* The literal, "{}" for no element; NULL when memory ran out. */
-static const char *arr_done(struct arr *a)
-{
-    if (a->len == 0) {
-        arr_put(a, "{", 1);
-    }
-    arr_put(a, "}", 1);
-    return a->failed ? NULL : a->buf;
-}
-
-static void arr_free(struct arr *a)
-{
-    free(a->buf);
-    *a = (struct arr){0};
 }
 
 int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,

@@ -98,6 +98,7 @@ struct store_complaint_take {
     bool replyable;      /* whether to look at the reply budget at all */
     int budget;          /* replies allowed to one number within budget_window_s */
     int budget_window_s;
+    int pending; /* replies to the sender queued in this transaction but not yet written */
 };
 /* What became of it. */
 struct store_complaint_taken {
@@ -139,6 +140,17 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
 
 /* Queues a reply. With msg_id set, a second reply of the same kind to the same message is
  * silently not added. */
+/* A reply to queue; see store_outbox_add. */
+struct store_outbox_row {
+    long long complaint_id; /* 0 for none */
+    long long msg_id;       /* 0 for none */
+    const char *kind;
+    char *destination;
+    char *text;
+};
+/* Queues n replies in one statement, as n calls of store_outbox_add would. */
+int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,
+                          const char *via_instance);
 int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
                      const char *destination, const char *text, const char *via_instance);
 

@@ -9,12 +9,14 @@
 -- p_resend_window: seconds within which the same text from the same sender joins the ticket it
 -- opened (0: never; an incomplete message never joins). p_budget_window: seconds over which at
 -- most p_budget replies go to one number; with p_replyable false no budget is looked at.
+-- p_pending: replies to the sender the caller has queued in this transaction but not yet written
+-- (it writes a batch's replies in one statement before its commit); they count as written.
 -- Returns the ticket, whether it was an earlier one (resent), the agency the complaint's keyword
 -- routes to (0 when none; never for a resent one), and whether one more reply fits the budget.
 CREATE FUNCTION intake_complaint(
     p_msg_id bigint, p_sender text, p_text text, p_incomplete boolean, p_confidential boolean,
     p_keyword text, p_actor text, p_resend_window integer, p_replyable boolean,
-    p_budget integer, p_budget_window integer,
+    p_budget integer, p_budget_window integer, p_pending integer,
     OUT complaint_id bigint, OUT resent boolean, OUT agency_id integer, OUT within boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
@@ -57,7 +59,7 @@ BEGIN
     IF p_replyable THEN
         -- Serialised per number, so that the budget holds across all daemons.
         PERFORM pg_advisory_xact_lock(hashtext('budget:' || p_sender));
-        SELECT count(*) < p_budget INTO within
+        SELECT count(*) + p_pending < p_budget INTO within
           FROM outbox o
          WHERE o.destination = p_sender
            AND o.created_at > now() - make_interval(secs => p_budget_window);
