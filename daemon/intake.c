@@ -36,6 +36,10 @@ struct intake {
     struct modem *modem;
     struct modem_part *parts; /* conf->batch_size of them, reused by every poll */
     int capacity;
+    /* For each part of a poll: its normalised sender, its values for the database, its outcome. */
+    char (*senders)[MSISDN_MAX];
+    struct store_part_in *pins;
+    struct store_part_out *outs;
     bool restart;    /* the next read starts a new enumeration */
     bool backlog;    /* the last poll filled its batch: more is likely waiting */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
@@ -86,8 +90,11 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
     }
     in->capacity = c->batch_size > 0 ? c->batch_size : 1;
     in->parts = calloc((size_t)in->capacity, sizeof *in->parts);
-    if (in->parts == NULL) {
-        free(in);
+    in->senders = calloc((size_t)in->capacity, sizeof *in->senders);
+    in->pins = calloc((size_t)in->capacity, sizeof *in->pins);
+    in->outs = calloc((size_t)in->capacity, sizeof *in->outs);
+    if (in->parts == NULL || in->senders == NULL || in->pins == NULL || in->outs == NULL) {
+        intake_free(in);
         return NULL;
     }
     in->conf = c;
@@ -103,6 +110,9 @@ void intake_free(struct intake *in)
     if (in != NULL) {
         discard_queued(in);
         free(in->queued);
+        free(in->outs);
+        free(in->pins);
+        free(in->senders);
         free(in->parts);
         free(in);
     }
@@ -532,15 +542,14 @@ static int take_report(struct intake *in, const struct modem_part *p, const char
     return 0;
 }
 
-/* Stores one part inside the batch's transaction, and whatever its arrival completes. */
-static int store_part(struct intake *in, const struct modem_part *p, int *complaints)
+/* The values of part p for the database; sender is where its normalised sender goes. */
+static void part_values(const struct intake *in, const struct modem_part *p,
+                        char sender[MSISDN_MAX], struct store_part_in *pin)
 {
-    char sender[MSISDN_MAX];
-    if (msisdn_normalise(p->sender, sender, sizeof sender) < 0) {
-        snprintf(sender, sizeof sender, "%.*s", (int)sizeof sender - 1, p->sender);
+    if (msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
+        snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, p->sender);
     }
-    const char *kind = part_kind(p);
-    struct store_part_in pin = {
+    *pin = (struct store_part_in){
         .instance = in->conf->instance,
         .sender = sender,
         .sender_raw = p->sender,
@@ -548,7 +557,7 @@ static int store_part(struct intake *in, const struct modem_part *p, int *compla
         .smsc_time = p->smsc_time,
         .coding = coding_name(p->coding),
         .msg_class = p->msg_class,
-        .kind = kind,
+        .kind = part_kind(p),
         .concat_ref = p->concat_ref,
         .concat_total = p->concat_total,
         .concat_seq = p->concat_seq,
@@ -559,10 +568,14 @@ static int store_part(struct intake *in, const struct modem_part *p, int *compla
         .text = p->text,
         .join_window_s = INTAKE_JOIN_WINDOW_S,
     };
-    struct store_part_out out = {0};
-    if (store_part_add(in->store, &pin, &out) != 0) {
-        return -1;
-    }
+}
+
+/* Whatever the arrival of a stored part completes, inside the batch's transaction. Takes out's
+ * text. */
+static int part_stored(struct intake *in, const struct modem_part *p, const char *sender,
+                       struct store_part_out out, int *complaints)
+{
+    const char *kind = part_kind(p);
     int rc = 0;
     char numbuf[MSISDN_MAX];
     switch (out.outcome) {
@@ -637,8 +650,17 @@ enum intake_result intake_poll(struct intake *in)
         in->restart = true;
         return INTAKE_DB_ERROR;
     }
+    /* All parts stored in one round trip, then what each completes, in the order read. */
     for (int i = 0; i < n; i++) {
-        if (store_part(in, &in->parts[i], &complaints) != 0) {
+        part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
+    }
+    int stored = store_part_add_many(in->store, in->pins, (size_t)n, in->outs);
+    for (int i = 0; i < n; i++) {
+        if (stored != 0 ||
+            part_stored(in, &in->parts[i], in->senders[i], in->outs[i], &complaints) != 0) {
+            for (int k = i + 1; k < n && stored == 0; k++) {
+                free(in->outs[k].text);
+            }
             discard_queued(in);
             log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
                      store_error(in->store));

@@ -340,51 +340,64 @@ static const char *class_param(int msg_class, char *buf)
     return buf;
 }
 
-int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
-{
+/* intake_part() with one part's values; one literal, so that both ways of running it share its
+ * prepared statement. */
+static const char part_add_sql[] =
+    "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
+    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
+    " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
+    " make_interval(secs => $15::int))";
+#define PART_PARAMS 15
+
+/* The parameters of one part; they point into in and into b. */
+struct part_params {
     char t[NUMBUF], cls[NUMBUF], ref[NUMBUF], total[NUMBUF], seq[NUMBUF], win[NUMBUF];
-    snprintf(t, sizeof t, "%lld", in->smsc_time);
-    fmt_ll(ref, in->concat_ref);
-    fmt_ll(total, in->concat_total);
-    fmt_ll(seq, in->concat_seq);
-    fmt_ll(win, in->join_window_s);
+    const char *values[PART_PARAMS];
+    int lens[PART_PARAMS];
+    int formats[PART_PARAMS];
+};
+
+static void part_params(const struct store_part_in *in, struct part_params *b)
+{
+    snprintf(b->t, sizeof b->t, "%lld", in->smsc_time);
+    fmt_ll(b->ref, in->concat_ref);
+    fmt_ll(b->total, in->concat_total);
+    fmt_ll(b->seq, in->concat_seq);
+    fmt_ll(b->win, in->join_window_s);
     bool multipart = in->concat_total > 0;
-    const char *params[] = {
+    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
+    static const unsigned char empty[1] = {0};
+    const char *values[PART_PARAMS] = {
         in->instance,
         in->sender,
         in->sender_raw,
         in->smsc,
-        in->smsc_time > 0 ? t : NULL,
+        in->smsc_time > 0 ? b->t : NULL,
         in->coding,
-        class_param(in->msg_class, cls),
+        class_param(in->msg_class, b->cls),
         in->kind,
-        multipart ? ref : NULL,
-        multipart ? total : NULL,
-        multipart ? seq : NULL,
-        (const char *)in->udh,
-        (const char *)in->raw,
+        multipart ? b->ref : NULL,
+        multipart ? b->total : NULL,
+        multipart ? b->seq : NULL,
+        in->udh != NULL ? (const char *)in->udh : (const char *)empty,
+        in->raw != NULL ? (const char *)in->raw : (const char *)empty,
         in->text,
-        win,
+        b->win,
     };
-    int lens[] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, (int)in->udh_len, (int)in->raw_len,
-                  -1, -1};
-    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
-    static const unsigned char empty[1] = {0};
-    if (in->udh == NULL) {
-        params[11] = (const char *)empty;
+    memcpy(b->values, values, sizeof values);
+    /* The byte strings go in binary, everything else as text. */
+    for (int i = 0; i < PART_PARAMS; i++) {
+        b->lens[i] = -1;
+        b->formats[i] = 0;
     }
-    if (in->raw == NULL) {
-        params[12] = (const char *)empty;
-    }
-    PGresult *r = run(s,
-                      "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
-                      "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
-                      " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
-                      " make_interval(secs => $15::int))",
-                      15, params, lens, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
+    b->lens[11] = (int)in->udh_len;
+    b->lens[12] = (int)in->raw_len;
+    b->formats[11] = b->formats[12] = 1;
+}
+
+/* What intake_part() said of one part; r stays the caller's. */
+static int part_result(struct store *s, const PGresult *r, struct store_part_out *out)
+{
     const char *outcome = PQgetvalue(r, 0, 0);
     static const struct {
         const char *name;
@@ -402,15 +415,137 @@ int store_part_add(struct store *s, const struct store_part_in *in, struct store
     }
     if (found < 0) {
         set_error(s, "intake_part gave an unknown outcome '%s'", outcome);
-        PQclear(r);
         return -1;
     }
     out->outcome = outcomes[found].value;
     out->msg_id = get_ll(r, 0, 1);
     out->text = PQgetisnull(r, 0, 2) ? NULL : get_str(r, 0, 2);
     out->complete = PQgetvalue(r, 0, 3)[0] == 't';
-    PQclear(r);
     return 0;
+}
+
+int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
+{
+    struct part_params b;
+    part_params(in, &b);
+    PGresult *r = run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rc = part_result(s, r, out);
+    PQclear(r);
+    return rc;
+}
+
+/* Records the error of result r (or of the connection when r is NULL). */
+static void result_error(struct store *s, const PGresult *r)
+{
+    if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r), state ? " (SQLSTATE " : "",
+                  state ? state : "", state ? ")" : "");
+    } else if (r == NULL) {
+        set_error(s, "database: %s", PQerrorMessage(s->conn));
+    }
+}
+
+/*
+ * All n parts in libpq's pipeline mode: every call is sent before the first answer is read, so
+ * the batch costs one round trip instead of n. They run in order in the caller's transaction, as n
+ * calls of store_part_add would; after the first error the rest are skipped by the server, and the
+ * caller rolls back.
+ */
+int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
+                        struct store_part_out *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (struct store_part_out){0};
+    }
+    if (s->conn == NULL) {
+        set_error(s, "not connected to the database");
+        return -1;
+    }
+    PGresult *failed = NULL;
+    int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
+    if (slot < 0 || PQenterPipelineMode(s->conn) != 1) {
+        /* No statement slot left, or no pipeline: one call at a time does the same. */
+        PQclear(failed);
+        for (size_t i = 0; i < n; i++) {
+            if (store_part_add(s, &in[i], &out[i]) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    char name[16];
+    snprintf(name, sizeof name, "l%d", slot);
+    int rc = 0;
+    size_t sent = 0;
+    for (; sent < n; sent++) {
+        struct part_params b;
+        part_params(&in[sent], &b);
+        if (PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0) !=
+            1) {
+            set_error(s, "database: %s", PQerrorMessage(s->conn));
+            rc = -1;
+            break;
+        }
+    }
+    if (PQpipelineSync(s->conn) != 1) {
+        set_error(s, "database: %s", PQerrorMessage(s->conn));
+        rc = -1;
+    }
+    /* Every call sent has its result and then a NULL; the sync has its own result last. */
+    bool broken = false;
+    for (size_t i = 0; i < sent && !broken; i++) {
+        PGresult *r = PQgetResult(s->conn);
+        if (r == NULL) {
+            result_error(s, NULL);
+            rc = -1;
+            broken = true;
+            break;
+        }
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            if (rc == 0 && part_result(s, r, &out[i]) != 0) {
+                rc = -1;
+            }
+        } else {
+            if (rc == 0) {
+                result_error(s, r);
+            }
+            rc = -1;
+        }
+        PQclear(r);
+        PGresult *end = PQgetResult(s->conn);
+        if (end != NULL) { /* a second result for one call: the connection is not as expected */
+            PQclear(end);
+            broken = true;
+        }
+    }
+    if (!broken) {
+        PGresult *r = PQgetResult(s->conn);
+        if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+            broken = true;
+        }
+        PQclear(r);
+    }
+    if (broken || PQexitPipelineMode(s->conn) != 1) {
+        /* Results left unread would be taken for the next statement's: start afresh. */
+        if (rc == 0) {
+            set_error(s, "database: the pipeline of parts ended out of step");
+        }
+        rc = -1;
+        store_disconnect(s);
+    } else if (PQstatus(s->conn) != CONNECTION_OK) {
+        store_disconnect(s);
+    }
+    if (rc != 0) {
+        for (size_t i = 0; i < n; i++) {
+            free(out[i].text);
+            out[i].text = NULL;
+        }
+    }
+    return rc;
 }
 
 int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n)

@@ -69,6 +69,10 @@ struct store_part_out {
 };
 
 int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out);
+/* n parts at once, in order, as n calls of store_part_add, in one round trip. On failure no
+ * out[i].text is left to free. */
+int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
+                        struct store_part_out *out);
 
 /* A message closed by the multipart timeout, to be made a complaint. */
 struct store_msg {
