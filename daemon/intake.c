@@ -36,10 +36,51 @@ struct intake {
     struct modem *modem;
     struct modem_part *parts; /* conf->batch_size of them, reused by every poll */
     int capacity;
+    /* For each part of a poll: its normalised sender, its values for the database, its outcome. */
+    char (*senders)[MSISDN_MAX];
+    struct store_part_in *pins;
+    struct store_part_out *outs;
     bool restart;    /* the next read starts a new enumeration */
+    bool backlog;    /* the last poll filled its batch: more is likely waiting */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
+    /* Replies queued in this transaction but not yet written: all go in one statement before the
+     * commit (or before anything reads the outbox), instead of one statement each. */
+    struct store_outbox_row *queued;
+    size_t n_queued, cap_queued;
 };
+
+/* Forgets the replies not yet written (their transaction is rolled back). */
+static void discard_queued(struct intake *in)
+{
+    for (size_t i = 0; i < in->n_queued; i++) {
+        free(in->queued[i].destination);
+        free(in->queued[i].text);
+    }
+    in->n_queued = 0;
+}
+
+/* Writes the replies queued so far, in one statement. */
+static int flush_queued(struct intake *in)
+{
+    if (in->n_queued == 0) {
+        return 0;
+    }
+    int rc = store_outbox_add_many(in->store, in->queued, in->n_queued, in->conf->instance);
+    discard_queued(in);
+    return rc;
+}
+
+/* Replies queued in this transaction to destination and not yet written: the budget counts them
+ * as if they were. */
+static int queued_to(const struct intake *in, const char *destination)
+{
+    int n = 0;
+    for (size_t i = 0; i < in->n_queued; i++) {
+        n += strcmp(in->queued[i].destination, destination) == 0;
+    }
+    return n;
+}
 
 struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m)
 {
@@ -49,8 +90,11 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
     }
     in->capacity = c->batch_size > 0 ? c->batch_size : 1;
     in->parts = calloc((size_t)in->capacity, sizeof *in->parts);
-    if (in->parts == NULL) {
-        free(in);
+    in->senders = calloc((size_t)in->capacity, sizeof *in->senders);
+    in->pins = calloc((size_t)in->capacity, sizeof *in->pins);
+    in->outs = calloc((size_t)in->capacity, sizeof *in->outs);
+    if (in->parts == NULL || in->senders == NULL || in->pins == NULL || in->outs == NULL) {
+        intake_free(in);
         return NULL;
     }
     in->conf = c;
@@ -64,6 +108,11 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
 void intake_free(struct intake *in)
 {
     if (in != NULL) {
+        discard_queued(in);
+        free(in->queued);
+        free(in->outs);
+        free(in->pins);
+        free(in->senders);
         free(in->parts);
         free(in);
     }
@@ -74,6 +123,11 @@ int intake_undecodable_seen(struct intake *in)
     int n = in->undecodable;
     in->undecodable = 0;
     return n;
+}
+
+bool intake_backlog(const struct intake *in)
+{
+    return in->backlog;
 }
 
 void intake_restart(struct intake *in)
@@ -117,7 +171,8 @@ struct reply_values {
     const char *text;   /* an agency's text relayed */
 };
 
-/* Fills template tmpl and queues it to destination. */
+/* Fills template tmpl and queues it to destination: written with the batch's other replies, in
+ * the same transaction. */
 static int queue_message(struct intake *in, long long msg_id, long long complaint_id,
                          const char *destination, const char *kind, const char *tmpl,
                          const struct reply_values *v)
@@ -140,10 +195,24 @@ static int queue_message(struct intake *in, long long msg_id, long long complain
         free(text);
         return 0;
     }
-    int rc = store_outbox_add(in->store, complaint_id, msg_id, kind, destination, text,
-                              in->conf->instance);
-    free(text);
-    return rc;
+    if (in->n_queued == in->cap_queued) {
+        size_t ncap = in->cap_queued ? in->cap_queued * 2 : 64;
+        struct store_outbox_row *q = realloc(in->queued, ncap * sizeof *q);
+        if (q == NULL) {
+            free(text);
+            return -1;
+        }
+        in->queued = q;
+        in->cap_queued = ncap;
+    }
+    char *dest = strdup(destination);
+    if (dest == NULL) {
+        free(text);
+        return -1;
+    }
+    in->queued[in->n_queued++] =
+        (struct store_outbox_row){complaint_id, msg_id, kind, dest, text};
+    return 0;
 }
 
 /*
@@ -162,7 +231,9 @@ static int reply(struct intake *in, long long msg_id, long long complaint_id, bo
         return 0;
     }
     bool within;
-    if (store_reply_budget(in->store, sender, in->conf->replies.budget,
+    /* The budget counts the outbox's rows: those queued so far are written first. */
+    if (flush_queued(in) != 0 ||
+        store_reply_budget(in->store, sender, in->conf->replies.budget,
                            in->conf->replies.budget_window_s, &within) != 0) {
         return -1;
     }
@@ -183,33 +254,36 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     if (text == NULL) {
         return -1;
     }
-    long long complaint_id = 0;
-    int rc = 0;
-    if (in->conf->replies.resend_window_s > 0 && !incomplete) {
-        rc = store_complaint_find_resent(in->store, sender, text, in->conf->replies.resend_window_s,
-                                         msg_id, in->actor, &complaint_id);
-    }
+    struct store_complaint_new c = {
+        .msg_id = msg_id,
+        .sender = sender,
+        .text = text,
+        .incomplete = incomplete,
+        .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+        .keyword = g->keyword,
+        .actor = in->actor,
+    };
+    struct store_complaint_take how = {
+        .resend_window_s = in->conf->replies.resend_window_s,
+        .replyable = replyable,
+        .budget = in->conf->replies.budget,
+        .budget_window_s = in->conf->replies.budget_window_s,
+        .pending = queued_to(in, sender),
+    };
+    struct store_complaint_taken got;
+    int rc = store_complaint_intake(in->store, &c, &how, &got);
+    long long complaint_id = got.complaint_id;
     char numbuf[MSISDN_MAX];
-    if (rc == 0 && complaint_id > 0) {
+    if (rc == 0 && got.resent) {
         log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
                  log_number(sender, numbuf, sizeof numbuf),
                  ticket_from_seq((uint64_t)complaint_id));
     } else if (rc == 0) {
-        struct store_complaint_new c = {
-            .msg_id = msg_id,
-            .sender = sender,
-            .text = text,
-            .incomplete = incomplete,
-            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
-            .keyword = g->keyword,
-            .actor = in->actor,
-        };
-        int agency_id = 0;
-        rc = store_complaint_create(in->store, &c, &complaint_id, &agency_id);
-        if (rc == 0 && agency_id > 0 && in->conf->routing.automatic) {
+        if (got.agency_id > 0 && in->conf->routing.automatic) {
             char reason[64];
             snprintf(reason, sizeof reason, "keyword %s", g->keyword);
-            rc = routing_route(in->store, in->conf, complaint_id, agency_id, in->actor, reason);
+            rc = routing_route(in->store, in->conf, complaint_id, got.agency_id, in->actor,
+                               reason);
         }
         if (rc == 0) {
             log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
@@ -225,8 +299,19 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     if (rc != 0) {
         return -1;
     }
+    /* The budget was looked at in the same call, under its lock. */
+    if (!replyable) {
+        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
+    }
+    if (!got.within_budget) {
+        log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
+    }
     struct reply_values v = {.seq = complaint_id};
-    return reply(in, msg_id, complaint_id, replyable, sender, "received", t->received, &v);
+    return queue_message(in, msg_id, complaint_id, sender, "received", t->received, &v);
 }
 
 /* CEK, TAMBAH and BATAL: only on the sender's own ticket; any other ticket gets the very answer a
@@ -457,15 +542,14 @@ static int take_report(struct intake *in, const struct modem_part *p, const char
     return 0;
 }
 
-/* Stores one part inside the batch's transaction, and whatever its arrival completes. */
-static int store_part(struct intake *in, const struct modem_part *p, int *complaints)
+/* The values of part p for the database; sender is where its normalised sender goes. */
+static void part_values(const struct intake *in, const struct modem_part *p,
+                        char sender[MSISDN_MAX], struct store_part_in *pin)
 {
-    char sender[MSISDN_MAX];
-    if (msisdn_normalise(p->sender, sender, sizeof sender) < 0) {
-        snprintf(sender, sizeof sender, "%.*s", (int)sizeof sender - 1, p->sender);
+    if (msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
+        snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, p->sender);
     }
-    const char *kind = part_kind(p);
-    struct store_part_in pin = {
+    *pin = (struct store_part_in){
         .instance = in->conf->instance,
         .sender = sender,
         .sender_raw = p->sender,
@@ -473,7 +557,7 @@ static int store_part(struct intake *in, const struct modem_part *p, int *compla
         .smsc_time = p->smsc_time,
         .coding = coding_name(p->coding),
         .msg_class = p->msg_class,
-        .kind = kind,
+        .kind = part_kind(p),
         .concat_ref = p->concat_ref,
         .concat_total = p->concat_total,
         .concat_seq = p->concat_seq,
@@ -484,10 +568,14 @@ static int store_part(struct intake *in, const struct modem_part *p, int *compla
         .text = p->text,
         .join_window_s = INTAKE_JOIN_WINDOW_S,
     };
-    struct store_part_out out = {0};
-    if (store_part_add(in->store, &pin, &out) != 0) {
-        return -1;
-    }
+}
+
+/* Whatever the arrival of a stored part completes, inside the batch's transaction. Takes out's
+ * text. */
+static int part_stored(struct intake *in, const struct modem_part *p, const char *sender,
+                       struct store_part_out out, int *complaints)
+{
+    const char *kind = part_kind(p);
     int rc = 0;
     char numbuf[MSISDN_MAX];
     switch (out.outcome) {
@@ -550,6 +638,7 @@ enum intake_result intake_poll(struct intake *in)
             break;
         }
     }
+    in->backlog = n == in->capacity && !at_end && !modem_failed;
     if (n == 0) {
         in->restart = true;
         return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_IDLE;
@@ -561,14 +650,31 @@ enum intake_result intake_poll(struct intake *in)
         in->restart = true;
         return INTAKE_DB_ERROR;
     }
+    /* All parts stored in one round trip, then what each completes, in the order read. */
     for (int i = 0; i < n; i++) {
-        if (store_part(in, &in->parts[i], &complaints) != 0) {
+        part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
+    }
+    int stored = store_part_add_many(in->store, in->pins, (size_t)n, in->outs);
+    for (int i = 0; i < n; i++) {
+        if (stored != 0 ||
+            part_stored(in, &in->parts[i], in->senders[i], in->outs[i], &complaints) != 0) {
+            for (int k = i + 1; k < n && stored == 0; k++) {
+                free(in->outs[k].text);
+            }
+            discard_queued(in);
             log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
                      store_error(in->store));
             store_rollback(in->store);
             in->restart = true;
             return INTAKE_DB_ERROR;
         }
+    }
+    if (flush_queued(in) != 0) {
+        log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
+                 store_error(in->store));
+        store_rollback(in->store);
+        in->restart = true;
+        return INTAKE_DB_ERROR;
     }
     fault_point("stored");
     if (store_commit(in->store) != 0) {
@@ -611,12 +717,17 @@ int intake_expire(struct intake *in)
     }
     for (size_t i = 0; i < n; i++) {
         if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true) != 0) {
+            discard_queued(in);
             store_msgs_free(msgs, n);
             store_rollback(in->store);
             return -1;
         }
     }
     store_msgs_free(msgs, n);
+    if (flush_queued(in) != 0) {
+        store_rollback(in->store);
+        return -1;
+    }
     return store_commit(in->store);
 }
 

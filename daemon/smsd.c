@@ -34,7 +34,10 @@
 #define BACKOFF_FIRST_MS 1000
 #define BACKOFF_CAP_MS 30000
 /* Replies claimed per round, so that intake and sending take turns. */
-#define OUTBOX_PER_ROUND 10
+/* Replies sent per round of the main loop; while the modem holds a backlog, fewer, so that the
+ * SIM is emptied first (a full SIM refuses citizens' messages) while replies still go out. */
+#define OUTBOX_PER_ROUND 50
+#define OUTBOX_PER_BUSY_ROUND 10
 #define EXPIRE_EVERY_MS 1000
 /* Worker deaths in a row while reading that make the daemon suspect a poisonous message. */
 #define POISON_DEATHS 2
@@ -551,7 +554,8 @@ static int run(struct daemon *d)
             next_remind = now + REMIND_EVERY_MS;
         }
         if (d->db.up && d->mo.up && !got_term) {
-            enum outbox_result orr = outbox_run(d->outbox, OUTBOX_PER_ROUND);
+            enum outbox_result orr = outbox_run(
+                d->outbox, intake_backlog(d->intake) ? OUTBOX_PER_BUSY_ROUND : OUTBOX_PER_ROUND);
             if (orr == OUTBOX_WORKED) {
                 modem_worked(d);
                 worked = true;

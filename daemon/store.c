@@ -16,10 +16,18 @@
 #include "migrations.h"
 #include "sqlguard.h"
 
+/* Statements prepared on the current connection, each known by the address of its SQL text: all
+ * SQL here is string literals, so an address names one statement for the life of the process.
+ * Preparing once per connection spares the server parsing and planning the same text for every
+ * message, which was most of its work per message. */
+#define STORE_PREPARED_MAX 160
+
 struct store {
     char *conninfo;
     PGconn *conn;
     char error[512];
+    const char *prepared[STORE_PREPARED_MAX];
+    int n_prepared;
 };
 
 /* Longest decimal form of a 64-bit number, sign and NUL included. */
@@ -91,6 +99,8 @@ int store_connect(struct store *s)
 
 void store_disconnect(struct store *s)
 {
+    /* Prepared statements live and die with their connection. */
+    s->n_prepared = 0;
     if (s->conn != NULL) {
         PQfinish(s->conn);
         s->conn = NULL;
@@ -105,6 +115,37 @@ bool store_connected(struct store *s)
 const char *store_error(const struct store *s)
 {
     return s->error;
+}
+
+/*
+ * The slot of sql among the statements prepared on this connection, preparing it first when
+ * needed; -1 when the table is full (the caller then runs it unprepared), or when preparing failed,
+ * with *failed set to the failed result (its error is the statement's).
+ */
+static int prepared_slot(struct store *s, const char *sql, int n, PGresult **failed)
+{
+    for (int i = 0; i < s->n_prepared; i++) {
+        if (s->prepared[i] == sql) {
+            return i;
+        }
+    }
+    if (s->n_prepared >= STORE_PREPARED_MAX) {
+        return -1;
+    }
+    int slot = s->n_prepared;
+    char name[16];
+    snprintf(name, sizeof name, "l%d", slot);
+    PGresult *r = PQprepare(s->conn, name, sql, n, NULL);
+    if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        /* Without a result (no memory, no connection) the caller runs the statement unprepared,
+         * which fails the same way or succeeds. */
+        *failed = r;
+        return -1;
+    }
+    PQclear(r);
+    s->prepared[slot] = sql;
+    s->n_prepared++;
+    return slot;
 }
 
 /*
@@ -132,7 +173,15 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
             lengths[i] = lens[i];
         }
     }
-    PGresult *r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+    PGresult *r = NULL;
+    int slot = prepared_slot(s, sql, n, &r);
+    if (slot >= 0) {
+        char name[16];
+        snprintf(name, sizeof name, "l%d", slot);
+        r = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
+    } else if (r == NULL) {
+        r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+    }
     if (r != NULL && PQresultStatus(r) == want) {
         return r;
     }
@@ -294,51 +343,64 @@ static const char *class_param(int msg_class, char *buf)
     return buf;
 }
 
-int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
-{
+/* intake_part() with one part's values; one literal, so that both ways of running it share its
+ * prepared statement. */
+static const char part_add_sql[] =
+    "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
+    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
+    " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
+    " make_interval(secs => $15::int))";
+#define PART_PARAMS 15
+
+/* The parameters of one part; they point into in and into b. */
+struct part_params {
     char t[NUMBUF], cls[NUMBUF], ref[NUMBUF], total[NUMBUF], seq[NUMBUF], win[NUMBUF];
-    snprintf(t, sizeof t, "%lld", in->smsc_time);
-    fmt_ll(ref, in->concat_ref);
-    fmt_ll(total, in->concat_total);
-    fmt_ll(seq, in->concat_seq);
-    fmt_ll(win, in->join_window_s);
+    const char *values[PART_PARAMS];
+    int lens[PART_PARAMS];
+    int formats[PART_PARAMS];
+};
+
+static void part_params(const struct store_part_in *in, struct part_params *b)
+{
+    snprintf(b->t, sizeof b->t, "%lld", in->smsc_time);
+    fmt_ll(b->ref, in->concat_ref);
+    fmt_ll(b->total, in->concat_total);
+    fmt_ll(b->seq, in->concat_seq);
+    fmt_ll(b->win, in->join_window_s);
     bool multipart = in->concat_total > 0;
-    const char *params[] = {
+    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
+    static const unsigned char empty[1] = {0};
+    const char *values[PART_PARAMS] = {
         in->instance,
         in->sender,
         in->sender_raw,
         in->smsc,
-        in->smsc_time > 0 ? t : NULL,
+        in->smsc_time > 0 ? b->t : NULL,
         in->coding,
-        class_param(in->msg_class, cls),
+        class_param(in->msg_class, b->cls),
         in->kind,
-        multipart ? ref : NULL,
-        multipart ? total : NULL,
-        multipart ? seq : NULL,
-        (const char *)in->udh,
-        (const char *)in->raw,
+        multipart ? b->ref : NULL,
+        multipart ? b->total : NULL,
+        multipart ? b->seq : NULL,
+        in->udh != NULL ? (const char *)in->udh : (const char *)empty,
+        in->raw != NULL ? (const char *)in->raw : (const char *)empty,
         in->text,
-        win,
+        b->win,
     };
-    int lens[] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, (int)in->udh_len, (int)in->raw_len,
-                  -1, -1};
-    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
-    static const unsigned char empty[1] = {0};
-    if (in->udh == NULL) {
-        params[11] = (const char *)empty;
+    memcpy(b->values, values, sizeof values);
+    /* The byte strings go in binary, everything else as text. */
+    for (int i = 0; i < PART_PARAMS; i++) {
+        b->lens[i] = -1;
+        b->formats[i] = 0;
     }
-    if (in->raw == NULL) {
-        params[12] = (const char *)empty;
-    }
-    PGresult *r = run(s,
-                      "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
-                      "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
-                      " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
-                      " make_interval(secs => $15::int))",
-                      15, params, lens, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
+    b->lens[11] = (int)in->udh_len;
+    b->lens[12] = (int)in->raw_len;
+    b->formats[11] = b->formats[12] = 1;
+}
+
+/* What intake_part() said of one part; r stays the caller's. */
+static int part_result(struct store *s, const PGresult *r, struct store_part_out *out)
+{
     const char *outcome = PQgetvalue(r, 0, 0);
     static const struct {
         const char *name;
@@ -356,15 +418,137 @@ int store_part_add(struct store *s, const struct store_part_in *in, struct store
     }
     if (found < 0) {
         set_error(s, "intake_part gave an unknown outcome '%s'", outcome);
-        PQclear(r);
         return -1;
     }
     out->outcome = outcomes[found].value;
     out->msg_id = get_ll(r, 0, 1);
     out->text = PQgetisnull(r, 0, 2) ? NULL : get_str(r, 0, 2);
     out->complete = PQgetvalue(r, 0, 3)[0] == 't';
-    PQclear(r);
     return 0;
+}
+
+int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
+{
+    struct part_params b;
+    part_params(in, &b);
+    PGresult *r = run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        return -1;
+    }
+    int rc = part_result(s, r, out);
+    PQclear(r);
+    return rc;
+}
+
+/* Records the error of result r (or of the connection when r is NULL). */
+static void result_error(struct store *s, const PGresult *r)
+{
+    if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r), state ? " (SQLSTATE " : "",
+                  state ? state : "", state ? ")" : "");
+    } else if (r == NULL) {
+        set_error(s, "database: %s", PQerrorMessage(s->conn));
+    }
+}
+
+/*
+ * All n parts in libpq's pipeline mode: every call is sent before the first answer is read, so
+ * the batch costs one round trip instead of n. They run in order in the caller's transaction, as n
+ * calls of store_part_add would; after the first error the rest are skipped by the server, and the
+ * caller rolls back.
+ */
+int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
+                        struct store_part_out *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (struct store_part_out){0};
+    }
+    if (s->conn == NULL) {
+        set_error(s, "not connected to the database");
+        return -1;
+    }
+    PGresult *failed = NULL;
+    int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
+    if (slot < 0 || PQenterPipelineMode(s->conn) != 1) {
+        /* No statement slot left, or no pipeline: one call at a time does the same. */
+        PQclear(failed);
+        for (size_t i = 0; i < n; i++) {
+            if (store_part_add(s, &in[i], &out[i]) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    char name[16];
+    snprintf(name, sizeof name, "l%d", slot);
+    int rc = 0;
+    size_t sent = 0;
+    for (; sent < n; sent++) {
+        struct part_params b;
+        part_params(&in[sent], &b);
+        if (PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0) !=
+            1) {
+            set_error(s, "database: %s", PQerrorMessage(s->conn));
+            rc = -1;
+            break;
+        }
+    }
+    if (PQpipelineSync(s->conn) != 1) {
+        set_error(s, "database: %s", PQerrorMessage(s->conn));
+        rc = -1;
+    }
+    /* Every call sent has its result and then a NULL; the sync has its own result last. */
+    bool broken = false;
+    for (size_t i = 0; i < sent && !broken; i++) {
+        PGresult *r = PQgetResult(s->conn);
+        if (r == NULL) {
+            result_error(s, NULL);
+            rc = -1;
+            broken = true;
+            break;
+        }
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            if (rc == 0 && part_result(s, r, &out[i]) != 0) {
+                rc = -1;
+            }
+        } else {
+            if (rc == 0) {
+                result_error(s, r);
+            }
+            rc = -1;
+        }
+        PQclear(r);
+        PGresult *end = PQgetResult(s->conn);
+        if (end != NULL) { /* a second result for one call: the connection is not as expected */
+            PQclear(end);
+            broken = true;
+        }
+    }
+    if (!broken) {
+        PGresult *r = PQgetResult(s->conn);
+        if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+            broken = true;
+        }
+        PQclear(r);
+    }
+    if (broken || PQexitPipelineMode(s->conn) != 1) {
+        /* Results left unread would be taken for the next statement's: start afresh. */
+        if (rc == 0) {
+            set_error(s, "database: the pipeline of parts ended out of step");
+        }
+        rc = -1;
+        store_disconnect(s);
+    } else if (PQstatus(s->conn) != CONNECTION_OK) {
+        store_disconnect(s);
+    }
+    if (rc != 0) {
+        for (size_t i = 0; i < n; i++) {
+            free(out[i].text);
+            out[i].text = NULL;
+        }
+    }
+    return rc;
 }
 
 int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n)
@@ -429,75 +613,42 @@ static int lock_for_transaction(struct store *s, const char *kind, const char *k
     return 0;
 }
 
-int store_complaint_create(struct store *s, const struct store_complaint_new *c,
-                           long long *complaint_id, int *agency_id)
+int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
+                           const struct store_complaint_take *how,
+                           struct store_complaint_taken *out)
 {
-    char mbuf[NUMBUF];
+    char mbuf[NUMBUF], wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF], pbuf[NUMBUF];
     fmt_ll(mbuf, c->msg_id);
+    fmt_ll(pbuf, how->pending);
+    fmt_ll(wbuf, how->resend_window_s);
+    fmt_ll(bbuf, how->budget);
+    fmt_ll(bwbuf, how->budget_window_s);
     const char *params[] = {mbuf,
                             c->sender,
                             c->text,
                             c->incomplete ? "t" : "f",
-                            c->actor,
                             c->confidential ? "t" : "f",
-                            c->keyword != NULL ? c->keyword : ""};
-    /* The complaint, the first event of its history and the note on its message go in one
-     * statement. */
+                            c->keyword != NULL ? c->keyword : "",
+                            c->actor,
+                            wbuf,
+                            how->replyable ? "t" : "f",
+                            bbuf,
+                            bwbuf,
+                            pbuf};
+    *out = (struct store_complaint_taken){0};
+    /* intake_complaint() (sql/008) does in one round trip what took five. */
     PGresult *r = run(s,
-                      "WITH c AS (INSERT INTO complaint (sms_in_id, sender, text, incomplete,"
-                      " confidential, keyword)"
-                      " VALUES ($1::bigint, $2, $3, $4::boolean, $6::boolean,"
-                      " (SELECT k.keyword FROM agency_keyword k WHERE k.keyword = $7))"
-                      " RETURNING id),"
-                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-                      " SELECT id, $5, 'created', CASE WHEN $4::boolean THEN 'incomplete' END"
-                      " FROM c),"
-                      " m AS (UPDATE sms_in SET command = CASE WHEN $6::boolean THEN"
-                      " 'confidential' ELSE 'complaint' END, complaint_id = (SELECT id FROM c)"
-                      " WHERE id = $1::bigint)"
-                      " SELECT id, (SELECT k.agency_id FROM agency_keyword k WHERE k.keyword = $7)"
-                      " FROM c",
-                      7, params, NULL, PGRES_TUPLES_OK);
+                      "SELECT complaint_id, resent, agency_id, within FROM intake_complaint("
+                      "$1::bigint, $2, $3, $4::boolean, $5::boolean, $6, $7, $8::int,"
+                      " $9::boolean, $10::int, $11::int, $12::int)",
+                      12, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
-    *complaint_id = get_ll(r, 0, 0);
-    *agency_id = (int)get_ll(r, 0, 1);
-    PQclear(r);
-    return 0;
-}
-
-int store_complaint_find_resent(struct store *s, const char *sender, const char *text, int window_s,
-                                long long msg_id, const char *actor, long long *complaint_id)
-{
-    char wbuf[NUMBUF], mbuf[NUMBUF];
-    fmt_ll(wbuf, window_s);
-    fmt_ll(mbuf, msg_id);
-    const char *params[] = {sender, text, wbuf, mbuf, actor};
-    *complaint_id = 0;
-    /* Serialised per sender, so that two copies taken in by two daemons at once still make one
-     * ticket. */
-    if (lock_for_transaction(s, "resend:", sender) != 0) {
-        return -1;
-    }
-    PGresult *r =
-        run(s,
-            "WITH c AS (SELECT id FROM complaint WHERE sender = $1 AND md5(text) = md5($2)"
-            "   AND text = $2"
-            "   AND created_at > now() - make_interval(secs => $3::int)"
-            "   AND status <> 'dibatalkan' ORDER BY id DESC LIMIT 1),"
-            " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-            "   SELECT id, $5, 'resent', 'message ' || $4 FROM c),"
-            " m AS (UPDATE sms_in SET command = 'resent', complaint_id = (SELECT id FROM c)"
-            "   WHERE id = $4::bigint AND EXISTS (SELECT 1 FROM c))"
-            " SELECT id FROM c",
-            5, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    if (PQntuples(r) > 0) {
-        *complaint_id = get_ll(r, 0, 0);
-    }
+    out->complaint_id = get_ll(r, 0, 0);
+    out->resent = PQgetvalue(r, 0, 1)[0] == 't';
+    out->agency_id = (int)get_ll(r, 0, 2);
+    out->within_budget = PQgetvalue(r, 0, 3)[0] == 't';
     PQclear(r);
     return 0;
 }
@@ -600,6 +751,132 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
     return 0;
 }
 
+/*
+ * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
+ * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
+ * data whatever they contain; the SQL text stays a literal.
+ */
+struct arr {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+};
+
+static void arr_put(struct arr *a, const char *v, size_t n)
+{
+    if (a->failed) {
+        return;
+    }
+    if (a->len + n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        while (cap < a->len + n + 2) {
+            cap *= 2;
+        }
+        char *b = realloc(a->buf, cap);
+        if (b == NULL) {
+            a->failed = true;
+            return;
+        }
+        a->buf = b;
+        a->cap = cap;
+    }
+    memcpy(a->buf + a->len, v, n);
+    a->len += n;
+    a->buf[a->len] = '\0';
+}
+
+static void arr_sep(struct arr *a)
+{
+    arr_put(a, a->len == 0 ? "{" : ",", 1);
+}
+
+static void arr_ll(struct arr *a, long long v)
+{
+    char b[NUMBUF];
+    fmt_ll(b, v);
+    arr_sep(a);
+    arr_put(a, b, strlen(b));
+}
+
+/* NULL for v NULL. */
+static void arr_str(struct arr *a, const char *v)
+{
+    arr_sep(a);
+    if (v == NULL) {
+        arr_put(a, "NULL", 4);
+        return;
+    }
+    arr_put(a, "\"", 1);
+    for (const char *c = v; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\') {
+            arr_put(a, "\\", 1);
+        }
+        arr_put(a, c, 1);
+    }
+    arr_put(a, "\"", 1);
+}
+
+/* The literal, "{}" for no element; NULL when memory ran out. */
+static const char *arr_done(struct arr *a)
+{
+    if (a->len == 0) {
+        arr_put(a, "{", 1);
+    }
+    arr_put(a, "}", 1);
+    return a->failed ? NULL : a->buf;
+}
+
+static void arr_free(struct arr *a)
+{
+    free(a->buf);
+    *a = (struct arr){0};
+}
+
+int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,
+                          const char *via_instance)
+{
+    struct arr a[5] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].complaint_id > 0) {
+            arr_ll(&a[0], rows[i].complaint_id);
+        } else {
+            arr_str(&a[0], NULL);
+        }
+        if (rows[i].msg_id > 0) {
+            arr_ll(&a[1], rows[i].msg_id);
+        } else {
+            arr_str(&a[1], NULL);
+        }
+        arr_str(&a[2], rows[i].kind);
+        arr_str(&a[3], rows[i].destination);
+        arr_str(&a[4], rows[i].text);
+    }
+    const char *params[6];
+    int rc = -1;
+    for (int i = 0; i < 5; i++) {
+        params[i] = arr_done(&a[i]);
+        if (params[i] == NULL) {
+            set_error(s, "out of memory");
+            goto out;
+        }
+    }
+    params[5] = via_instance;
+    /* unnest keeps the rows' order, so the outbox ids follow the order they were queued in. */
+    rc = run_command(s,
+                     "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
+                     " via_instance)"
+                     " SELECT u.complaint_id, u.sms_in_id, u.kind, u.destination, u.text, $6"
+                     " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])"
+                     "   AS u(complaint_id, sms_in_id, kind, destination, text)"
+                     " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
+                     6, params);
+out:
+    for (int i = 0; i < 5; i++) {
+        arr_free(&a[i]);
+    }
+    return rc;
+}
+
 int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
                      const char *destination, const char *text, const char *via_instance)
 {
@@ -671,7 +948,9 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
             "   AND (q.via_instance IS NULL OR q.via_instance = $2"
             "        OR q.created_at < now() - make_interval(secs => $4::int))"
             "   ORDER BY q.next_attempt_at, q.id LIMIT $5::int FOR UPDATE SKIP LOCKED)"
-            " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts",
+            " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts,"
+            " (SELECT string_agg(p.seq::text, ',') FROM outbox_part p WHERE p.outbox_id = o.id"
+            "   AND p.status = 'sent' AND p.seq BETWEEN 1 AND 64)",
             5, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
@@ -690,6 +969,20 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
             (*out)[i].text = get_str(r, i, 2);
             (*out)[i].concat_ref = (int)get_ll(r, i, 3);
             (*out)[i].attempts = (int)get_ll(r, i, 4);
+            /* The parts an earlier attempt sent, as "1,3": never sent again. */
+            unsigned long long sent = 0;
+            for (const char *q = PQgetvalue(r, i, 5); *q != '\0';) {
+                char *end;
+                long seq = strtol(q, &end, 10);
+                if (end == q) {
+                    break;
+                }
+                if (seq >= 1 && seq <= 64) {
+                    sent |= 1ULL << (seq - 1);
+                }
+                q = *end == ',' ? end + 1 : end;
+            }
+            (*out)[i].sent = sent;
         }
     }
     *n = (size_t)rows;
@@ -706,53 +999,126 @@ void store_replies_free(struct store_reply *r, size_t n)
     free(r);
 }
 
-int store_outbox_sent_parts(struct store *s, long long id, unsigned long long *sent)
+int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
+                             const long long *ids, const int *seqs, size_t n, bool *begun)
 {
-    char ibuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    const char *params[] = {ibuf};
-    *sent = 0;
-    PGresult *r = run(s,
-                      "SELECT seq FROM outbox_part WHERE outbox_id = $1::bigint"
-                      " AND status = 'sent' AND seq BETWEEN 1 AND 64",
-                      1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
+    struct arr ai = {0}, as = {0};
+    for (size_t i = 0; i < n; i++) {
+        arr_ll(&ai, ids[i]);
+        arr_ll(&as, seqs[i]);
+        begun[i] = false;
     }
-    for (int i = 0; i < PQntuples(r); i++) {
-        *sent |= 1ULL << (get_ll(r, i, 0) - 1);
+    const char *params[] = {arr_done(&ai), arr_done(&as), owner, instance};
+    int rc = -1;
+    if (params[0] == NULL || params[1] == NULL) {
+        set_error(s, "out of memory");
+        goto out;
     }
-    PQclear(r);
-    return 0;
-}
-
-int store_outbox_part_begin(struct store *s, long long id, const char *owner, int seq,
-                            const char *instance)
-{
-    char ibuf[NUMBUF], sbuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    fmt_ll(sbuf, seq);
-    const char *params[] = {ibuf, owner, sbuf, instance};
-    /* Only while the lease is ours: a daemon that lost its claim must not send. */
+    /* Only while the lease is ours: a daemon that lost its claim must not send. A part already
+     * under way, sent or unknown is not begun again; one that failed may be. */
     PGresult *r = run(s,
                       "INSERT INTO outbox_part (outbox_id, seq, status, instance)"
-                      " SELECT id, $3::int, 'sending', $4 FROM outbox"
-                      " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2"
+                      " SELECT o.id, u.seq, 'sending', $4"
+                      " FROM unnest($1::bigint[], $2::int[]) AS u(id, seq)"
+                      " JOIN outbox o ON o.id = u.id"
+                      " WHERE o.status = 'sending' AND o.lease_owner = $3"
                       " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
                       " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
                       " WHERE outbox_part.status = 'failed'"
-                      " RETURNING 1",
+                      " RETURNING outbox_id, seq",
                       4, params, NULL, PGRES_TUPLES_OK);
     if (r == NULL) {
-        return -1;
+        goto out;
     }
-    int rows = PQntuples(r);
+    for (int row = 0; row < PQntuples(r); row++) {
+        long long id = get_ll(r, row, 0);
+        int seq = (int)get_ll(r, row, 1);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == id && seqs[i] == seq) {
+                begun[i] = true;
+                break;
+            }
+        }
+    }
     PQclear(r);
-    if (rows != 1) {
-        set_error(s, "reply %lld part %d: claim lost or part already under way", id, seq);
-        return -1;
+    rc = 0;
+out:
+    arr_free(&ai);
+    arr_free(&as);
+    return rc;
+}
+
+int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
+                          size_t np, const struct store_reply_result *rr, size_t nr)
+{
+    static const char *const end_names[] = {
+        [STORE_REPLY_SENT] = "sent",
+        [STORE_REPLY_RETRY] = "retry",
+        [STORE_REPLY_UNKNOWN] = "unknown",
+        [STORE_REPLY_RELEASE] = "release",
+    };
+    struct arr a[11] = {{0}};
+    for (size_t i = 0; i < np; i++) {
+        arr_ll(&a[0], p[i].id);
+        arr_ll(&a[1], p[i].seq);
+        arr_str(&a[2], p[i].status);
+        if (p[i].msg_ref >= 0) {
+            arr_ll(&a[3], p[i].msg_ref);
+        } else {
+            arr_str(&a[3], NULL);
+        }
+        arr_str(&a[4], p[i].error);
     }
-    return 0;
+    for (size_t i = 0; i < nr; i++) {
+        arr_ll(&a[5], rr[i].id);
+        arr_str(&a[6], end_names[rr[i].end]);
+        arr_ll(&a[7], rr[i].parts);
+        arr_ll(&a[8], rr[i].retry_delay_s);
+        arr_ll(&a[9], rr[i].max_attempts);
+        arr_str(&a[10], rr[i].error);
+    }
+    const char *params[12];
+    int rc = -1;
+    for (int i = 0; i < 11; i++) {
+        params[i] = arr_done(&a[i]);
+        if (params[i] == NULL) {
+            set_error(s, "out of memory");
+            goto out;
+        }
+    }
+    params[11] = owner;
+    /*
+     * One statement, so one commit, for the whole batch: the parts' outcomes, and each reply's
+     * end. SENT; RETRY (queued again after its delay, or 'failed' once attempts reached the
+     * maximum); UNKNOWN (never sent again by itself); RELEASE (not started: queued again, the
+     * attempt not counted).
+     */
+    rc = run_command(
+        s,
+        "WITH p AS (UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref,"
+        "   error = u.error, updated_at = now()"
+        "   FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[])"
+        "     AS u(outbox_id, seq, status, msg_ref, error)"
+        "   WHERE t.outbox_id = u.outbox_id AND t.seq = u.seq)"
+        " UPDATE outbox o SET parts = CASE f.end_name WHEN 'release' THEN o.parts ELSE f.parts END,"
+        " last_error = CASE f.end_name WHEN 'release' THEN o.last_error ELSE f.error END,"
+        " lease_owner = NULL, lease_until = NULL,"
+        " status = CASE f.end_name WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
+        "   WHEN 'release' THEN 'queued'"
+        "   ELSE CASE WHEN o.attempts >= f.max_attempts THEN 'failed' ELSE 'queued' END END,"
+        " attempts = CASE f.end_name WHEN 'release' THEN o.attempts - 1 ELSE o.attempts END,"
+        " sent_at = CASE f.end_name WHEN 'sent' THEN now() END,"
+        " next_attempt_at = CASE f.end_name WHEN 'retry'"
+        "   THEN now() + make_interval(secs => f.delay) ELSE o.next_attempt_at END"
+        " FROM unnest($6::bigint[], $7::text[], $8::int[], $9::int[], $10::int[], $11::text[])"
+        "   AS f(id, end_name, parts, delay, max_attempts, error)"
+        " WHERE o.id = f.id AND o.status = 'sending' AND o.lease_owner = $12",
+        12, params);
+out:
+    for (int i = 0; i < 11; i++) {
+        arr_free(&a[i]);
+    }
+    return rc;
 }
 
 int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
@@ -767,30 +1133,6 @@ int store_outbox_part_end(struct store *s, long long id, int seq, const char *st
                        "UPDATE outbox_part SET status = $3, msg_ref = $4::int, error = $5,"
                        " updated_at = now() WHERE outbox_id = $1::bigint AND seq = $2::int",
                        5, params);
-}
-
-int store_outbox_finish(struct store *s, long long id, const char *owner, enum store_reply_end end,
-                        int parts, int retry_delay_s, int max_attempts, const char *error)
-{
-    char ibuf[NUMBUF], pbuf[NUMBUF], dbuf[NUMBUF], mbuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    fmt_ll(pbuf, parts);
-    fmt_ll(dbuf, retry_delay_s);
-    fmt_ll(mbuf, max_attempts);
-    const char *end_name = end == STORE_REPLY_SENT    ? "sent"
-                           : end == STORE_REPLY_RETRY ? "retry"
-                                                      : "unknown";
-    const char *params[] = {ibuf, owner, end_name, pbuf, dbuf, mbuf, error};
-    return run_command(s,
-                       "UPDATE outbox SET parts = $4::int, last_error = $7, lease_owner = NULL,"
-                       " lease_until = NULL,"
-                       " status = CASE $3 WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
-                       "   ELSE CASE WHEN attempts >= $6::int THEN 'failed' ELSE 'queued' END END,"
-                       " sent_at = CASE $3 WHEN 'sent' THEN now() END,"
-                       " next_attempt_at = CASE $3 WHEN 'retry'"
-                       "   THEN now() + make_interval(secs => $5::int) ELSE next_attempt_at END"
-                       " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2",
-                       7, params);
 }
 
 int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
@@ -816,20 +1158,6 @@ int store_outbox_settle(struct store *s, long long id, const char *owner, int se
         " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = o.id"
         "   AND p.status IN ('sending', 'unknown'))",
         3, params);
-}
-
-int store_outbox_release(struct store *s, long long id, const char *owner)
-{
-    char ibuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    const char *params[] = {ibuf, owner};
-    return run_command(s,
-                       "UPDATE outbox SET status = 'queued', attempts = attempts - 1,"
-                       " lease_owner = NULL, lease_until = NULL"
-                       " WHERE id = $1::bigint AND status = 'sending' AND lease_owner = $2"
-                       " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = $1::bigint"
-                       " AND p.status = 'sending')",
-                       2, params);
 }
 
 int store_outbox_recover(struct store *s, const char *owner, const char *instance, bool own,

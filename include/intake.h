@@ -43,6 +43,9 @@ int intake_rescue(struct intake *in, char *err, size_t errcap);
 int intake_undecodable_seen(struct intake *in);
 
 /* Starts the next poll from the modem's first location (after a reconnect). */
+/* Whether the last poll filled its batch, so that more messages are likely waiting on the modem. */
+bool intake_backlog(const struct intake *in);
+
 void intake_restart(struct intake *in);
 
 #endif

@@ -69,6 +69,10 @@ struct store_part_out {
 };
 
 int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out);
+/* n parts at once, in order, as n calls of store_part_add, in one round trip. On failure no
+ * out[i].text is left to free. */
+int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
+                        struct store_part_out *out);
 
 /* A message closed by the multipart timeout, to be made a complaint. */
 struct store_msg {
@@ -92,14 +96,30 @@ struct store_complaint_new {
     const char *keyword; /* "" when none */
     const char *actor;
 };
-/* *agency_id is the agency whose keyword the complaint carries, 0 when none. */
-int store_complaint_create(struct store *s, const struct store_complaint_new *c,
-                           long long *complaint_id, int *agency_id);
-
-/* The same text from the same sender within window_s: *complaint_id is the earlier complaint
- * (and the resend is recorded in its history), or 0 when there is none. */
-int store_complaint_find_resent(struct store *s, const char *sender, const char *text, int window_s,
-                                long long msg_id, const char *actor, long long *complaint_id);
+/* How a message is taken as a complaint, and whether it may be answered. */
+struct store_complaint_take {
+    int resend_window_s; /* the same text within this joins the earlier ticket; 0: never */
+    bool replyable;      /* whether to look at the reply budget at all */
+    int budget;          /* replies allowed to one number within budget_window_s */
+    int budget_window_s;
+    int pending; /* replies to the sender queued in this transaction but not yet written */
+};
+/* What became of it. */
+struct store_complaint_taken {
+    long long complaint_id; /* the new ticket, or the earlier one when resent */
+    bool resent;
+    int agency_id;          /* the agency its keyword routes to, 0 when none (or resent) */
+    bool within_budget;     /* one more reply to the sender fits its budget (replyable only) */
+};
+/*
+ * In one call: the same text from the same sender within the resend window joins its earlier
+ * complaint (recorded in its history); otherwise a new complaint with its first event and the note
+ * on its message; then the sender's reply budget. The locks of both checks are held until the
+ * transaction ends.
+ */
+int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
+                           const struct store_complaint_take *how,
+                           struct store_complaint_taken *out);
 
 /* The status of complaint seq, locked for this transaction, if sender owns it: *found is false
  * both when it does not exist and when it is someone else's. */
@@ -124,6 +144,17 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
 
 /* Queues a reply. With msg_id set, a second reply of the same kind to the same message is
  * silently not added. */
+/* A reply to queue; see store_outbox_add. */
+struct store_outbox_row {
+    long long complaint_id; /* 0 for none */
+    long long msg_id;       /* 0 for none */
+    const char *kind;
+    char *destination;
+    char *text;
+};
+/* Queues n replies in one statement, as n calls of store_outbox_add would. */
+int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,
+                          const char *via_instance);
 int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
                      const char *destination, const char *text, const char *via_instance);
 
@@ -143,6 +174,7 @@ struct store_reply {
     char *text;
     int concat_ref;
     int attempts;
+    unsigned long long sent; /* bit i-1 set for each part i an earlier attempt sent (1..64) */
 };
 
 /* Claims up to limit queued replies for owner, leased for lease_s seconds. Replies received
@@ -151,23 +183,38 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
                        int grace_s, int limit, struct store_reply **out, size_t *n);
 void store_replies_free(struct store_reply *r, size_t n);
 
-/* Bit i-1 of *sent set for each part i already sent by an earlier attempt (parts 1..64). */
-int store_outbox_sent_parts(struct store *s, long long id, unsigned long long *sent);
-
-/* Records that part seq is about to be handed to the modem; fails when owner lost the lease. */
-int store_outbox_part_begin(struct store *s, long long id, const char *owner, int seq,
-                            const char *instance);
+/* Records that the parts (ids[i], seqs[i]) are about to be handed to the modem, in one statement;
+ * begun[i] is false for a part not begun: owner lost the reply's lease, or the part is already
+ * under way, sent or unknown. */
+int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
+                             const long long *ids, const int *seqs, size_t n, bool *begun);
 /* Records a part's outcome: "sent", "failed" or "unknown". */
 int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
                           const char *error);
 
-enum store_reply_end { STORE_REPLY_SENT, STORE_REPLY_RETRY, STORE_REPLY_UNKNOWN };
-/*
- * Ends owner's claim: SENT; RETRY (queued again after retry_delay_s, or 'failed' when attempts
- * reached max_attempts); UNKNOWN (a part's outcome is not known: never sent again by itself).
- */
-int store_outbox_finish(struct store *s, long long id, const char *owner, enum store_reply_end end,
-                        int parts, int retry_delay_s, int max_attempts, const char *error);
+/* How owner's claim on a reply ends: SENT; RETRY (queued again after retry_delay_s, or 'failed'
+ * when attempts reached max_attempts); UNKNOWN (a part's outcome is not known: never sent again
+ * by itself); RELEASE (not started: queued again without counting the attempt). */
+enum store_reply_end { STORE_REPLY_SENT, STORE_REPLY_RETRY, STORE_REPLY_UNKNOWN, STORE_REPLY_RELEASE };
+
+struct store_part_result {
+    long long id;       /* the reply */
+    int seq;            /* the part */
+    const char *status; /* "sent", "failed" or "unknown" */
+    int msg_ref;        /* -1 when none */
+    const char *error;  /* or NULL */
+};
+struct store_reply_result {
+    long long id;
+    enum store_reply_end end;
+    int parts;
+    int retry_delay_s;
+    int max_attempts;
+    const char *error; /* or NULL */
+};
+/* Records the parts' outcomes and ends the replies' claims, all in one statement. */
+int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
+                          size_t np, const struct store_reply_result *r, size_t nr);
 
 /*
  * After a part's outcome could not be recorded at once (the database went away): records it,
@@ -177,9 +224,6 @@ int store_outbox_finish(struct store *s, long long id, const char *owner, enum s
  */
 int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
                         const char *status, int msg_ref, int parts);
-
-/* Gives back a claimed reply that was not started, without counting the attempt. */
-int store_outbox_release(struct store *s, long long id, const char *owner);
 
 /*
  * Takes back claims whose lease ran out, and claims of earlier processes of this instance (their

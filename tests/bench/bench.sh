@@ -268,7 +268,7 @@ run_pgbench() {
     local db=bpgb clients
     newdb "$db"
     for clients in 1 "$(nproc)"; do
-        R[pgb.$clients]=$(pgbench -n -M extended -c "$clients" -j "$clients" -T "$PGB_S" \
+        R[pgb.$clients]=$(pgbench -n -M prepared -c "$clients" -j "$clients" -T "$PGB_S" \
             -f "$LAPOR_SRC/tests/bench/per_message.sql" "$db" 2>"$W/pgbench.err" |
             sed -n 's/^tps = \([0-9]*\.[0-9]\).*/\1/p')
         [ -n "${R[pgb.$clients]}" ] || { cat "$W/pgbench.err" >&2; return 1; }
