@@ -132,6 +132,8 @@ static int prepared_slot(struct store *s, const char *sql, int n, PGresult **fai
     if (s->n_prepared >= STORE_PREPARED_MAX) {
         return -1;
     }
+    /* Statements are known by their text's address, which only a literal keeps for good. */
+    sqlguard_check(sql);
     int slot = s->n_prepared;
     char name[16];
     snprintf(name, sizeof name, "l%d", slot);
