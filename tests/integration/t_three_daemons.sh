@@ -25,7 +25,9 @@ start() { "$SMSD" -f -c "$T/m$1.conf" >>"$T/m$1.log" 2>&1 & pid[$1]=$!; }
 for m in 1 2 3; do start $m; done
 
 # Kill m2 once it is well into its share and has replies of its own in hand.
-wait_for "SELECT count(*) >= $((PER / 3)) FROM sms_in WHERE instance = 'm2'" 120
+wait_for "SELECT (SELECT count(*) FROM sms_in WHERE instance = 'm2') >= $((PER / 3))
+          AND (SELECT count(*) FROM outbox o JOIN sms_in m ON m.id = o.sms_in_id
+               WHERE m.instance = 'm2' AND o.status IN ('queued', 'sending')) >= 10" 120
 kill -KILL "${pid[2]}"
 wait "${pid[2]}" 2>/dev/null || true
 stored2=$(q "SELECT count(*) FROM sms_in WHERE instance = 'm2'")
