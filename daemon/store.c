@@ -828,6 +828,19 @@ static const char *arr_done(struct arr *a)
     return a->failed ? NULL : a->buf;
 }
 
+/* Finishes n arrays into params[0..n-1]: 0, or -1 with the error set when memory ran out. */
+static int arr_done_all(struct store *s, struct arr *a, int n, const char **params)
+{
+    for (int i = 0; i < n; i++) {
+        params[i] = arr_done(&a[i]);
+        if (params[i] == NULL) {
+            set_error(s, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void arr_free(struct arr *a)
 {
     free(a->buf);
@@ -855,12 +868,8 @@ int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, 
     }
     const char *params[6];
     int rc = -1;
-    for (int i = 0; i < 5; i++) {
-        params[i] = arr_done(&a[i]);
-        if (params[i] == NULL) {
-            set_error(s, "out of memory");
-            goto out;
-        }
+    if (arr_done_all(s, a, 5, params) != 0) {
+        goto out;
     }
     params[5] = via_instance;
     /* unnest keeps the rows' order, so the outbox ids follow the order they were queued in. */
@@ -1081,12 +1090,8 @@ int store_outbox_conclude(struct store *s, const char *owner, const struct store
     }
     const char *params[12];
     int rc = -1;
-    for (int i = 0; i < 11; i++) {
-        params[i] = arr_done(&a[i]);
-        if (params[i] == NULL) {
-            set_error(s, "out of memory");
-            goto out;
-        }
+    if (arr_done_all(s, a, 11, params) != 0) {
+        goto out;
     }
     params[11] = owner;
     /*
