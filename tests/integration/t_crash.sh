@@ -30,14 +30,23 @@ say "$N messages waiting on the modem as $(modem_files) parts"
 # Kill at random moments a few tens of milliseconds apart, until the modem is empty and the
 # daemon has been killed often enough; each run makes a little progress before it dies. The
 # window is short (20 to 99 ms, of which starting takes some) because intake is fast: a longer
-# one lets a single run take in most of the messages.
-kills=0 kills_mid_intake=0
+# one lets a single run take in most of the messages. A run that took nothing in (a slow start,
+# as under the sanitizers) widens the window by 50 ms for the next; progress halves the widening.
+kills=0 kills_mid_intake=0 extra_ms=0
 while [ "$(modem_files)" -gt 0 ] || [ "$kills" -lt "$MIN_KILLS" ]; do
+    before=$(modem_files)
     daemon_start
-    sleep "0.0$((RANDOM % 80 + 20))"
-    [ "$(modem_files)" -gt 0 ] && kills_mid_intake=$((kills_mid_intake + 1))
+    ms=$((RANDOM % 80 + 20 + extra_ms))
+    sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+    after=$(modem_files)
+    [ "$after" -gt 0 ] && kills_mid_intake=$((kills_mid_intake + 1))
     daemon_kill
     kills=$((kills + 1))
+    if [ "$after" -ge "$before" ] && [ "$before" -gt 0 ]; then
+        extra_ms=$((extra_ms + 50))
+    else
+        extra_ms=$((extra_ms / 2))
+    fi
 done
 say "$kills kills, $kills_mid_intake of them with parts still on the modem"
 

@@ -1,0 +1,62 @@
+#!/bin/bash
+# profile_db.sh: where the database's time goes during intake. Stages N messages (the benchmark's
+# mix, from ../shared/data/) on the dummy modem, runs the daemon on a private PostgreSQL with
+# pg_stat_statements and auto_explain (plans of statements slower than 3 ms, nested ones too),
+# until every message is stored, then prints the statements by total time. Not a test.
+#
+#   bash tests/bench/profile_db.sh [N]      (default 10000; needs build/ from scripts/setup.sh)
+#
+# The server's log, with auto_explain's plans, is copied to /tmp/lapor-profile-pg.log.
+set -euo pipefail
+N=${1:-10000}
+LAPOR_SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LAPOR_BUILD:-$LAPOR_SRC/build}
+TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
+# shellcheck source=../lib/pg.sh
+. "$LAPOR_SRC/tests/lib/pg.sh"
+W=$(mktemp -d /tmp/lapor-profile.XXXXXX)
+chmod 755 "$W"
+DAEMON=
+cleanup() {
+    [ -z "$DAEMON" ] || kill -KILL "$DAEMON" 2>/dev/null || true
+    [ -f "$W/pg/pg.log" ] && cp "$W/pg/pg.log" /tmp/lapor-profile-pg.log
+    pg_stop fast || true
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+mkdir -p "$W/bin" "$W/modem"
+# shellcheck disable=SC2046
+cc -O2 -Wall -I"$LAPOR_SRC/include" -o "$W/bin/stage" "$LAPOR_SRC/tests/bench/stage.c" \
+    "$BUILD/liblapor_core.a" "$BUILD/liblapor_pure.a" $(pkg-config --libs gammu libpq libconfig)
+
+pg_start "$W/pg"
+printf '%s\n' "shared_preload_libraries = 'pg_stat_statements,auto_explain'" \
+    "auto_explain.log_min_duration = 3" "auto_explain.log_nested_statements = on" \
+    "pg_stat_statements.track = all" >>"$W/pg/data/postgresql.conf"
+pg_stop fast
+pg_resume
+pg_psql "CREATE EXTENSION pg_stat_statements" >/dev/null
+cat >"$W/conf" <<CONF
+instance = "profile";
+modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
+database = "$LAPOR_DB_CONNINFO";
+allow_root = true;
+CONF
+"$BUILD/lapor-smsctl" -c "$W/conf" migrate >/dev/null
+"$W/bin/stage" gen --tsv "$TSV" --n "$N" --out "$W/stage"
+"$W/bin/stage" place --out "$W/stage" --device "$W/modem" >/dev/null
+pg_psql "SELECT pg_stat_statements_reset()" >/dev/null
+
+t0=$(date +%s.%N)
+"$BUILD/lapor-smsd" -f -c "$W/conf" >"$W/daemon.log" 2>&1 &
+DAEMON=$!
+until [ "$(pg_psql "SELECT count(*) >= $N FROM sms_in")" = t ]; do sleep 0.2; done
+echo "$N messages stored in $(echo "$(date +%s.%N) - $t0" | bc) s"
+kill -TERM "$DAEMON"
+wait "$DAEMON" || true
+DAEMON=
+"$PG_BIN/psql" -X -c "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
+        round(mean_exec_time::numeric, 3) AS mean_ms,
+        left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
+   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
