@@ -371,10 +371,10 @@ static void try_modem(struct daemon *d, long long now)
         d->modem->ops->disconnect(d->modem);
     }
     enum recovery_step step = d->rec.step;
+    /* Every connect starts a fresh worker that opens the device by its path again (a USB modem
+     * that was reset comes back under a new ttyUSB name, which a /dev/serial/by-id path follows),
+     * so reconnecting and reopening need nothing more than the connect below. */
     if (step == RECOVERY_REOPEN) {
-        /* The device afresh: a new worker opens it by its path again (a USB modem that was
-         * reset comes back under a new ttyUSB name, which a /dev/serial/by-id path follows). */
-        d->modem->ops->disconnect(d->modem);
         log_warn("modem recovery: reopening the device");
     } else if (step == RECOVERY_RECONNECT) {
         log_warn("modem recovery: reconnecting");
