@@ -40,6 +40,11 @@ struct intake {
     char (*senders)[MSISDN_MAX];
     struct store_part_in *pins;
     struct store_part_out *outs;
+    /* A single SMS that is a complaint is taken in with its part, in the same round trip: what
+     * it asks, its complaint's text and how it is taken in. */
+    struct grammar_result *grammar;
+    char **bodies;
+    struct store_part_complaint *complaints;
     bool restart;    /* the next read starts a new enumeration */
     bool backlog;    /* the last poll filled its batch: more is likely waiting */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
@@ -93,7 +98,11 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
     in->senders = calloc((size_t)in->capacity, sizeof *in->senders);
     in->pins = calloc((size_t)in->capacity, sizeof *in->pins);
     in->outs = calloc((size_t)in->capacity, sizeof *in->outs);
-    if (in->parts == NULL || in->senders == NULL || in->pins == NULL || in->outs == NULL) {
+    in->grammar = calloc((size_t)in->capacity, sizeof *in->grammar);
+    in->bodies = calloc((size_t)in->capacity, sizeof *in->bodies);
+    in->complaints = calloc((size_t)in->capacity, sizeof *in->complaints);
+    if (in->parts == NULL || in->senders == NULL || in->pins == NULL || in->outs == NULL ||
+        in->grammar == NULL || in->bodies == NULL || in->complaints == NULL) {
         intake_free(in);
         return NULL;
     }
@@ -110,6 +119,9 @@ void intake_free(struct intake *in)
     if (in != NULL) {
         discard_queued(in);
         free(in->queued);
+        free(in->complaints);
+        free(in->bodies);
+        free(in->grammar);
         free(in->outs);
         free(in->pins);
         free(in->senders);
@@ -210,8 +222,7 @@ static int queue_message(struct intake *in, long long msg_id, long long complain
         free(text);
         return -1;
     }
-    in->queued[in->n_queued++] =
-        (struct store_outbox_row){complaint_id, msg_id, kind, dest, text};
+    in->queued[in->n_queued++] = (struct store_outbox_row){complaint_id, msg_id, kind, dest, text};
     return 0;
 }
 
@@ -245,11 +256,14 @@ static int reply(struct intake *in, long long msg_id, long long complaint_id, bo
     return queue_message(in, msg_id, complaint_id, sender, kind, tmpl, v);
 }
 
+static int complaint_taken(struct intake *in, long long msg_id, const char *sender,
+                           const struct grammar_result *g, bool incomplete, bool replyable,
+                           const struct store_complaint_taken *taken);
+
 /* A new complaint, or the same text again within the resend window: the ticket it opened. */
 static int take_complaint(struct intake *in, long long msg_id, const char *sender,
                           const struct grammar_result *g, bool incomplete, bool replyable)
 {
-    const struct conf_templates *t = &in->conf->templates;
     char *text = strndup(g->body, g->body_len);
     if (text == NULL) {
         return -1;
@@ -272,30 +286,44 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     };
     struct store_complaint_taken got;
     int rc = store_complaint_intake(in->store, &c, &how, &got);
+    free(text);
+    if (rc != 0) {
+        return -1;
+    }
+    return complaint_taken(in, msg_id, sender, g, incomplete, replyable, &got);
+}
+
+/* What follows a complaint taken in (new, or joined to the ticket it repeats): its routing, the
+ * log, and the reply with its ticket. */
+static int complaint_taken(struct intake *in, long long msg_id, const char *sender,
+                           const struct grammar_result *g, bool incomplete, bool replyable,
+                           const struct store_complaint_taken *taken)
+{
+    const struct conf_templates *t = &in->conf->templates;
+    struct store_complaint_taken got = *taken;
+    bool confidential = g->command == GRAMMAR_CONFIDENTIAL;
     long long complaint_id = got.complaint_id;
     char numbuf[MSISDN_MAX];
-    if (rc == 0 && got.resent) {
+    int rc = 0;
+    if (got.resent) {
         log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
                  log_number(sender, numbuf, sizeof numbuf),
                  ticket_from_seq((uint64_t)complaint_id));
-    } else if (rc == 0) {
+    } else {
         if (got.agency_id > 0 && in->conf->routing.automatic) {
             char reason[64];
             snprintf(reason, sizeof reason, "keyword %s", g->keyword);
-            rc = routing_route(in->store, in->conf, complaint_id, got.agency_id, in->actor,
-                               reason);
+            rc = routing_route(in->store, in->conf, complaint_id, got.agency_id, in->actor, reason);
         }
         if (rc == 0) {
             log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
                      log_number(sender, numbuf, sizeof numbuf),
-                     ticket_from_seq((uint64_t)complaint_id),
-                     c.confidential ? " (confidential)" : "",
+                     ticket_from_seq((uint64_t)complaint_id), confidential ? " (confidential)" : "",
                      incomplete ? " (incomplete: parts missing)" : "");
-            log_debug("complaint #%" PRIu64 " text: %s", ticket_from_seq((uint64_t)complaint_id),
-                      text);
+            log_debug("complaint #%" PRIu64 " text: %.*s", ticket_from_seq((uint64_t)complaint_id),
+                      (int)g->body_len, g->body);
         }
     }
-    free(text);
     if (rc != 0) {
         return -1;
     }
@@ -570,10 +598,11 @@ static void part_values(const struct intake *in, const struct modem_part *p,
     };
 }
 
-/* Whatever the arrival of a stored part completes, inside the batch's transaction. Takes out's
- * text. */
+/* Whatever the arrival of a stored part completes, inside the batch's transaction. read is what
+ * the part asks when it was taken in with its complaint (out.taken). Takes out's text. */
 static int part_stored(struct intake *in, const struct modem_part *p, const char *sender,
-                       struct store_part_out out, int *complaints)
+                       const struct grammar_result *read, struct store_part_out out,
+                       int *complaints)
 {
     const char *kind = part_kind(p);
     int rc = 0;
@@ -593,7 +622,14 @@ static int part_stored(struct intake *in, const struct modem_part *p, const char
             rc = take_report(in, p, sender, out.msg_id);
             break;
         }
-        rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false);
+        if (out.taken) {
+            /* Taken in with its part: what is left is its routing and its reply. */
+            rc = complaint_taken(in, out.msg_id, sender, read, false,
+                                 strcmp(kind, "text") == 0 && msisdn_is_mobile(sender),
+                                 &out.complaint);
+        } else {
+            rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false);
+        }
         (*complaints)++;
         break;
     case STORE_PART_LATE: {
@@ -616,6 +652,53 @@ static int part_stored(struct intake *in, const struct modem_part *p, const char
     }
     free(out.text);
     return rc;
+}
+
+/*
+ * Marks the parts of a poll that are single SMS holding a complaint, from a sender with no other
+ * part in the poll: store_part_add_many takes their complaints in with them (sql/011), in the
+ * same round trip. A sender seen twice goes the longer way, where each message sees what the one
+ * before it did (its ticket, its reply counted against the budget). 0, or -1 without memory.
+ */
+static int take_with_parts(struct intake *in, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const struct modem_part *p = &in->parts[i];
+        const char *kind = part_kind(p);
+        in->pins[i].complaint = NULL;
+        if (p->concat_total != 0 || (strcmp(kind, "text") != 0 && strcmp(kind, "flash") != 0)) {
+            continue;
+        }
+        bool alone = true;
+        for (int k = 0; k < n && alone; k++) {
+            alone = k == i || strcmp(in->senders[k], in->senders[i]) != 0;
+        }
+        struct grammar_result *g = &in->grammar[i];
+        grammar_parse(p->text, g);
+        if (!alone || (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL)) {
+            continue;
+        }
+        in->bodies[i] = strndup(g->body, g->body_len);
+        if (in->bodies[i] == NULL) {
+            for (int k = 0; k < i; k++) {
+                free(in->bodies[k]);
+                in->bodies[k] = NULL;
+            }
+            return -1;
+        }
+        in->complaints[i] = (struct store_part_complaint){
+            .body = in->bodies[i],
+            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+            .keyword = g->keyword,
+            .actor = in->actor,
+            .resend_window_s = in->conf->replies.resend_window_s,
+            .replyable = strcmp(kind, "text") == 0 && msisdn_is_mobile(in->senders[i]),
+            .budget = in->conf->replies.budget,
+            .budget_window_s = in->conf->replies.budget_window_s,
+        };
+        in->pins[i].complaint = &in->complaints[i];
+    }
+    return 0;
 }
 
 enum intake_result intake_poll(struct intake *in)
@@ -645,6 +728,10 @@ enum intake_result intake_poll(struct intake *in)
     }
 
     fault_point("read");
+    /* While the database stores this batch, the modem reads the next one. */
+    if (in->backlog && in->modem->ops->read_ahead != NULL) {
+        in->modem->ops->read_ahead(in->modem, in->capacity);
+    }
     int complaints = 0;
     if (store_begin(in->store) != 0) {
         in->restart = true;
@@ -654,10 +741,20 @@ enum intake_result intake_poll(struct intake *in)
     for (int i = 0; i < n; i++) {
         part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
     }
+    if (take_with_parts(in, n) != 0) {
+        discard_queued(in);
+        store_rollback(in->store);
+        in->restart = true;
+        return INTAKE_DB_ERROR;
+    }
     int stored = store_part_add_many(in->store, in->pins, (size_t)n, in->outs);
     for (int i = 0; i < n; i++) {
-        if (stored != 0 ||
-            part_stored(in, &in->parts[i], in->senders[i], in->outs[i], &complaints) != 0) {
+        free(in->bodies[i]);
+        in->bodies[i] = NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (stored != 0 || part_stored(in, &in->parts[i], in->senders[i], &in->grammar[i],
+                                       in->outs[i], &complaints) != 0) {
             for (int k = i + 1; k < n && stored == 0; k++) {
                 free(in->outs[k].text);
             }
@@ -687,9 +784,12 @@ enum intake_result intake_poll(struct intake *in)
 
     fault_point("committed");
     /* Stored for good: now, and only now, the modem may forget them. A delete that fails leaves
-     * a part that the next enumeration reads again and finds stored. */
+     * a part that the next enumeration reads again and finds stored. Where the modem can, the
+     * removals go on while the next batch is stored; a failed one shows at the next read. */
+    int (*remove)(struct modem *, const struct modem_part *) =
+        in->modem->ops->remove_later ? in->modem->ops->remove_later : in->modem->ops->remove;
     for (int i = 0; i < n && !modem_failed; i++) {
-        if (in->modem->ops->remove(in->modem, &in->parts[i]) != 0) {
+        if (remove(in->modem, &in->parts[i]) != 0) {
             log_warn("deleting the part at location %d failed; it will be read again",
                      in->parts[i].location);
             modem_failed = true;

@@ -23,6 +23,22 @@
 #include "modem_wire.h"
 #include "proc.h"
 
+/*
+ * Requests sent without waiting for their answers: a read-ahead while the daemon stores a batch,
+ * and the removals after its commit. The worker answers in the order it was asked, so the
+ * answers are collected from the first pending request on, before anything else is asked. A
+ * read-ahead's large answers are always collected before removals are ordered, so the two never
+ * wait on each other's full socket buffers.
+ */
+enum pending_kind { PENDING_AHEAD, PENDING_REMOVE };
+struct pending {
+    enum pending_kind kind;
+    int left;     /* PENDING_AHEAD: answers still to come */
+    int location; /* PENDING_REMOVE: for the log */
+};
+/* More than batch_size's largest value (1000) plus a read-ahead. */
+#define PENDING_MAX 1024
+
 struct proxy {
     struct modem base;
     struct conf_modem cfg; /* our own copies */
@@ -40,7 +56,15 @@ struct proxy {
     char drop_user[64];
     char drop_group[64];
     struct modem_supervision sup;
-    unsigned char *buf; /* WIRE_MAX bytes */
+    unsigned char *buf;                  /* WIRE_MAX bytes */
+    struct pending pending[PENDING_MAX]; /* a ring, from pend_first */
+    size_t pend_first, pend_count;
+    bool ahead_pending; /* a PENDING_AHEAD is among them */
+    /* Parts read ahead and collected, not yet handed out (a ring, from ahead_first). */
+    struct modem_part *ahead;
+    enum modem_read_result *ahead_result;
+    size_t ahead_cap, ahead_first, ahead_count;
+    int removes_failed; /* since the last read_next */
 };
 
 static struct proxy *proxy_of(struct modem *m)
@@ -58,6 +82,17 @@ static void describe_status(char *buf, size_t cap, int status)
     } else {
         snprintf(buf, cap, "stopped");
     }
+}
+
+/* A worker gone takes its unanswered requests with it: what it read ahead is read again by the
+ * next one, and what it did not remove is read again and found stored. */
+static void forget_pending(struct proxy *p)
+{
+    p->pend_count = 0;
+    p->pend_first = 0;
+    p->ahead_pending = false;
+    p->ahead_count = 0;
+    p->ahead_first = 0;
 }
 
 /* Ends the worker, whatever it is doing, and records why. */
@@ -82,6 +117,7 @@ static void worker_end(struct proxy *p, const char *why, bool reading)
     p->pid = 0;
     p->sup.worker_pid = 0;
     p->connected = false;
+    forget_pending(p);
 }
 
 /* A quiet end for a worker that did nothing wrong (a disconnect, or making room for a rescue). */
@@ -97,6 +133,7 @@ static void worker_stop(struct proxy *p)
     p->pid = 0;
     p->sup.worker_pid = 0;
     p->connected = false;
+    forget_pending(p);
 }
 
 static int worker_start(struct proxy *p, char *err, size_t errcap)
@@ -132,8 +169,8 @@ static int worker_start(struct proxy *p, char *err, size_t errcap)
         char level[8];
         snprintf(level, sizeof level, "%d", (int)log_get_level());
         if (p->drop_user[0] != '\0' && geteuid() == 0) {
-            execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, p->drop_user,
-                  p->drop_group, (char *)NULL);
+            execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, p->drop_user, p->drop_group,
+                  (char *)NULL);
         } else {
             execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, (char *)NULL);
         }
@@ -217,14 +254,93 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
     }
 }
 
-/* A request and its answer. */
+/*
+ * Checks a part the worker sent (header h, payload in p->buf) and copies it to *part: whatever
+ * the worker sends, strings end inside their buffers and lengths fit. 0, or -1 when malformed.
+ */
+static int take_part(struct proxy *p, const struct wire_msg *h, struct modem_part *part)
+{
+    if (h->len != sizeof *part) {
+        return -1;
+    }
+    memcpy(part, p->buf + sizeof *h, sizeof *part);
+    part->sender[sizeof part->sender - 1] = '\0';
+    part->smsc[sizeof part->smsc - 1] = '\0';
+    part->text[sizeof part->text - 1] = '\0';
+    if (part->udh_len > sizeof part->udh || part->raw_len > sizeof part->raw) {
+        return -1;
+    }
+    return 0;
+}
+
+/* Collects the answer to the first pending request. 0, or -1 when the worker is gone. */
+static int collect_one(struct proxy *p)
+{
+    struct pending *first = &p->pending[p->pend_first];
+    struct wire_msg h;
+    uint32_t op = first->kind == PENDING_AHEAD ? WIRE_READ_AHEAD : WIRE_REMOVE;
+    if (await(p, op, p->cfg.timeout_s * 1000, true, &h, false) < 0) {
+        return -1;
+    }
+    bool done = true;
+    if (first->kind == PENDING_AHEAD) {
+        size_t at = (p->ahead_first + p->ahead_count) % p->ahead_cap;
+        enum modem_read_result r = (enum modem_read_result)h.arg[0];
+        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
+            if (take_part(p, &h, &p->ahead[at]) != 0) {
+                worker_end(p, "sent a malformed message part", true);
+                return -1;
+            }
+        } else if (r != MODEM_READ_END) {
+            r = MODEM_READ_ERROR;
+        }
+        p->ahead_result[at] = r;
+        p->ahead_count++;
+        first->left--;
+        done = first->left <= 0 || r == MODEM_READ_END || r == MODEM_READ_ERROR;
+        if (done) {
+            p->ahead_pending = false;
+        }
+    } else if (h.arg[0] != 0) {
+        log_warn("deleting the part at location %d failed; it will be read again", first->location);
+        p->removes_failed++;
+    } else {
+        p->sup.deaths_while_reading = 0;
+    }
+    if (done) {
+        p->pend_first = (p->pend_first + 1) % PENDING_MAX;
+        p->pend_count--;
+    }
+    return 0;
+}
+
+/* Collects every pending answer (only_ahead: up to the end of the read-ahead). */
+static int drain(struct proxy *p, bool only_ahead)
+{
+    while (p->pend_count > 0 && (!only_ahead || p->ahead_pending)) {
+        if (collect_one(p) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A request and its answer, after the answers still pending. */
 static int call(struct proxy *p, uint32_t op, const int32_t args[3], const void *payload,
                 size_t len, int timeout_ms, bool reading, struct wire_msg *h)
 {
-    if (request(p, op, args, payload, len, reading) != 0) {
+    if (drain(p, false) != 0 || request(p, op, args, payload, len, reading) != 0) {
         return -1;
     }
     return await(p, op, timeout_ms, reading, h, false);
+}
+
+/* Queues a request sent without waiting; the caller made sure the ring has room. */
+static void push_pending(struct proxy *p, enum pending_kind kind, int left, int location)
+{
+    size_t at = (p->pend_first + p->pend_count) % PENDING_MAX;
+    p->pending[at] = (struct pending){kind, left, location};
+    p->pend_count++;
 }
 
 /* Packs NUL-terminated strings one after the other. Returns the length, or 0 when they do not
@@ -290,39 +406,57 @@ static int px_connect(struct modem *m, char *err, size_t errcap)
 
 static void px_disconnect(struct modem *m)
 {
-    worker_stop(proxy_of(m));
+    struct proxy *p = proxy_of(m);
+    /* Removals ordered are let through first; a worker that does not answer is ended. */
+    drain(p, false);
+    worker_stop(p);
 }
 
 static enum modem_read_result px_read_next(struct modem *m, bool restart, struct modem_part *part)
 {
     struct proxy *p = proxy_of(m);
-    int32_t args[3] = {restart ? 1 : 0, 0, 0};
-    struct wire_msg h;
-    if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
+    if (restart) {
+        if (drain(p, false) != 0) {
+            return MODEM_READ_ERROR;
+        }
+        p->ahead_count = 0;
+    }
+    while (p->ahead_count == 0 && p->ahead_pending) {
+        if (collect_one(p) != 0) {
+            return MODEM_READ_ERROR;
+        }
+    }
+    if (p->removes_failed > 0) {
+        p->removes_failed = 0;
+        p->ahead_count = 0;
         return MODEM_READ_ERROR;
     }
-    if (h.arg[0] == MODEM_READ_PART) {
-        if (h.len != sizeof *part) {
-            worker_end(p, "sent a malformed message part", true);
+    enum modem_read_result r;
+    if (p->ahead_count > 0) {
+        r = p->ahead_result[p->ahead_first];
+        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
+            *part = p->ahead[p->ahead_first];
+        }
+        p->ahead_first = (p->ahead_first + 1) % p->ahead_cap;
+        p->ahead_count--;
+    } else {
+        int32_t args[3] = {restart ? 1 : 0, 0, 0};
+        struct wire_msg h;
+        if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
             return MODEM_READ_ERROR;
         }
-        memcpy(part, p->buf + sizeof h, sizeof *part);
-        /* The worker's copy is checked here too: whatever it sends, strings end inside their
-         * buffers. */
-        part->sender[sizeof part->sender - 1] = '\0';
-        part->smsc[sizeof part->smsc - 1] = '\0';
-        part->text[sizeof part->text - 1] = '\0';
-        if (part->udh_len > sizeof part->udh || part->raw_len > sizeof part->raw) {
-            worker_end(p, "sent a malformed message part", true);
-            return MODEM_READ_ERROR;
+        r = (enum modem_read_result)h.arg[0];
+        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
+            if (take_part(p, &h, part) != 0) {
+                worker_end(p, "sent a malformed message part", true);
+                return MODEM_READ_ERROR;
+            }
         }
-        return MODEM_READ_PART;
     }
-    if (h.arg[0] == MODEM_READ_UNDECODABLE && h.len == sizeof *part) {
-        memcpy(part, p->buf + sizeof h, sizeof *part);
-        return MODEM_READ_UNDECODABLE;
+    if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
+        return r;
     }
-    if (h.arg[0] == MODEM_READ_END) {
+    if (r == MODEM_READ_END) {
         /* A whole listing read without dying: whatever killed workers before is gone. Single
          * parts read are no such proof: a poisonous message may come after them. */
         p->sup.deaths_while_reading = 0;
@@ -331,11 +465,47 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
     return MODEM_READ_ERROR;
 }
 
+static void px_read_ahead(struct modem *m, int max)
+{
+    struct proxy *p = proxy_of(m);
+    if (!p->connected || max <= 0 || p->ahead_pending || p->pend_count == PENDING_MAX) {
+        return;
+    }
+    /* Room for everything already collected and all that may come. */
+    size_t need = p->ahead_count + (size_t)max;
+    if (need > p->ahead_cap) {
+        struct modem_part *parts = malloc(need * sizeof *parts);
+        enum modem_read_result *results = malloc(need * sizeof *results);
+        if (parts == NULL || results == NULL) {
+            free(parts);
+            free(results);
+            return;
+        }
+        for (size_t i = 0; i < p->ahead_count; i++) {
+            size_t from = (p->ahead_first + i) % p->ahead_cap;
+            parts[i] = p->ahead[from];
+            results[i] = p->ahead_result[from];
+        }
+        free(p->ahead);
+        free(p->ahead_result);
+        p->ahead = parts;
+        p->ahead_result = results;
+        p->ahead_cap = need;
+        p->ahead_first = 0;
+    }
+    int32_t args[3] = {max, 0, 0};
+    if (request(p, WIRE_READ_AHEAD, args, NULL, 0, true) == 0) {
+        push_pending(p, PENDING_AHEAD, max, 0);
+        p->ahead_pending = true;
+    }
+}
+
 static int px_remove(struct modem *m, const struct modem_part *part)
 {
     struct proxy *p = proxy_of(m);
+    int32_t args[3] = {part->location, 0, 0};
     struct wire_msg h;
-    if (call(p, WIRE_REMOVE, NULL, part, sizeof *part, p->cfg.timeout_s * 1000, true, &h) < 0) {
+    if (call(p, WIRE_REMOVE, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
         return -1;
     }
     if (h.arg[0] != 0) {
@@ -345,15 +515,31 @@ static int px_remove(struct modem *m, const struct modem_part *part)
     return 0;
 }
 
+static int px_remove_later(struct modem *m, const struct modem_part *part)
+{
+    struct proxy *p = proxy_of(m);
+    /* The read-ahead's large answers first (see struct pending); then room in the ring. */
+    if (drain(p, true) != 0 || (p->pend_count == PENDING_MAX && collect_one(p) != 0)) {
+        return -1;
+    }
+    int32_t args[3] = {part->location, 0, 0};
+    if (request(p, WIRE_REMOVE, args, NULL, 0, true) != 0) {
+        return -1;
+    }
+    push_pending(p, PENDING_REMOVE, 1, part->location);
+    return 0;
+}
+
 static int px_count_parts(struct modem *m, const char *utf8)
 {
     struct proxy *p = proxy_of(m);
     struct wire_msg h;
     size_t len = strlen(utf8) + 1;
     if (call(p, WIRE_COUNT_PARTS, NULL, utf8, len, p->cfg.timeout_s * 1000, false, &h) < 0) {
-        return -1;
+        /* Often not this request's doing: the removals ordered before it were still pending. */
+        return MODEM_GONE;
     }
-    return h.arg[0];
+    return h.arg[0] < 0 ? -1 : h.arg[0];
 }
 
 static enum modem_send_result px_send_part(struct modem *m, const char *number, const char *utf8,
@@ -361,6 +547,11 @@ static enum modem_send_result px_send_part(struct modem *m, const char *number, 
                                            size_t errcap)
 {
     struct proxy *p = proxy_of(m);
+    if (drain(p, false) != 0) {
+        /* The worker died on a request before this one: this part was never handed over. */
+        snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
+        return MODEM_SEND_REFUSED;
+    }
     unsigned char *payload = malloc(WIRE_MAX);
     if (payload == NULL) {
         snprintf(err, errcap, "out of memory");
@@ -509,7 +700,10 @@ static int px_raw_delete(struct modem *m, int index)
 static void px_destroy(struct modem *m)
 {
     struct proxy *p = proxy_of(m);
+    drain(p, false);
     worker_stop(p);
+    free(p->ahead);
+    free(p->ahead_result);
     free(p->cfg.connection);
     free(p->cfg.device);
     free(p->cfg.model);
@@ -528,6 +722,8 @@ static const struct modem_ops proxy_ops = {
     .disconnect = px_disconnect,
     .read_next = px_read_next,
     .remove = px_remove,
+    .read_ahead = px_read_ahead,
+    .remove_later = px_remove_later,
     .count_parts = px_count_parts,
     .send_part = px_send_part,
     .status = px_status,

@@ -31,10 +31,10 @@
 
 struct worker {
     int fd;
-    struct modem *modem; /* libGammu, once connected */
-    struct atchan *chan; /* the plain AT channel of a rescue */
-    unsigned char *in;   /* WIRE_MAX bytes, one request */
-    unsigned char *out;  /* WIRE_MAX bytes, one answer */
+    struct modem *modem;   /* libGammu, once connected */
+    struct atchan *chan;   /* the plain AT channel of a rescue */
+    unsigned char *in;     /* WIRE_MAX bytes, one request */
+    unsigned char *out;    /* WIRE_MAX bytes, one answer */
     const char *drop_user; /* become this user once the modem is open; NULL when not root */
     const char *drop_group;
 };
@@ -191,11 +191,27 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         answer(w, h->op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0);
         return;
     }
+    case WIRE_READ_AHEAD: {
+        /* Read while the daemon stores what it has; the answers wait in the socket. */
+        static struct modem_part part;
+        for (int i = 0; i < h->arg[0]; i++) {
+            enum modem_read_result r =
+                w->modem ? w->modem->ops->read_next(w->modem, false, &part) : MODEM_READ_ERROR;
+            bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
+            if (answer(w, h->op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0) !=
+                    0 ||
+                !with_part) {
+                break;
+            }
+        }
+        return;
+    }
     case WIRE_REMOVE: {
         int rc = -1;
-        if (w->modem != NULL && h->len == sizeof(struct modem_part)) {
+        if (w->modem != NULL) {
+            /* Removing needs nothing but the location. */
             static struct modem_part part;
-            memcpy(&part, p, sizeof part);
+            part.location = h->arg[0];
             rc = w->modem->ops->remove(w->modem, &part);
         }
         answer(w, h->op, rc, 0, NULL, 0);

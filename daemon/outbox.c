@@ -64,11 +64,11 @@ int outbox_retry_delay(const struct conf_retry *r, int attempts)
 
 /* One claimed reply's way through a run. */
 struct plan {
-    int parts;      /* as the modem splits its text; 0 when it is not sent at all */
-    size_t first;   /* its parts to send: todo[first .. first + count) */
+    int parts;    /* as the modem splits its text; 0 when it is not sent at all */
+    size_t first; /* its parts to send: todo[first .. first + count) */
     size_t count;
-    bool begun;     /* all of them recorded as under way */
-    bool end_set;   /* its end is known */
+    bool begun;   /* all of them recorded as under way */
+    bool end_set; /* its end is known */
     struct store_reply_result end;
 };
 
@@ -130,6 +130,7 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
     }
 
     size_t todo = 0;
+    bool modem_gone = false;
     for (size_t i = 0; i < n; i++) {
         const struct store_reply *r = &replies[i];
         struct plan *p = &plans[i];
@@ -142,7 +143,14 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
             end_reply(p, r->id, STORE_REPLY_RETRY, 0, 0, "not a mobile number");
             continue;
         }
-        int parts = o->modem->ops->count_parts(o->modem, r->text);
+        int parts = modem_gone ? MODEM_GONE : o->modem->ops->count_parts(o->modem, r->text);
+        if (parts == MODEM_GONE) {
+            /* Nothing is wrong with the reply: it goes back to the queue, its attempt not
+             * counted, and the daemon reconnects. */
+            modem_gone = true;
+            end_reply(p, r->id, STORE_REPLY_RELEASE, 0, 0, NULL);
+            continue;
+        }
         if (parts < 1 || parts > OUTBOX_MAX_PARTS) {
             log_warn("reply %lld cannot be encoded (%d parts)", r->id, parts);
             end_reply(p, r->id, STORE_REPLY_RETRY, 0, 0, "cannot be encoded as SMS");
@@ -165,7 +173,8 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
     }
     fault_point("claimed");
 
-    result = OUTBOX_WORKED;
+    /* A modem gone while the replies were planned: those planned are released below too. */
+    result = modem_gone ? OUTBOX_MODEM_ERROR : OUTBOX_WORKED;
     for (size_t i = 0; i < n; i++) {
         const struct store_reply *r = &replies[i];
         struct plan *p = &plans[i];

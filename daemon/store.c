@@ -400,6 +400,82 @@ static void part_params(const struct store_part_in *in, struct part_params *b)
     b->formats[11] = b->formats[12] = 1;
 }
 
+/* intake_single_complaint() (sql/011): a single SMS that is a complaint, stored and taken in. */
+static const char single_add_sql[] =
+    "SELECT outcome, msg_id, complaint_id, resent, agency_id, within FROM intake_single_complaint("
+    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8, $9::bytea,"
+    " $10::bytea, $11, $12, $13::boolean, $14, $15, $16::int, $17::boolean, $18::int,"
+    " $19::int)";
+#define SINGLE_PARAMS 19
+
+/* The parameters of a single complaint: the part's (from its part_params) and the complaint's. */
+struct single_params {
+    char win[NUMBUF], budget[NUMBUF], bwin[NUMBUF];
+    const char *values[SINGLE_PARAMS];
+    int lens[SINGLE_PARAMS];
+    int formats[SINGLE_PARAMS];
+};
+
+static void single_params(const struct store_part_in *in, const struct part_params *pb,
+                          struct single_params *b)
+{
+    const struct store_part_complaint *c = in->complaint;
+    fmt_ll(b->win, c->resend_window_s);
+    fmt_ll(b->budget, c->budget);
+    fmt_ll(b->bwin, c->budget_window_s);
+    /* intake_part()'s parameters 1-8 and 12-14 (no reference, total or number), then the
+     * complaint's. */
+    static const int from_part[] = {0, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13};
+    int k = 0;
+    for (size_t i = 0; i < sizeof from_part / sizeof from_part[0]; i++, k++) {
+        b->values[k] = pb->values[from_part[i]];
+        b->lens[k] = pb->lens[from_part[i]];
+        b->formats[k] = pb->formats[from_part[i]];
+    }
+    const char *rest[] = {c->body,
+                          c->confidential ? "t" : "f",
+                          c->keyword != NULL ? c->keyword : "",
+                          c->actor,
+                          b->win,
+                          c->replyable ? "t" : "f",
+                          b->budget,
+                          b->bwin};
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++, k++) {
+        b->values[k] = rest[i];
+        b->lens[k] = -1;
+        b->formats[k] = 0;
+    }
+}
+
+/* What intake_single_complaint() said; r stays the caller's. */
+static int single_result(struct store *s, const PGresult *r, struct store_part_out *out)
+{
+    const char *outcome = PQgetvalue(r, 0, 0);
+    out->msg_id = get_ll(r, 0, 1);
+    out->complete = true;
+    if (strcmp(outcome, "duplicate") == 0) {
+        out->outcome = STORE_PART_DUPLICATE;
+        return 0;
+    }
+    if (strcmp(outcome, "single") != 0) {
+        set_error(s, "intake_single_complaint gave an unknown outcome '%s'", outcome);
+        return -1;
+    }
+    out->outcome = STORE_PART_SINGLE;
+    out->taken = true;
+    out->complaint.complaint_id = get_ll(r, 0, 2);
+    out->complaint.resent = PQgetvalue(r, 0, 3)[0] == 't';
+    out->complaint.agency_id = (int)get_ll(r, 0, 4);
+    out->complaint.within_budget = PQgetvalue(r, 0, 5)[0] == 't';
+    return 0;
+}
+
+/* Whether part in goes through intake_single_complaint(). */
+static bool single_complaint(const struct store_part_in *in)
+{
+    return in->complaint != NULL && in->concat_total == 0;
+}
+
 /* What intake_part() said of one part; r stays the caller's. */
 static int part_result(struct store *s, const PGresult *r, struct store_part_out *out)
 {
@@ -431,8 +507,20 @@ static int part_result(struct store *s, const PGresult *r, struct store_part_out
 
 int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
 {
+    *out = (struct store_part_out){0};
     struct part_params b;
     part_params(in, &b);
+    if (single_complaint(in)) {
+        struct single_params sb;
+        single_params(in, &b, &sb);
+        PGresult *r = run(s, single_add_sql, SINGLE_PARAMS, sb.values, sb.lens, PGRES_TUPLES_OK);
+        if (r == NULL) {
+            return -1;
+        }
+        int rc = single_result(s, r, out);
+        PQclear(r);
+        return rc;
+    }
     PGresult *r = run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
@@ -472,7 +560,8 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
     }
     PGresult *failed = NULL;
     int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
-    if (slot < 0 || PQenterPipelineMode(s->conn) != 1) {
+    int single_slot = slot < 0 ? -1 : prepared_slot(s, single_add_sql, SINGLE_PARAMS, &failed);
+    if (slot < 0 || single_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
         /* No statement slot left, or no pipeline: one call at a time does the same. */
         PQclear(failed);
         for (size_t i = 0; i < n; i++) {
@@ -482,15 +571,24 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         }
         return 0;
     }
-    char name[16];
+    char name[16], single_name[16];
     snprintf(name, sizeof name, "l%d", slot);
+    snprintf(single_name, sizeof single_name, "l%d", single_slot);
     int rc = 0;
     size_t sent = 0;
     for (; sent < n; sent++) {
         struct part_params b;
         part_params(&in[sent], &b);
-        if (PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0) !=
-            1) {
+        int ok;
+        if (single_complaint(&in[sent])) {
+            struct single_params sb;
+            single_params(&in[sent], &b, &sb);
+            ok = PQsendQueryPrepared(s->conn, single_name, SINGLE_PARAMS, sb.values, sb.lens,
+                                     sb.formats, 0);
+        } else {
+            ok = PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0);
+        }
+        if (ok != 1) {
             set_error(s, "database: %s", PQerrorMessage(s->conn));
             rc = -1;
             break;
@@ -511,7 +609,8 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
             break;
         }
         if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-            if (rc == 0 && part_result(s, r, &out[i]) != 0) {
+            if (rc == 0 && (single_complaint(&in[i]) ? single_result(s, r, &out[i])
+                                                     : part_result(s, r, &out[i])) != 0) {
                 rc = -1;
             }
         } else {

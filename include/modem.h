@@ -78,6 +78,9 @@ enum modem_send_result {
     MODEM_SEND_UNKNOWN = -2, /* no answer in time: it may or may not have gone */
 };
 
+/* count_parts: the modem failed, which says nothing about the text. */
+#define MODEM_GONE (-2)
+
 struct modem;
 
 struct modem_ops {
@@ -89,7 +92,20 @@ struct modem_ops {
     enum modem_read_result (*read_next)(struct modem *m, bool restart, struct modem_part *part);
     /* 0 when the part is gone from the modem, -1 when that is not known. */
     int (*remove)(struct modem *m, const struct modem_part *part);
-    /* How many parts text needs (GSM 7-bit where it can, UCS-2 where it must). */
+    /*
+     * Optional: starts reading the next max parts of the enumeration while the caller does other
+     * work (stores the parts it has); the following read_next calls without restart hand them
+     * out. A restart drops what was read ahead.
+     */
+    void (*read_ahead)(struct modem *m, int max);
+    /*
+     * Optional: orders the part's removal without waiting for it. A removal that fails is logged,
+     * and the next read_next reports MODEM_READ_ERROR: the part is read again after the
+     * reconnection and found stored. 0 when the order went out, -1 when the modem is gone.
+     */
+    int (*remove_later)(struct modem *m, const struct modem_part *part);
+    /* How many parts text needs (GSM 7-bit where it can, UCS-2 where it must); -1 when it cannot
+     * be encoded, MODEM_GONE when the modem failed before it could say. */
     int (*count_parts)(struct modem *m, const char *utf8);
     /*
      * Sends part index (1-based) of text as split by count_parts, with concatenation reference ref

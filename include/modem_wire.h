@@ -17,7 +17,7 @@ enum wire_op {
     WIRE_CONNECT = 1, /* payload: connection, device, model, pin (NUL-terminated each) */
     WIRE_DISCONNECT,
     WIRE_READ_NEXT,   /* arg[0]: restart. Answer: arg[0] result, payload struct modem_part */
-    WIRE_REMOVE,      /* payload: struct modem_part. Answer: arg[0] result */
+    WIRE_REMOVE,      /* arg[0]: the part's location. Answer: arg[0] result */
     WIRE_COUNT_PARTS, /* payload: text. Answer: arg[0] parts */
     WIRE_SEND_PART,   /* arg[0] ref, arg[1] index; payload: number, text. Answer: arg[0] result,
                        * arg[1] message reference, payload error text */
@@ -28,6 +28,9 @@ enum wire_op {
     WIRE_RAW_ITEM,
     WIRE_RAW_DELETE, /* arg[0] SIM index. Answer: arg[0] result */
     WIRE_RESET,      /* arg[0] hard. Answer: arg[0] result (0, 1 cannot, -1), payload error */
+    WIRE_READ_AHEAD, /* arg[0]: at most this many parts. Answer: one WIRE_READ_AHEAD message per
+                      * part read, as for WIRE_READ_NEXT, ending early after MODEM_READ_END or
+                      * MODEM_READ_ERROR */
 };
 
 struct wire_msg {

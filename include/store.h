@@ -43,6 +43,18 @@ enum store_part_outcome {
     STORE_PART_LATE,      /* it joined a message already closed by the multipart timeout */
 };
 
+/* A single SMS that is a complaint, taken in with its part (see store_part_in.complaint). */
+struct store_part_complaint {
+    const char *body; /* the complaint's text: the message's, less any routing keyword */
+    bool confidential;
+    const char *keyword; /* "" when none */
+    const char *actor;
+    int resend_window_s;
+    bool replyable;
+    int budget;
+    int budget_window_s;
+};
+
 struct store_part_in {
     const char *instance;
     const char *sender;     /* normalised */
@@ -59,6 +71,21 @@ struct store_part_in {
     size_t raw_len;
     const char *text;  /* valid UTF-8 */
     int join_window_s; /* how far apart the SMSC times of one message's parts may lie */
+    /*
+     * Only for a single SMS (concat_total 0) that is a complaint, from a sender with no other
+     * part in the same call of store_part_add_many: the complaint is taken in with the part, as
+     * store_complaint_intake would (with nothing pending), and out.taken says what became of it.
+     * NULL otherwise.
+     */
+    const struct store_part_complaint *complaint;
+};
+
+/* What became of a complaint taken in (defined here for store_part_out). */
+struct store_complaint_taken {
+    long long complaint_id; /* the new ticket, or the earlier one when resent */
+    bool resent;
+    int agency_id;      /* the agency its keyword routes to, 0 when none (or resent) */
+    bool within_budget; /* one more reply to the sender fits its budget (replyable only) */
 };
 
 struct store_part_out {
@@ -66,6 +93,8 @@ struct store_part_out {
     long long msg_id;
     char *text; /* the joined text (malloc'd, caller frees) unless WAITING/DUPLICATE */
     bool complete;
+    bool taken; /* in.complaint was given and the complaint taken in: see complaint */
+    struct store_complaint_taken complaint;
 };
 
 int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out);
@@ -103,13 +132,6 @@ struct store_complaint_take {
     int budget;          /* replies allowed to one number within budget_window_s */
     int budget_window_s;
     int pending; /* replies to the sender queued in this transaction but not yet written */
-};
-/* What became of it. */
-struct store_complaint_taken {
-    long long complaint_id; /* the new ticket, or the earlier one when resent */
-    bool resent;
-    int agency_id;          /* the agency its keyword routes to, 0 when none (or resent) */
-    bool within_budget;     /* one more reply to the sender fits its budget (replyable only) */
 };
 /*
  * In one call: the same text from the same sender within the resend window joins its earlier
@@ -195,7 +217,12 @@ int store_outbox_part_end(struct store *s, long long id, int seq, const char *st
 /* How owner's claim on a reply ends: SENT; RETRY (queued again after retry_delay_s, or 'failed'
  * when attempts reached max_attempts); UNKNOWN (a part's outcome is not known: never sent again
  * by itself); RELEASE (not started: queued again without counting the attempt). */
-enum store_reply_end { STORE_REPLY_SENT, STORE_REPLY_RETRY, STORE_REPLY_UNKNOWN, STORE_REPLY_RELEASE };
+enum store_reply_end {
+    STORE_REPLY_SENT,
+    STORE_REPLY_RETRY,
+    STORE_REPLY_UNKNOWN,
+    STORE_REPLY_RELEASE
+};
 
 struct store_part_result {
     long long id;       /* the reply */

@@ -75,4 +75,23 @@ check "status for people names the instance" "$("$SMSCTL" -c "$CONF" status | gr
 rc=0
 daemon_stop || rc=$?
 check "SIGTERM ends the daemon cleanly" "$rc" 0
+
+# A single SMS holding a complaint is stored by intake_single_complaint() (sql/011) unless its
+# sender has another part in the same batch, when intake_part() stores it. Both must know the
+# same part by the same key, or a part read again by the other way would be a second message.
+args="'test1', '+6281234500009', '+6281234500009', '+628110', to_timestamp(1700000000), 'gsm7',
+      NULL::smallint, 'text'"
+part="''::bytea, '\\x0041'::bytea, 'Jalan rusak'"
+q "BEGIN; SELECT outcome FROM intake_single_complaint($args, $part, 'Jalan rusak', false, '',
+     'test', 600, true, 5, 3600); COMMIT" >/dev/null
+check "a part taken in with its complaint is a duplicate to intake_part()" \
+    "$(q "SELECT outcome FROM intake_part($args, NULL::int, NULL::int, NULL::int, $part,
+            make_interval(secs => 3600))")" duplicate
+check "... and to intake_single_complaint() itself" \
+    "$(q "SELECT outcome FROM intake_single_complaint($args, $part, 'Jalan rusak', false, '',
+            'test', 600, true, 5, 3600)")" duplicate
+check "... which made one message, pointing at its one complaint" \
+    "$(q "SELECT count(*) || ' ' || bool_and(m.command = 'complaint' AND c.sms_in_id = m.id)
+          FROM sms_in m JOIN complaint c ON c.id = m.complaint_id
+         WHERE m.sender = '+6281234500009'")" "1 true"
 finish
