@@ -509,23 +509,19 @@ int store_part_add(struct store *s, const struct store_part_in *in, struct store
 {
     *out = (struct store_part_out){0};
     struct part_params b;
+    struct single_params sb;
     part_params(in, &b);
-    if (single_complaint(in)) {
-        struct single_params sb;
+    bool single = single_complaint(in);
+    if (single) {
         single_params(in, &b, &sb);
-        PGresult *r = run(s, single_add_sql, SINGLE_PARAMS, sb.values, sb.lens, PGRES_TUPLES_OK);
-        if (r == NULL) {
-            return -1;
-        }
-        int rc = single_result(s, r, out);
-        PQclear(r);
-        return rc;
     }
-    PGresult *r = run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
+    PGresult *r = single
+                      ? run(s, single_add_sql, SINGLE_PARAMS, sb.values, sb.lens, PGRES_TUPLES_OK)
+                      : run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
     if (r == NULL) {
         return -1;
     }
-    int rc = part_result(s, r, out);
+    int rc = single ? single_result(s, r, out) : part_result(s, r, out);
     PQclear(r);
     return rc;
 }
