@@ -300,20 +300,21 @@ static int complaint_taken(struct intake *in, long long msg_id, const char *send
                            const struct store_complaint_taken *taken)
 {
     const struct conf_templates *t = &in->conf->templates;
-    struct store_complaint_taken got = *taken;
+    const struct store_complaint_taken *got = taken;
     bool confidential = g->command == GRAMMAR_CONFIDENTIAL;
-    long long complaint_id = got.complaint_id;
+    long long complaint_id = got->complaint_id;
     char numbuf[MSISDN_MAX];
     int rc = 0;
-    if (got.resent) {
+    if (got->resent) {
         log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
                  log_number(sender, numbuf, sizeof numbuf),
                  ticket_from_seq((uint64_t)complaint_id));
     } else {
-        if (got.agency_id > 0 && in->conf->routing.automatic) {
+        if (got->agency_id > 0 && in->conf->routing.automatic) {
             char reason[64];
             snprintf(reason, sizeof reason, "keyword %s", g->keyword);
-            rc = routing_route(in->store, in->conf, complaint_id, got.agency_id, in->actor, reason);
+            rc =
+                routing_route(in->store, in->conf, complaint_id, got->agency_id, in->actor, reason);
         }
         if (rc == 0) {
             log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
@@ -333,7 +334,7 @@ static int complaint_taken(struct intake *in, long long msg_id, const char *send
                  log_number(sender, numbuf, sizeof numbuf));
         return 0;
     }
-    if (!got.within_budget) {
+    if (!got->within_budget) {
         log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
                  log_number(sender, numbuf, sizeof numbuf));
         return 0;
@@ -496,21 +497,37 @@ static int take_followup(struct intake *in, long long msg_id, const char *sender
     return rc;
 }
 
+/* Whether a message of this kind is read (made a complaint or a command), and whether it may be
+ * answered: flash messages are read but get no reply; replies go only to mobile numbers. */
+static bool is_read(const char *kind)
+{
+    return strcmp(kind, "text") == 0 || strcmp(kind, "flash") == 0;
+}
+
+static bool may_reply(const char *kind, const char *sender)
+{
+    return strcmp(kind, "text") == 0 && msisdn_is_mobile(sender);
+}
+
 /*
  * A message is complete (or closed by the timeout): read what it asks and do it, in the
  * transaction that stored its last part. Status reports and binary messages are stored but are not
- * read; flash messages are read but get no reply; replies go only to mobile numbers.
+ * read. parsed is what the text asks when the caller has read it already, else NULL.
  */
 static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
-                        const char *text, bool incomplete)
+                        const char *text, bool incomplete, const struct grammar_result *parsed)
 {
-    if (strcmp(kind, "text") != 0 && strcmp(kind, "flash") != 0) {
+    if (!is_read(kind)) {
         log_info("stored %s message %lld; no complaint is made of it", kind, msg_id);
         return 0;
     }
-    bool replyable = strcmp(kind, "text") == 0 && msisdn_is_mobile(sender);
+    bool replyable = may_reply(kind, sender);
     struct grammar_result g;
-    grammar_parse(text, &g);
+    if (parsed != NULL) {
+        g = *parsed;
+    } else {
+        grammar_parse(text, &g);
+    }
     switch (g.command) {
     case GRAMMAR_COMPLAINT:
     case GRAMMAR_CONFIDENTIAL:
@@ -599,7 +616,7 @@ static void part_values(const struct intake *in, const struct modem_part *p,
 }
 
 /* Whatever the arrival of a stored part completes, inside the batch's transaction. read is what
- * the part asks when it was taken in with its complaint (out.taken). Takes out's text. */
+ * a single SMS of a kind that is read asks (see take_with_parts). Takes out's text. */
 static int part_stored(struct intake *in, const struct modem_part *p, const char *sender,
                        const struct grammar_result *read, struct store_part_out out,
                        int *complaints)
@@ -624,11 +641,12 @@ static int part_stored(struct intake *in, const struct modem_part *p, const char
         }
         if (out.taken) {
             /* Taken in with its part: what is left is its routing and its reply. */
-            rc = complaint_taken(in, out.msg_id, sender, read, false,
-                                 strcmp(kind, "text") == 0 && msisdn_is_mobile(sender),
+            rc = complaint_taken(in, out.msg_id, sender, read, false, may_reply(kind, sender),
                                  &out.complaint);
         } else {
-            rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false);
+            /* A single SMS's text was read already (see take_with_parts). */
+            rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false,
+                              p->concat_total == 0 ? read : NULL);
         }
         (*complaints)++;
         break;
@@ -666,16 +684,20 @@ static int take_with_parts(struct intake *in, int n)
         const struct modem_part *p = &in->parts[i];
         const char *kind = part_kind(p);
         in->pins[i].complaint = NULL;
-        if (p->concat_total != 0 || (strcmp(kind, "text") != 0 && strcmp(kind, "flash") != 0)) {
+        if (p->concat_total != 0 || !is_read(kind)) {
+            continue;
+        }
+        /* Read once, here: what it asks is kept for part_stored whichever way it goes. */
+        struct grammar_result *g = &in->grammar[i];
+        grammar_parse(p->text, g);
+        if (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL) {
             continue;
         }
         bool alone = true;
         for (int k = 0; k < n && alone; k++) {
             alone = k == i || strcmp(in->senders[k], in->senders[i]) != 0;
         }
-        struct grammar_result *g = &in->grammar[i];
-        grammar_parse(p->text, g);
-        if (!alone || (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL)) {
+        if (!alone) {
             continue;
         }
         in->bodies[i] = strndup(g->body, g->body_len);
@@ -692,7 +714,7 @@ static int take_with_parts(struct intake *in, int n)
             .keyword = g->keyword,
             .actor = in->actor,
             .resend_window_s = in->conf->replies.resend_window_s,
-            .replyable = strcmp(kind, "text") == 0 && msisdn_is_mobile(in->senders[i]),
+            .replyable = may_reply(kind, in->senders[i]),
             .budget = in->conf->replies.budget,
             .budget_window_s = in->conf->replies.budget_window_s,
         };
@@ -741,41 +763,32 @@ enum intake_result intake_poll(struct intake *in)
     for (int i = 0; i < n; i++) {
         part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
     }
-    if (take_with_parts(in, n) != 0) {
-        discard_queued(in);
-        store_rollback(in->store);
-        in->restart = true;
-        return INTAKE_DB_ERROR;
-    }
-    int stored = store_part_add_many(in->store, in->pins, (size_t)n, in->outs);
+    int stored = take_with_parts(in, n) == 0
+                     ? store_part_add_many(in->store, in->pins, (size_t)n, in->outs)
+                     : -1;
     for (int i = 0; i < n; i++) {
         free(in->bodies[i]);
         in->bodies[i] = NULL;
     }
+    int rc = stored;
     for (int i = 0; i < n; i++) {
-        if (stored != 0 || part_stored(in, &in->parts[i], in->senders[i], &in->grammar[i],
-                                       in->outs[i], &complaints) != 0) {
-            for (int k = i + 1; k < n && stored == 0; k++) {
-                free(in->outs[k].text);
-            }
-            discard_queued(in);
-            log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
-                     store_error(in->store));
-            store_rollback(in->store);
-            in->restart = true;
-            return INTAKE_DB_ERROR;
+        if (rc == 0) {
+            rc = part_stored(in, &in->parts[i], in->senders[i], &in->grammar[i], in->outs[i],
+                             &complaints);
+        } else if (stored == 0) {
+            free(in->outs[i].text); /* what part_stored would have taken */
         }
     }
-    if (flush_queued(in) != 0) {
-        log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
-                 store_error(in->store));
-        store_rollback(in->store);
-        in->restart = true;
-        return INTAKE_DB_ERROR;
+    if (rc == 0) {
+        rc = flush_queued(in);
     }
-    fault_point("stored");
-    if (store_commit(in->store) != 0) {
-        log_warn("storing %d parts failed at commit, nothing deleted from the modem: %s", n,
+    if (rc == 0) {
+        fault_point("stored");
+        rc = store_commit(in->store);
+    }
+    if (rc != 0) {
+        discard_queued(in);
+        log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
                  store_error(in->store));
         store_rollback(in->store);
         in->restart = true;
@@ -816,7 +829,8 @@ int intake_expire(struct intake *in)
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true) != 0) {
+        if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true, NULL) !=
+            0) {
             discard_queued(in);
             store_msgs_free(msgs, n);
             store_rollback(in->store);

@@ -60,9 +60,12 @@ struct proxy {
     struct pending pending[PENDING_MAX]; /* a ring, from pend_first */
     size_t pend_first, pend_count;
     bool ahead_pending; /* a PENDING_AHEAD is among them */
-    /* Parts read ahead and collected, not yet handed out (a ring, from ahead_first). */
-    struct modem_part *ahead;
-    enum modem_read_result *ahead_result;
+    /* What the read-ahead gave, collected and not yet handed out: ahead[ahead_first] onwards. A
+     * read-ahead is asked for only once the last one's have all been handed out. */
+    struct ahead_item {
+        enum modem_read_result result;
+        struct modem_part part;
+    } * ahead;
     size_t ahead_cap, ahead_first, ahead_count;
     int removes_failed; /* since the last read_next */
 };
@@ -284,17 +287,17 @@ static int collect_one(struct proxy *p)
     }
     bool done = true;
     if (first->kind == PENDING_AHEAD) {
-        size_t at = (p->ahead_first + p->ahead_count) % p->ahead_cap;
+        struct ahead_item *at = &p->ahead[p->ahead_first + p->ahead_count];
         enum modem_read_result r = (enum modem_read_result)h.arg[0];
         if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
-            if (take_part(p, &h, &p->ahead[at]) != 0) {
+            if (take_part(p, &h, &at->part) != 0) {
                 worker_end(p, "sent a malformed message part", true);
                 return -1;
             }
         } else if (r != MODEM_READ_END) {
             r = MODEM_READ_ERROR;
         }
-        p->ahead_result[at] = r;
+        at->result = r;
         p->ahead_count++;
         first->left--;
         done = first->left <= 0 || r == MODEM_READ_END || r == MODEM_READ_ERROR;
@@ -325,12 +328,16 @@ static int drain(struct proxy *p, bool only_ahead)
     return 0;
 }
 
-/* A request and its answer, after the answers still pending. */
+/* call: the worker is gone and the request was never sent (it died on an earlier one). */
+#define CALL_NOT_SENT (-2)
+
+/* A request and its answer, after the answers still pending. 0; CALL_NOT_SENT; or -1 when the
+ * worker died or missed the deadline on this request. */
 static int call(struct proxy *p, uint32_t op, const int32_t args[3], const void *payload,
                 size_t len, int timeout_ms, bool reading, struct wire_msg *h)
 {
     if (drain(p, false) != 0 || request(p, op, args, payload, len, reading) != 0) {
-        return -1;
+        return CALL_NOT_SENT;
     }
     return await(p, op, timeout_ms, reading, h, false);
 }
@@ -433,12 +440,12 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
     }
     enum modem_read_result r;
     if (p->ahead_count > 0) {
-        r = p->ahead_result[p->ahead_first];
-        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
-            *part = p->ahead[p->ahead_first];
-        }
-        p->ahead_first = (p->ahead_first + 1) % p->ahead_cap;
+        const struct ahead_item *next = &p->ahead[p->ahead_first++];
         p->ahead_count--;
+        r = next->result;
+        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
+            *part = next->part;
+        }
     } else {
         int32_t args[3] = {restart ? 1 : 0, 0, 0};
         struct wire_msg h;
@@ -468,31 +475,21 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
 static void px_read_ahead(struct modem *m, int max)
 {
     struct proxy *p = proxy_of(m);
-    if (!p->connected || max <= 0 || p->ahead_pending || p->pend_count == PENDING_MAX) {
+    /* Not while the last read-ahead's parts are still being handed out (intake asks only once
+     * it has taken a whole batch, so they never are). */
+    if (!p->connected || max <= 0 || p->ahead_pending || p->ahead_count > 0 ||
+        p->pend_count == PENDING_MAX) {
         return;
     }
-    /* Room for everything already collected and all that may come. */
-    size_t need = p->ahead_count + (size_t)max;
-    if (need > p->ahead_cap) {
-        struct modem_part *parts = malloc(need * sizeof *parts);
-        enum modem_read_result *results = malloc(need * sizeof *results);
-        if (parts == NULL || results == NULL) {
-            free(parts);
-            free(results);
+    if ((size_t)max > p->ahead_cap) {
+        struct ahead_item *bigger = realloc(p->ahead, (size_t)max * sizeof *bigger);
+        if (bigger == NULL) {
             return;
         }
-        for (size_t i = 0; i < p->ahead_count; i++) {
-            size_t from = (p->ahead_first + i) % p->ahead_cap;
-            parts[i] = p->ahead[from];
-            results[i] = p->ahead_result[from];
-        }
-        free(p->ahead);
-        free(p->ahead_result);
-        p->ahead = parts;
-        p->ahead_result = results;
-        p->ahead_cap = need;
-        p->ahead_first = 0;
+        p->ahead = bigger;
+        p->ahead_cap = (size_t)max;
     }
+    p->ahead_first = 0;
     int32_t args[3] = {max, 0, 0};
     if (request(p, WIRE_READ_AHEAD, args, NULL, 0, true) == 0) {
         push_pending(p, PENDING_AHEAD, max, 0);
@@ -547,11 +544,6 @@ static enum modem_send_result px_send_part(struct modem *m, const char *number, 
                                            size_t errcap)
 {
     struct proxy *p = proxy_of(m);
-    if (drain(p, false) != 0) {
-        /* The worker died on a request before this one: this part was never handed over. */
-        snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
-        return MODEM_SEND_REFUSED;
-    }
     unsigned char *payload = malloc(WIRE_MAX);
     if (payload == NULL) {
         snprintf(err, errcap, "out of memory");
@@ -569,9 +561,9 @@ static enum modem_send_result px_send_part(struct modem *m, const char *number, 
     int got = call(p, WIRE_SEND_PART, args, payload, len, p->cfg.timeout_s * 1000, false, &h);
     free(payload);
     if (got < 0) {
-        /* The worker may have handed the part to the modem before it died. */
         snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
-        return MODEM_SEND_UNKNOWN;
+        /* Died on this part: it may have reached the modem first. Gone before it: it did not. */
+        return got == CALL_NOT_SENT ? MODEM_SEND_REFUSED : MODEM_SEND_UNKNOWN;
     }
     *msg_ref = h.arg[1];
     snprintf(err, errcap, "%s", payload_text(p, &h));
@@ -703,7 +695,6 @@ static void px_destroy(struct modem *m)
     drain(p, false);
     worker_stop(p);
     free(p->ahead);
-    free(p->ahead_result);
     free(p->cfg.connection);
     free(p->cfg.device);
     free(p->cfg.model);

@@ -913,6 +913,16 @@ static void arr_str(struct arr *a, const char *v)
     arr_put(a, "\"", 1);
 }
 
+/* A number that may be absent (then NULL in the array). */
+static void arr_ll_if(struct arr *a, bool present, long long v)
+{
+    if (present) {
+        arr_ll(a, v);
+    } else {
+        arr_str(a, NULL);
+    }
+}
+
 /* The literal, "{}" for no element; NULL when memory ran out. */
 static const char *arr_done(struct arr *a)
 {
@@ -947,16 +957,8 @@ int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, 
 {
     struct arr a[5] = {{0}};
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].complaint_id > 0) {
-            arr_ll(&a[0], rows[i].complaint_id);
-        } else {
-            arr_str(&a[0], NULL);
-        }
-        if (rows[i].msg_id > 0) {
-            arr_ll(&a[1], rows[i].msg_id);
-        } else {
-            arr_str(&a[1], NULL);
-        }
+        arr_ll_if(&a[0], rows[i].complaint_id > 0, rows[i].complaint_id);
+        arr_ll_if(&a[1], rows[i].msg_id > 0, rows[i].msg_id);
         arr_str(&a[2], rows[i].kind);
         arr_str(&a[3], rows[i].destination);
         arr_str(&a[4], rows[i].text);
@@ -1168,11 +1170,7 @@ int store_outbox_conclude(struct store *s, const char *owner, const struct store
         arr_ll(&a[0], p[i].id);
         arr_ll(&a[1], p[i].seq);
         arr_str(&a[2], p[i].status);
-        if (p[i].msg_ref >= 0) {
-            arr_ll(&a[3], p[i].msg_ref);
-        } else {
-            arr_str(&a[3], NULL);
-        }
+        arr_ll_if(&a[3], p[i].msg_ref >= 0, p[i].msg_ref);
         arr_str(&a[4], p[i].error);
     }
     for (size_t i = 0; i < nr; i++) {
@@ -1223,24 +1221,24 @@ out:
     return rc;
 }
 
-int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
-                          const char *error)
+/* Records a part's outcome ("sent", "failed" or "unknown"), clearing any earlier error. */
+static int outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref)
 {
     char ibuf[NUMBUF], sbuf[NUMBUF], rbuf[NUMBUF];
     fmt_ll(ibuf, id);
     fmt_ll(sbuf, seq);
     fmt_ll(rbuf, msg_ref);
-    const char *params[] = {ibuf, sbuf, status, msg_ref >= 0 ? rbuf : NULL, error};
+    const char *params[] = {ibuf, sbuf, status, msg_ref >= 0 ? rbuf : NULL};
     return run_command(s,
-                       "UPDATE outbox_part SET status = $3, msg_ref = $4::int, error = $5,"
+                       "UPDATE outbox_part SET status = $3, msg_ref = $4::int, error = NULL,"
                        " updated_at = now() WHERE outbox_id = $1::bigint AND seq = $2::int",
-                       5, params);
+                       4, params);
 }
 
 int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
                         const char *status, int msg_ref, int parts)
 {
-    if (store_outbox_part_end(s, id, seq, status, msg_ref, NULL) != 0) {
+    if (outbox_part_end(s, id, seq, status, msg_ref) != 0) {
         return -1;
     }
     char ibuf[NUMBUF], pbuf[NUMBUF];

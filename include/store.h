@@ -210,9 +210,6 @@ void store_replies_free(struct store_reply *r, size_t n);
  * under way, sent or unknown. */
 int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
                              const long long *ids, const int *seqs, size_t n, bool *begun);
-/* Records a part's outcome: "sent", "failed" or "unknown". */
-int store_outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref,
-                          const char *error);
 
 /* How owner's claim on a reply ends: SENT; RETRY (queued again after retry_delay_s, or 'failed'
  * when attempts reached max_attempts); UNKNOWN (a part's outcome is not known: never sent again
