@@ -334,6 +334,125 @@ void store_rollback(struct store *s)
     }
 }
 
+/* ---- arrays: many rows as one parameter per column, in PostgreSQL's text form ---- */
+
+/*
+ * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
+ * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
+ * data whatever they contain; the SQL text stays a literal.
+ */
+struct arr {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+};
+
+static void arr_put(struct arr *a, const char *v, size_t n)
+{
+    if (a->failed) {
+        return;
+    }
+    if (a->len + n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        while (cap < a->len + n + 2) {
+            cap *= 2;
+        }
+        char *b = realloc(a->buf, cap);
+        if (b == NULL) {
+            a->failed = true;
+            return;
+        }
+        a->buf = b;
+        a->cap = cap;
+    }
+    memcpy(a->buf + a->len, v, n);
+    a->len += n;
+    a->buf[a->len] = '\0';
+}
+
+static void arr_sep(struct arr *a)
+{
+    arr_put(a, a->len == 0 ? "{" : ",", 1);
+}
+
+static void arr_ll(struct arr *a, long long v)
+{
+    char b[NUMBUF];
+    fmt_ll(b, v);
+    arr_sep(a);
+    arr_put(a, b, strlen(b));
+}
+
+/* NULL for v NULL. */
+static void arr_str(struct arr *a, const char *v)
+{
+    arr_sep(a);
+    if (v == NULL) {
+        arr_put(a, "NULL", 4);
+        return;
+    }
+    arr_put(a, "\"", 1);
+    for (const char *c = v; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\') {
+            arr_put(a, "\\", 1);
+        }
+        arr_put(a, c, 1);
+    }
+    arr_put(a, "\"", 1);
+}
+
+/* A number that may be absent (then NULL in the array). */
+static void arr_ll_if(struct arr *a, bool present, long long v)
+{
+    if (present) {
+        arr_ll(a, v);
+    } else {
+        arr_str(a, NULL);
+    }
+}
+
+/* Bytes as lowercase hex, quoted: "" for none. */
+static void arr_hex(struct arr *a, const unsigned char *v, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    arr_sep(a);
+    arr_put(a, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        char pair[2] = {digits[v[i] >> 4], digits[v[i] & 15]};
+        arr_put(a, pair, 2);
+    }
+    arr_put(a, "\"", 1);
+}
+
+/* The literal, "{}" for no element; NULL when memory ran out. */
+static const char *arr_done(struct arr *a)
+{
+    if (a->len == 0) {
+        arr_put(a, "{", 1);
+    }
+    arr_put(a, "}", 1);
+    return a->failed ? NULL : a->buf;
+}
+
+/* Finishes n arrays into params[0..n-1]: 0, or -1 with the error set when memory ran out. */
+static int arr_done_all(struct store *s, struct arr *a, int n, const char **params)
+{
+    for (int i = 0; i < n; i++) {
+        params[i] = arr_done(&a[i]);
+        if (params[i] == NULL) {
+            set_error(s, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void arr_free(struct arr *a)
+{
+    free(a->buf);
+    *a = (struct arr){0};
+}
+
 /* ---- intake ---- */
 
 static const char *class_param(int msg_class, char *buf)
@@ -447,11 +566,13 @@ static void single_params(const struct store_part_in *in, const struct part_para
     }
 }
 
-/* What intake_single_complaint() said; r stays the caller's. */
-static int single_result(struct store *s, const PGresult *r, struct store_part_out *out)
+/* What intake_single_complaint() said of one message: row row of r, from column c (its
+ * outcome) on; r stays the caller's. */
+static int single_result(struct store *s, const PGresult *r, int row, int c,
+                         struct store_part_out *out)
 {
-    const char *outcome = PQgetvalue(r, 0, 0);
-    out->msg_id = get_ll(r, 0, 1);
+    const char *outcome = PQgetvalue(r, row, c);
+    out->msg_id = get_ll(r, row, c + 1);
     out->complete = true;
     if (strcmp(outcome, "duplicate") == 0) {
         out->outcome = STORE_PART_DUPLICATE;
@@ -463,11 +584,67 @@ static int single_result(struct store *s, const PGresult *r, struct store_part_o
     }
     out->outcome = STORE_PART_SINGLE;
     out->taken = true;
-    out->complaint.complaint_id = get_ll(r, 0, 2);
-    out->complaint.resent = PQgetvalue(r, 0, 3)[0] == 't';
-    out->complaint.agency_id = (int)get_ll(r, 0, 4);
-    out->complaint.within_budget = PQgetvalue(r, 0, 5)[0] == 't';
+    out->complaint.complaint_id = get_ll(r, row, c + 2);
+    out->complaint.resent = PQgetvalue(r, row, c + 3)[0] == 't';
+    out->complaint.agency_id = (int)get_ll(r, row, c + 4);
+    out->complaint.within_budget = PQgetvalue(r, row, c + 5)[0] == 't';
     return 0;
+}
+
+/* intake_single_complaints() (sql/012): the single complaints of a batch, all in one call. The
+ * first five parameters are the same for all of them; the rest are one array per column. */
+static const char singles_add_sql[] =
+    "SELECT ord, outcome, msg_id, complaint_id, resent, agency_id, within"
+    " FROM intake_single_complaints($1, $2, $3::int, $4::int, $5::int, $6::text[], $7::text[],"
+    " $8::text[], $9::double precision[], $10::text[], $11::smallint[], $12::text[], $13::text[],"
+    " $14::text[], $15::text[], $16::text[], $17::boolean[], $18::text[], $19::boolean[])";
+#define SINGLES_PARAMS 19
+#define SINGLES_COLUMNS 14
+
+/* The parameters of the single complaints among in[0..n-1] (see single_complaint), in the order
+ * given. a holds the columns' arrays (freed by the caller); nums the three numbers. 0, or -1 with
+ * the error set when memory ran out. */
+static int singles_params(struct store *s, const struct store_part_in *in, size_t n,
+                          struct arr a[SINGLES_COLUMNS], char nums[3][NUMBUF],
+                          const char *values[SINGLES_PARAMS])
+{
+    const struct store_part_complaint *first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_part_complaint *c = in[i].complaint;
+        if (in[i].complaint == NULL || in[i].concat_total != 0) {
+            continue;
+        }
+        if (first == NULL) {
+            first = c;
+            values[0] = in[i].instance;
+        }
+        arr_str(&a[0], in[i].sender);
+        arr_str(&a[1], in[i].sender_raw);
+        arr_str(&a[2], in[i].smsc);
+        arr_ll_if(&a[3], in[i].smsc_time > 0, in[i].smsc_time);
+        arr_str(&a[4], in[i].coding);
+        arr_ll_if(&a[5], in[i].msg_class >= 0, in[i].msg_class);
+        arr_str(&a[6], in[i].kind);
+        arr_hex(&a[7], in[i].udh, in[i].udh != NULL ? in[i].udh_len : 0);
+        arr_hex(&a[8], in[i].raw, in[i].raw != NULL ? in[i].raw_len : 0);
+        arr_str(&a[9], in[i].text);
+        arr_str(&a[10], c->body);
+        arr_str(&a[11], c->confidential ? "t" : "f");
+        arr_str(&a[12], c->keyword != NULL ? c->keyword : "");
+        arr_str(&a[13], c->replyable ? "t" : "f");
+    }
+    if (first == NULL) {
+        return 0;
+    }
+    /* The daemon's settings, the same for every message of a batch. */
+    values[1] = first->actor;
+    fmt_ll(nums[0], first->resend_window_s);
+    fmt_ll(nums[1], first->budget);
+    fmt_ll(nums[2], first->budget_window_s);
+    for (int i = 0; i < 3; i++) {
+        values[2 + i] = nums[i];
+    }
+    return arr_done_all(s, a, SINGLES_COLUMNS, values + 5);
 }
 
 /* Whether part in goes through intake_single_complaint(). */
@@ -521,7 +698,7 @@ int store_part_add(struct store *s, const struct store_part_in *in, struct store
     if (r == NULL) {
         return -1;
     }
-    int rc = single ? single_result(s, r, out) : part_result(s, r, out);
+    int rc = single ? single_result(s, r, 0, 0, out) : part_result(s, r, out);
     PQclear(r);
     return rc;
 }
@@ -538,11 +715,96 @@ static void result_error(struct store *s, const PGresult *r)
     }
 }
 
+/* The result of the call of all the single complaints: one row per complaint, numbered from 1
+ * in the order given, each put in the out of its part. r stays the caller's. */
+static int singles_result(struct store *s, const PGresult *r, const struct store_part_in *in,
+                          size_t n, struct store_part_out *out)
+{
+    size_t want = 0;
+    for (size_t i = 0; i < n; i++) {
+        want += single_complaint(&in[i]);
+    }
+    if (PQntuples(r) != (int)want) {
+        set_error(s, "intake_single_complaints gave %d rows for %zu messages", PQntuples(r), want);
+        return -1;
+    }
+    size_t i = 0;
+    for (int row = 0; row < PQntuples(r); row++, i++) {
+        while (i < n && !single_complaint(&in[i])) {
+            i++;
+        }
+        /* Rows come in the order given: row k is the k-th single complaint. */
+        if (i == n || get_ll(r, row, 0) != row + 1) {
+            set_error(s, "intake_single_complaints answered out of order");
+            return -1;
+        }
+        if (single_result(s, r, row, 1, &out[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads the result of one call of a pipeline and the NULL after it; parse reads its rows into
+ * out (0, or -1 with the error set). Returns 0 when the result was read; -1 when the call failed
+ * (the error set unless *rc was set already); -2 when the pipeline is out of step. */
+static int pipeline_result(struct store *s, int *rc,
+                           int (*parse)(struct store *, const PGresult *, void *), void *arg)
+{
+    PGresult *r = PQgetResult(s->conn);
+    if (r == NULL) {
+        result_error(s, NULL);
+        *rc = -1;
+        return -2;
+    }
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        if (*rc == 0 && parse(s, r, arg) != 0) {
+            *rc = -1;
+        }
+    } else {
+        if (*rc == 0) {
+            result_error(s, r);
+        }
+        *rc = -1;
+    }
+    PQclear(r);
+    PGresult *end = PQgetResult(s->conn);
+    if (end != NULL) { /* a second result for one call: the connection is not as expected */
+        PQclear(end);
+        return -2;
+    }
+    return 0;
+}
+
+/* What pipeline_result parses: all single complaints, or one part. */
+struct singles_arg {
+    const struct store_part_in *in;
+    size_t n;
+    struct store_part_out *out;
+};
+
+static int parse_singles(struct store *s, const PGresult *r, void *arg)
+{
+    const struct singles_arg *a = arg;
+    return singles_result(s, r, a->in, a->n, a->out);
+}
+
+static int parse_part(struct store *s, const PGresult *r, void *arg)
+{
+    if (PQntuples(r) != 1) {
+        set_error(s, "intake_part gave %d rows", PQntuples(r));
+        return -1;
+    }
+    return part_result(s, r, arg);
+}
+
 /*
  * All n parts in libpq's pipeline mode: every call is sent before the first answer is read, so
- * the batch costs one round trip instead of n. They run in order in the caller's transaction, as n
- * calls of store_part_add would; after the first error the rest are skipped by the server, and the
- * caller rolls back.
+ * the batch costs one round trip instead of n. The single complaints go first, all in one call
+ * (each has a sender of its own, so the order between them and the other parts changes nothing);
+ * then each other part, in order, as n calls of store_part_add would. All of it is in the
+ * caller's transaction; after the first error the rest are skipped by the server, and the caller
+ * rolls back.
  */
 int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
                         struct store_part_out *out)
@@ -556,8 +818,8 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
     }
     PGresult *failed = NULL;
     int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
-    int single_slot = slot < 0 ? -1 : prepared_slot(s, single_add_sql, SINGLE_PARAMS, &failed);
-    if (slot < 0 || single_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
+    int singles_slot = slot < 0 ? -1 : prepared_slot(s, singles_add_sql, SINGLES_PARAMS, &failed);
+    if (slot < 0 || singles_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
         /* No statement slot left, or no pipeline: one call at a time does the same. */
         PQclear(failed);
         for (size_t i = 0; i < n; i++) {
@@ -567,24 +829,40 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         }
         return 0;
     }
-    char name[16], single_name[16];
+    char name[16], singles_name[16];
     snprintf(name, sizeof name, "l%d", slot);
-    snprintf(single_name, sizeof single_name, "l%d", single_slot);
+    snprintf(singles_name, sizeof singles_name, "l%d", singles_slot);
     int rc = 0;
-    size_t sent = 0;
-    for (; sent < n; sent++) {
+    struct arr cols[SINGLES_COLUMNS] = {{0}};
+    char nums[3][NUMBUF];
+    const char *sv[SINGLES_PARAMS] = {NULL};
+    bool singles = false;
+    for (size_t i = 0; i < n && !singles; i++) {
+        singles = single_complaint(&in[i]);
+    }
+    bool singles_sent = false;
+    if (singles) {
+        if (singles_params(s, in, n, cols, nums, sv) != 0) {
+            rc = -1;
+        } else if (PQsendQueryPrepared(s->conn, singles_name, SINGLES_PARAMS, sv, NULL, NULL, 0) !=
+                   1) {
+            set_error(s, "database: %s", PQerrorMessage(s->conn));
+            rc = -1;
+        } else {
+            singles_sent = true;
+        }
+    }
+    for (size_t i = 0; i < SINGLES_COLUMNS; i++) {
+        arr_free(&cols[i]);
+    }
+    size_t sent = 0; /* parts sent one call each: the others */
+    for (; rc == 0 && sent < n; sent++) {
+        if (single_complaint(&in[sent])) {
+            continue;
+        }
         struct part_params b;
         part_params(&in[sent], &b);
-        int ok;
-        if (single_complaint(&in[sent])) {
-            struct single_params sb;
-            single_params(&in[sent], &b, &sb);
-            ok = PQsendQueryPrepared(s->conn, single_name, SINGLE_PARAMS, sb.values, sb.lens,
-                                     sb.formats, 0);
-        } else {
-            ok = PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0);
-        }
-        if (ok != 1) {
+        if (PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0) != 1) {
             set_error(s, "database: %s", PQerrorMessage(s->conn));
             rc = -1;
             break;
@@ -596,30 +874,13 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
     }
     /* Every call sent has its result and then a NULL; the sync has its own result last. */
     bool broken = false;
+    if (singles_sent) {
+        struct singles_arg a = {in, n, out};
+        broken = pipeline_result(s, &rc, parse_singles, &a) == -2;
+    }
     for (size_t i = 0; i < sent && !broken; i++) {
-        PGresult *r = PQgetResult(s->conn);
-        if (r == NULL) {
-            result_error(s, NULL);
-            rc = -1;
-            broken = true;
-            break;
-        }
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-            if (rc == 0 && (single_complaint(&in[i]) ? single_result(s, r, &out[i])
-                                                     : part_result(s, r, &out[i])) != 0) {
-                rc = -1;
-            }
-        } else {
-            if (rc == 0) {
-                result_error(s, r);
-            }
-            rc = -1;
-        }
-        PQclear(r);
-        PGresult *end = PQgetResult(s->conn);
-        if (end != NULL) { /* a second result for one call: the connection is not as expected */
-            PQclear(end);
-            broken = true;
+        if (!single_complaint(&in[i])) {
+            broken = pipeline_result(s, &rc, parse_part, &out[i]) == -2;
         }
     }
     if (!broken) {
@@ -846,110 +1107,6 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
     *complaint_id = PQntuples(r) > 0 ? get_ll(r, 0, 0) : 0;
     PQclear(r);
     return 0;
-}
-
-/*
- * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
- * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
- * data whatever they contain; the SQL text stays a literal.
- */
-struct arr {
-    char *buf;
-    size_t len, cap;
-    bool failed;
-};
-
-static void arr_put(struct arr *a, const char *v, size_t n)
-{
-    if (a->failed) {
-        return;
-    }
-    if (a->len + n + 2 > a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 256;
-        while (cap < a->len + n + 2) {
-            cap *= 2;
-        }
-        char *b = realloc(a->buf, cap);
-        if (b == NULL) {
-            a->failed = true;
-            return;
-        }
-        a->buf = b;
-        a->cap = cap;
-    }
-    memcpy(a->buf + a->len, v, n);
-    a->len += n;
-    a->buf[a->len] = '\0';
-}
-
-static void arr_sep(struct arr *a)
-{
-    arr_put(a, a->len == 0 ? "{" : ",", 1);
-}
-
-static void arr_ll(struct arr *a, long long v)
-{
-    char b[NUMBUF];
-    fmt_ll(b, v);
-    arr_sep(a);
-    arr_put(a, b, strlen(b));
-}
-
-/* NULL for v NULL. */
-static void arr_str(struct arr *a, const char *v)
-{
-    arr_sep(a);
-    if (v == NULL) {
-        arr_put(a, "NULL", 4);
-        return;
-    }
-    arr_put(a, "\"", 1);
-    for (const char *c = v; *c != '\0'; c++) {
-        if (*c == '"' || *c == '\\') {
-            arr_put(a, "\\", 1);
-        }
-        arr_put(a, c, 1);
-    }
-    arr_put(a, "\"", 1);
-}
-
-/* A number that may be absent (then NULL in the array). */
-static void arr_ll_if(struct arr *a, bool present, long long v)
-{
-    if (present) {
-        arr_ll(a, v);
-    } else {
-        arr_str(a, NULL);
-    }
-}
-
-/* The literal, "{}" for no element; NULL when memory ran out. */
-static const char *arr_done(struct arr *a)
-{
-    if (a->len == 0) {
-        arr_put(a, "{", 1);
-    }
-    arr_put(a, "}", 1);
-    return a->failed ? NULL : a->buf;
-}
-
-/* Finishes n arrays into params[0..n-1]: 0, or -1 with the error set when memory ran out. */
-static int arr_done_all(struct store *s, struct arr *a, int n, const char **params)
-{
-    for (int i = 0; i < n; i++) {
-        params[i] = arr_done(&a[i]);
-        if (params[i] == NULL) {
-            set_error(s, "out of memory");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void arr_free(struct arr *a)
-{
-    free(a->buf);
-    *a = (struct arr){0};
 }
 
 int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,

@@ -9,7 +9,8 @@
 #
 #   --sizes    message counts for the throughput runs (default "1000 10000")
 #   --quick    sizes "1000", a 10 s latency run, 5 s pgbench runs
-#   --perf     perf record the daemon and its modem worker during the largest run
+#   --perf     perf record the daemon, its modem worker and its PostgreSQL backend during the
+#              largest run
 #   --no-peer  skip gammu-smsd (it needs root and apt-get)
 #   --fsync    "on" (the default, as the peer's PostgreSQL runs) or "off" (as the tests run)
 #   --throughput-only  only the intake runs of --sizes (for comparing two builds: LAPOR_BIN=DIR)
@@ -164,8 +165,8 @@ run_ours() { # run_ours N
         if [ -n "$t_in" ] && [ "$pend" -eq 0 ]; then t_out=$(now); break; fi
         [ -z "$w" ] && w=$(worker_of "$DAEMON_PID")
         [ -z "$be" ] && be=$(backend_of "$db")
-        if [ "$PERF" = 1 ] && [ -z "$PERF_PID" ] && [ "$n" = "$MAX_N" ] && [ -n "$w" ]; then
-            perf record -q -g -F 499 -o "$W/perf.data" -p "$DAEMON_PID,$w" >/dev/null 2>&1 &
+        if [ "$PERF" = 1 ] && [ -z "$PERF_PID" ] && [ "$n" = "$MAX_N" ] && [ -n "$w" ] && [ -n "$be" ]; then
+            perf record -q -g -F 499 -o "$W/perf.data" -p "$DAEMON_PID,$w,$be" >/dev/null 2>&1 &
             PERF_PID=$!
         fi
         if ! kill -0 "$DAEMON_PID" 2>/dev/null || [ "$(calc "(($(now) - $t0) > $RUN_TIMEOUT)" 0)" = 1 ]; then
@@ -389,7 +390,7 @@ ratio() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0 ] && calc "$1 / $2" 2 || ech
     echo "Send: ours ${R[send.rate]} replies/s, gammu-smsd ${R[peer.send_rate]:-n/a} ($SEND_N queued, peak RSS ${R[peer.send_rss]:-n/a} kB): ours / gammu-smsd = $(ratio "${R[send.rate]}" "${R[peer.send_rate]:-}")."
     if [ -n "$PERF_TXT" ]; then
         echo
-        echo "## perf (daemon + modem worker, N=$MAX_N run)"
+        echo "## perf (daemon + modem worker + PostgreSQL backend, N=$MAX_N run)"
         echo
         echo '```'
         echo "$PERF_TXT"

@@ -94,4 +94,34 @@ check "... which made one message, pointing at its one complaint" \
     "$(q "SELECT count(*) || ' ' || bool_and(m.command = 'complaint' AND c.sms_in_id = m.id)
           FROM sms_in m JOIN complaint c ON c.id = m.complaint_id
          WHERE m.sender = '+6281234500009'")" "1 true"
+
+# A batch's single complaints go in together through intake_single_complaints() (sql/012),
+# which must know parts by the same key as the two above, join a resent text to its ticket, and
+# answer one row per message in the order given.
+batch() { # batch SENDER1 EPOCH1 SENDER2 EPOCH2: two messages, the same texts as above
+    q "SELECT ord || ':' || outcome || ':' || resent
+          FROM intake_single_complaints('test1', 'test', 600, 5, 3600,
+               ARRAY['$1', '$3'], ARRAY['$1', '$3'], ARRAY['+628110', '+628110'],
+               ARRAY[$2, $4]::double precision[], ARRAY['gsm7', 'gsm7'],
+               ARRAY[NULL, NULL]::smallint[], ARRAY['text', 'text'], ARRAY['', ''],
+               ARRAY['0041', '0041'], ARRAY['Jalan rusak', 'Jalan rusak'],
+               ARRAY['Jalan rusak', 'Jalan rusak'], ARRAY[false, false], ARRAY['', ''],
+               ARRAY[true, true])" | paste -sd' '
+}
+check "the batch knows a part stored by intake_single_complaint(), and takes in a new one" \
+    "$(batch +6281234500009 1700000000 +6281234500010 1700000000)" "1:duplicate:false 2:single:false"
+check "... whose part intake_part() then knows" \
+    "$(q "SELECT outcome FROM intake_part('test1', '+6281234500010', '+6281234500010', '+628110',
+            to_timestamp(1700000000), 'gsm7', NULL::smallint, 'text', NULL::int, NULL::int,
+            NULL::int, $part, make_interval(secs => 3600))")" duplicate
+check "the same text again, sent later, joins the ticket it opened" \
+    "$(batch +6281234500010 1700000060 +6281234500011 1700000060)" "1:single:true 2:single:false"
+check "... one ticket for the two messages of +6281234500010, each message pointing at it" \
+    "$(q "SELECT count(DISTINCT m.id) || ' ' || count(DISTINCT m.complaint_id) || ' '
+                 || string_agg(m.command, ',' ORDER BY m.id)
+          FROM sms_in m WHERE m.sender = '+6281234500010'")" "2 1 complaint,resent"
+check "... and the ticket's history says so" \
+    "$(q "SELECT string_agg(e.kind, ',' ORDER BY e.id) FROM complaint_event e
+           JOIN complaint c ON c.id = e.complaint_id WHERE c.sender = '+6281234500010'")" \
+    "created,resent"
 finish
