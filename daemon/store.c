@@ -647,16 +647,63 @@ static int singles_params(struct store *s, const struct store_part_in *in, size_
     return arr_done_all(s, a, SINGLES_COLUMNS, values + 5);
 }
 
+/* intake_parts() (sql/013): the parts of concatenated messages of a batch, all in one call. */
+static const char parts_add_sql[] =
+    "SELECT ord, outcome, msg_id, msg_text, msg_complete"
+    " FROM intake_parts($1, $2::int, $3::text[], $4::text[], $5::text[],"
+    " $6::double precision[], $7::text[], $8::smallint[], $9::text[], $10::int[], $11::int[],"
+    " $12::int[], $13::text[], $14::text[], $15::text[])";
+#define PARTS_PARAMS 15
+#define PARTS_COLUMNS 13
+
+/* Whether part in goes to intake_parts(): a part of a concatenated message. */
+static bool concatenated(const struct store_part_in *in)
+{
+    return in->concat_total > 1 && in->complaint == NULL;
+}
+
+/* The parameters of the parts among in[0..n-1] that go to intake_parts(), in the order given; as
+ * singles_params. */
+static int parts_params(struct store *s, const struct store_part_in *in, size_t n,
+                        struct arr a[PARTS_COLUMNS], char *window,
+                        const char *values[PARTS_PARAMS])
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!concatenated(&in[i])) {
+            continue;
+        }
+        values[0] = in[i].instance;
+        fmt_ll(window, in[i].join_window_s);
+        values[1] = window;
+        arr_str(&a[0], in[i].sender);
+        arr_str(&a[1], in[i].sender_raw);
+        arr_str(&a[2], in[i].smsc);
+        arr_ll_if(&a[3], in[i].smsc_time > 0, in[i].smsc_time);
+        arr_str(&a[4], in[i].coding);
+        arr_ll_if(&a[5], in[i].msg_class >= 0, in[i].msg_class);
+        arr_str(&a[6], in[i].kind);
+        arr_ll(&a[7], in[i].concat_ref);
+        arr_ll(&a[8], in[i].concat_total);
+        arr_ll(&a[9], in[i].concat_seq);
+        arr_hex(&a[10], in[i].udh, in[i].udh != NULL ? in[i].udh_len : 0);
+        arr_hex(&a[11], in[i].raw, in[i].raw != NULL ? in[i].raw_len : 0);
+        arr_str(&a[12], in[i].text);
+    }
+    return arr_done_all(s, a, PARTS_COLUMNS, values + 2);
+}
+
 /* Whether part in goes through intake_single_complaint(). */
 static bool single_complaint(const struct store_part_in *in)
 {
     return in->complaint != NULL && in->concat_total == 0;
 }
 
-/* What intake_part() said of one part; r stays the caller's. */
-static int part_result(struct store *s, const PGresult *r, struct store_part_out *out)
+/* What intake_part() said of one part: row row of r, from column c (its outcome) on; r stays
+ * the caller's. */
+static int part_result(struct store *s, const PGresult *r, int row, int c,
+                       struct store_part_out *out)
 {
-    const char *outcome = PQgetvalue(r, 0, 0);
+    const char *outcome = PQgetvalue(r, row, c);
     static const struct {
         const char *name;
         enum store_part_outcome value;
@@ -676,9 +723,9 @@ static int part_result(struct store *s, const PGresult *r, struct store_part_out
         return -1;
     }
     out->outcome = outcomes[found].value;
-    out->msg_id = get_ll(r, 0, 1);
-    out->text = PQgetisnull(r, 0, 2) ? NULL : get_str(r, 0, 2);
-    out->complete = PQgetvalue(r, 0, 3)[0] == 't';
+    out->msg_id = get_ll(r, row, c + 1);
+    out->text = PQgetisnull(r, row, c + 2) ? NULL : get_str(r, row, c + 2);
+    out->complete = PQgetvalue(r, row, c + 3)[0] == 't';
     return 0;
 }
 
@@ -698,7 +745,7 @@ int store_part_add(struct store *s, const struct store_part_in *in, struct store
     if (r == NULL) {
         return -1;
     }
-    int rc = single ? single_result(s, r, 0, 0, out) : part_result(s, r, out);
+    int rc = single ? single_result(s, r, 0, 0, out) : part_result(s, r, 0, 0, out);
     PQclear(r);
     return rc;
 }
@@ -715,30 +762,34 @@ static void result_error(struct store *s, const PGresult *r)
     }
 }
 
-/* The result of the call of all the single complaints: one row per complaint, numbered from 1
- * in the order given, each put in the out of its part. r stays the caller's. */
-static int singles_result(struct store *s, const PGresult *r, const struct store_part_in *in,
-                          size_t n, struct store_part_out *out)
+/* The result of a call for many parts (all single complaints, or all parts of concatenated
+ * messages): one row per part that took, numbered from 1 in the order given, each put in the out
+ * of its part. r stays the caller's. */
+static int batch_result(struct store *s, const PGresult *r, const struct store_part_in *in,
+                        size_t n, bool (*took)(const struct store_part_in *),
+                        int (*row_result)(struct store *, const PGresult *, int, int,
+                                          struct store_part_out *),
+                        struct store_part_out *out)
 {
     size_t want = 0;
     for (size_t i = 0; i < n; i++) {
-        want += single_complaint(&in[i]);
+        want += took(&in[i]);
     }
     if (PQntuples(r) != (int)want) {
-        set_error(s, "intake_single_complaints gave %d rows for %zu messages", PQntuples(r), want);
+        set_error(s, "the database gave %d rows for %zu parts", PQntuples(r), want);
         return -1;
     }
     size_t i = 0;
     for (int row = 0; row < PQntuples(r); row++, i++) {
-        while (i < n && !single_complaint(&in[i])) {
+        while (i < n && !took(&in[i])) {
             i++;
         }
-        /* Rows come in the order given: row k is the k-th single complaint. */
+        /* Rows come in the order given: row k is the k-th part the call took. */
         if (i == n || get_ll(r, row, 0) != row + 1) {
-            set_error(s, "intake_single_complaints answered out of order");
+            set_error(s, "the database answered for parts out of order");
             return -1;
         }
-        if (single_result(s, r, row, 1, &out[i]) != 0) {
+        if (row_result(s, r, row, 1, &out[i]) != 0) {
             return -1;
         }
     }
@@ -776,17 +827,19 @@ static int pipeline_result(struct store *s, int *rc,
     return 0;
 }
 
-/* What pipeline_result parses: all single complaints, or one part. */
-struct singles_arg {
+/* What pipeline_result parses: many parts in one call, or one part. */
+struct batch_arg {
     const struct store_part_in *in;
     size_t n;
+    bool (*took)(const struct store_part_in *);
+    int (*row_result)(struct store *, const PGresult *, int, int, struct store_part_out *);
     struct store_part_out *out;
 };
 
-static int parse_singles(struct store *s, const PGresult *r, void *arg)
+static int parse_batch(struct store *s, const PGresult *r, void *arg)
 {
-    const struct singles_arg *a = arg;
-    return singles_result(s, r, a->in, a->n, a->out);
+    const struct batch_arg *a = arg;
+    return batch_result(s, r, a->in, a->n, a->took, a->row_result, a->out);
 }
 
 static int parse_part(struct store *s, const PGresult *r, void *arg)
@@ -795,16 +848,49 @@ static int parse_part(struct store *s, const PGresult *r, void *arg)
         set_error(s, "intake_part gave %d rows", PQntuples(r));
         return -1;
     }
-    return part_result(s, r, arg);
+    return part_result(s, r, 0, 0, arg);
+}
+
+/* Whether any of in[0..n-1] is one that took takes. */
+static bool any_of(const struct store_part_in *in, size_t n,
+                   bool (*took)(const struct store_part_in *))
+{
+    for (size_t i = 0; i < n; i++) {
+        if (took(&in[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether part in is stored by an intake_part() call of its own. */
+static bool stored_alone(const struct store_part_in *in)
+{
+    return !single_complaint(in) && !concatenated(in);
+}
+
+/* Sends prepared statement slot with text parameters into the pipeline: 0, or -1 with the
+ * error set. */
+static int send_prepared(struct store *s, int slot, int n, const char *const *values)
+{
+    char name[16];
+    snprintf(name, sizeof name, "l%d", slot);
+    if (PQsendQueryPrepared(s->conn, name, n, values, NULL, NULL, 0) != 1) {
+        set_error(s, "database: %s", PQerrorMessage(s->conn));
+        return -1;
+    }
+    return 0;
 }
 
 /*
  * All n parts in libpq's pipeline mode: every call is sent before the first answer is read, so
  * the batch costs one round trip instead of n. The single complaints go first, all in one call
  * (each has a sender of its own, so the order between them and the other parts changes nothing);
- * then each other part, in order, as n calls of store_part_add would. All of it is in the
- * caller's transaction; after the first error the rest are skipped by the server, and the caller
- * rolls back.
+ * then the parts of concatenated messages, all in one call that ends as calls for each of them
+ * in order would (sql/013); then each other part, in order, as store_part_add would store it.
+ * Messages of different groups never meet, so which of the three stores a part first changes
+ * nothing. All of it is in the caller's transaction; after the first error the rest are skipped
+ * by the server, and the caller rolls back.
  */
 int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
                         struct store_part_out *out)
@@ -819,7 +905,9 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
     PGresult *failed = NULL;
     int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
     int singles_slot = slot < 0 ? -1 : prepared_slot(s, singles_add_sql, SINGLES_PARAMS, &failed);
-    if (slot < 0 || singles_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
+    int parts_slot =
+        singles_slot < 0 ? -1 : prepared_slot(s, parts_add_sql, PARTS_PARAMS, &failed);
+    if (parts_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
         /* No statement slot left, or no pipeline: one call at a time does the same. */
         PQclear(failed);
         for (size_t i = 0; i < n; i++) {
@@ -829,39 +917,39 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         }
         return 0;
     }
-    char name[16], singles_name[16];
-    snprintf(name, sizeof name, "l%d", slot);
-    snprintf(singles_name, sizeof singles_name, "l%d", singles_slot);
     int rc = 0;
-    struct arr cols[SINGLES_COLUMNS] = {{0}};
-    char nums[3][NUMBUF];
-    const char *sv[SINGLES_PARAMS] = {NULL};
-    bool singles = false;
-    for (size_t i = 0; i < n && !singles; i++) {
-        singles = single_complaint(&in[i]);
-    }
-    bool singles_sent = false;
-    if (singles) {
-        if (singles_params(s, in, n, cols, nums, sv) != 0) {
-            rc = -1;
-        } else if (PQsendQueryPrepared(s->conn, singles_name, SINGLES_PARAMS, sv, NULL, NULL, 0) !=
-                   1) {
-            set_error(s, "database: %s", PQerrorMessage(s->conn));
-            rc = -1;
-        } else {
-            singles_sent = true;
+    bool singles_sent = false, parts_sent = false;
+    if (any_of(in, n, single_complaint)) {
+        struct arr cols[SINGLES_COLUMNS] = {{0}};
+        char nums[3][NUMBUF];
+        const char *values[SINGLES_PARAMS] = {NULL};
+        rc = singles_params(s, in, n, cols, nums, values);
+        singles_sent = rc == 0 && send_prepared(s, singles_slot, SINGLES_PARAMS, values) == 0;
+        rc = singles_sent ? 0 : -1;
+        for (size_t i = 0; i < SINGLES_COLUMNS; i++) {
+            arr_free(&cols[i]);
         }
     }
-    for (size_t i = 0; i < SINGLES_COLUMNS; i++) {
-        arr_free(&cols[i]);
+    if (rc == 0 && any_of(in, n, concatenated)) {
+        struct arr cols[PARTS_COLUMNS] = {{0}};
+        char window[NUMBUF];
+        const char *values[PARTS_PARAMS] = {NULL};
+        rc = parts_params(s, in, n, cols, window, values);
+        parts_sent = rc == 0 && send_prepared(s, parts_slot, PARTS_PARAMS, values) == 0;
+        rc = parts_sent ? 0 : -1;
+        for (size_t i = 0; i < PARTS_COLUMNS; i++) {
+            arr_free(&cols[i]);
+        }
     }
-    size_t sent = 0; /* parts sent one call each: the others */
+    size_t sent = 0; /* how far the parts stored by a call each were sent */
     for (; rc == 0 && sent < n; sent++) {
-        if (single_complaint(&in[sent])) {
+        if (!stored_alone(&in[sent])) {
             continue;
         }
         struct part_params b;
         part_params(&in[sent], &b);
+        char name[16];
+        snprintf(name, sizeof name, "l%d", slot);
         if (PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0) != 1) {
             set_error(s, "database: %s", PQerrorMessage(s->conn));
             rc = -1;
@@ -875,11 +963,15 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
     /* Every call sent has its result and then a NULL; the sync has its own result last. */
     bool broken = false;
     if (singles_sent) {
-        struct singles_arg a = {in, n, out};
-        broken = pipeline_result(s, &rc, parse_singles, &a) == -2;
+        struct batch_arg a = {in, n, single_complaint, single_result, out};
+        broken = pipeline_result(s, &rc, parse_batch, &a) == -2;
+    }
+    if (parts_sent && !broken) {
+        struct batch_arg a = {in, n, concatenated, part_result, out};
+        broken = pipeline_result(s, &rc, parse_batch, &a) == -2;
     }
     for (size_t i = 0; i < sent && !broken; i++) {
-        if (!single_complaint(&in[i])) {
+        if (stored_alone(&in[i])) {
             broken = pipeline_result(s, &rc, parse_part, &out[i]) == -2;
         }
     }

@@ -124,4 +124,47 @@ check "... and the ticket's history says so" \
     "$(q "SELECT string_agg(e.kind, ',' ORDER BY e.id) FROM complaint_event e
            JOIN complaint c ON c.id = e.complaint_id WHERE c.sender = '+6281234500010'")" \
     "created,resent"
+
+# A batch's parts of concatenated messages go in together through intake_parts() (sql/013),
+# which must end where intake_part() called for each part in order would: the groups it can
+# place at once are placed so, every other group part by part.
+parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order
+    local s=() r=() t=() n=() x=() e
+    for e in "$@"; do
+        read -r a b c d f <<<"$e"
+        s+=("'$a'") r+=("$b") t+=("$c") n+=("$d") x+=("'$f'")
+    done
+    local IFS=,
+    q "SELECT string_agg(ord || ':' || outcome, ' ' ORDER BY ord)
+         FROM intake_parts('test1', 3600, ARRAY[${s[*]}], ARRAY[${s[*]}],
+              array_fill('+628110'::text, ARRAY[$#]), array_fill(1700000000::float8, ARRAY[$#]),
+              array_fill('gsm7'::text, ARRAY[$#]), array_fill(NULL::smallint, ARRAY[$#]),
+              array_fill('text'::text, ARRAY[$#]), ARRAY[${r[*]}], ARRAY[${t[*]}],
+              ARRAY[${n[*]}], array_fill('0500'::text, ARRAY[$#]),
+              array_fill('0041'::text, ARRAY[$#]), ARRAY[${x[*]}])"
+}
+joined() { q "SELECT string_agg(state || ':' || coalesce(text, '-'), ' ' ORDER BY id)
+                FROM sms_in WHERE sender = '$1'"; }
+check "a whole message in one batch: waiting, then complete" \
+    "$(parts "+6281234500020 7 2 2 two" "+6281234500020 7 2 1 one")" "1:waiting 2:complete"
+check "... joined in part order" "$(joined +6281234500020)" "complete:onetwo"
+check "... and intake_part() knows its parts" \
+    "$(q "SELECT outcome FROM intake_part('test1', '+6281234500020', '+6281234500020', '+628110',
+            to_timestamp(1700000000), 'gsm7', NULL::smallint, 'text', 7, 2, 1, '\x0500'::bytea,
+            '\x0041'::bytea, 'one', make_interval(secs => 3600))")" duplicate
+check "... and so does intake_parts()" \
+    "$(parts "+6281234500020 7 2 1 one" "+6281234500021 7 2 1 one")" "1:duplicate 2:waiting"
+check "the rest of a message begun in an earlier batch joins it" \
+    "$(parts "+6281234500021 7 2 2 two")" "1:complete"
+check "... one message" "$(joined +6281234500021)" "complete:onetwo"
+check "a part number twice in one batch: the second copy begins a message of its own" \
+    "$(parts "+6281234500022 5 2 1 one" "+6281234500022 5 2 1 uno" "+6281234500022 5 2 2 two")" \
+    "1:waiting 2:waiting 3:complete"
+check "... as intake_part() part by part would have it" "$(joined +6281234500022)" \
+    "open:- complete:unotwo"
+q "UPDATE sms_in SET state = 'incomplete', text = 'one', closed_at = now()
+    WHERE sender = '+6281234500022' AND state = 'open'" >/dev/null
+check "a part of a message the timeout closed joins it late" \
+    "$(parts "+6281234500022 5 2 2 dua")" "1:late"
+check "... which is complete now" "$(joined +6281234500022)" "complete:onedua complete:unotwo"
 finish
