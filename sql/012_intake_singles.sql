@@ -61,7 +61,7 @@ BEGIN
                WITH ORDINALITY
                AS u(sender, sender_raw, smsc, epoch, coding, class, kind, udh_hex, raw_hex,
                     text, body, confidential, keyword, ord)),
-    looked AS (
+    looked AS MATERIALIZED (
         SELECT g.*,
                (SELECT p.sms_in_id FROM sms_part p WHERE p.idem_key = g.key) AS dup_msg,
                CASE WHEN p_resend_window > 0 THEN

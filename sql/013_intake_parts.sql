@@ -58,7 +58,7 @@ BEGIN
                       p_udh_hex, p_raw_hex, p_text) WITH ORDINALITY
                AS u(sender, sender_raw, epoch, coding, ref, total, seq, udh_hex, raw_hex, text,
                     ord)),
-    looked AS (
+    looked AS MATERIALIZED (
         SELECT g.*,
                (SELECT p.sms_in_id FROM sms_part p WHERE p.idem_key = g.key) AS dup_msg,
                c.id AS cand,
