@@ -45,6 +45,12 @@ struct intake {
     struct grammar_result *grammar;
     char **bodies;
     struct store_part_complaint *complaints;
+    /* The concatenated complaints a poll completes, taken in together: what each is, how it is
+     * taken in, what became of it, and the part that completed it. */
+    struct store_complaint_new *together;
+    struct store_complaint_take *together_how;
+    struct store_complaint_taken *together_got;
+    int *together_at;
     bool restart;    /* the next read starts a new enumeration */
     bool backlog;    /* the last poll filled its batch: more is likely waiting */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
@@ -101,8 +107,14 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
     in->grammar = calloc((size_t)in->capacity, sizeof *in->grammar);
     in->bodies = calloc((size_t)in->capacity, sizeof *in->bodies);
     in->complaints = calloc((size_t)in->capacity, sizeof *in->complaints);
+    in->together = calloc((size_t)in->capacity, sizeof *in->together);
+    in->together_how = calloc((size_t)in->capacity, sizeof *in->together_how);
+    in->together_got = calloc((size_t)in->capacity, sizeof *in->together_got);
+    in->together_at = calloc((size_t)in->capacity, sizeof *in->together_at);
     if (in->parts == NULL || in->senders == NULL || in->pins == NULL || in->outs == NULL ||
-        in->grammar == NULL || in->bodies == NULL || in->complaints == NULL) {
+        in->grammar == NULL || in->bodies == NULL || in->complaints == NULL ||
+        in->together == NULL || in->together_how == NULL || in->together_got == NULL ||
+        in->together_at == NULL) {
         intake_free(in);
         return NULL;
     }
@@ -119,6 +131,10 @@ void intake_free(struct intake *in)
     if (in != NULL) {
         discard_queued(in);
         free(in->queued);
+        free(in->together_at);
+        free(in->together_got);
+        free(in->together_how);
+        free(in->together);
         free(in->complaints);
         free(in->bodies);
         free(in->grammar);
@@ -723,6 +739,76 @@ static int take_with_parts(struct intake *in, int n)
     return 0;
 }
 
+/* Frees the complaints' texts that take_with_parts or take_completed_together made. */
+static void free_bodies(struct intake *in, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(in->bodies[i]);
+        in->bodies[i] = NULL;
+    }
+}
+
+/*
+ * The concatenated messages this poll completed that are complaints, from a sender with no other
+ * message in the poll: taken in together, in one round trip (sql/014), before part_stored goes
+ * through the parts in order. What each asks stays in in->grammar, and its part's out says what
+ * became of it (taken), for part_stored to route it and reply. A sender with another message in
+ * the poll goes the longer way, where each message sees what the one before it did.
+ */
+static int take_completed_together(struct intake *in, int n)
+{
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        const struct modem_part *p = &in->parts[i];
+        struct store_part_out *out = &in->outs[i];
+        const char *kind = part_kind(p);
+        if (out->outcome != STORE_PART_COMPLETE || p->status_report || !is_read(kind)) {
+            continue;
+        }
+        struct grammar_result *g = &in->grammar[i];
+        grammar_parse(out->text ? out->text : "", g);
+        if (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL) {
+            continue;
+        }
+        bool alone = true;
+        for (int j = 0; j < n && alone; j++) {
+            alone =
+                strcmp(in->senders[j], in->senders[i]) != 0 || in->outs[j].msg_id == out->msg_id;
+        }
+        if (!alone) {
+            continue;
+        }
+        in->bodies[i] = strndup(g->body, g->body_len);
+        if (in->bodies[i] == NULL) {
+            return -1;
+        }
+        in->together[k] = (struct store_complaint_new){
+            .msg_id = out->msg_id,
+            .sender = in->senders[i],
+            .text = in->bodies[i],
+            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+            .keyword = g->keyword,
+            .actor = in->actor,
+        };
+        in->together_how[k] = (struct store_complaint_take){
+            .resend_window_s = in->conf->replies.resend_window_s,
+            .replyable = may_reply(kind, in->senders[i]),
+            .budget = in->conf->replies.budget,
+            .budget_window_s = in->conf->replies.budget_window_s,
+        };
+        in->together_at[k++] = i;
+    }
+    if (store_complaints_intake(in->store, in->together, in->together_how, k, in->together_got) !=
+        0) {
+        return -1;
+    }
+    for (size_t t = 0; t < k; t++) {
+        in->outs[in->together_at[t]].taken = true;
+        in->outs[in->together_at[t]].complaint = in->together_got[t];
+    }
+    return 0;
+}
+
 enum intake_result intake_poll(struct intake *in)
 {
     int n = 0;
@@ -766,11 +852,9 @@ enum intake_result intake_poll(struct intake *in)
     int stored = take_with_parts(in, n) == 0
                      ? store_part_add_many(in->store, in->pins, (size_t)n, in->outs)
                      : -1;
-    for (int i = 0; i < n; i++) {
-        free(in->bodies[i]);
-        in->bodies[i] = NULL;
-    }
-    int rc = stored;
+    free_bodies(in, n);
+    int rc = stored == 0 ? take_completed_together(in, n) : stored;
+    free_bodies(in, n);
     for (int i = 0; i < n; i++) {
         if (rc == 0) {
             rc = part_stored(in, &in->parts[i], in->senders[i], &in->grammar[i], in->outs[i],

@@ -665,8 +665,7 @@ static bool concatenated(const struct store_part_in *in)
 /* The parameters of the parts among in[0..n-1] that go to intake_parts(), in the order given; as
  * singles_params. */
 static int parts_params(struct store *s, const struct store_part_in *in, size_t n,
-                        struct arr a[PARTS_COLUMNS], char *window,
-                        const char *values[PARTS_PARAMS])
+                        struct arr a[PARTS_COLUMNS], char *window, const char *values[PARTS_PARAMS])
 {
     for (size_t i = 0; i < n; i++) {
         if (!concatenated(&in[i])) {
@@ -905,8 +904,7 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
     PGresult *failed = NULL;
     int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
     int singles_slot = slot < 0 ? -1 : prepared_slot(s, singles_add_sql, SINGLES_PARAMS, &failed);
-    int parts_slot =
-        singles_slot < 0 ? -1 : prepared_slot(s, parts_add_sql, PARTS_PARAMS, &failed);
+    int parts_slot = singles_slot < 0 ? -1 : prepared_slot(s, parts_add_sql, PARTS_PARAMS, &failed);
     if (parts_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
         /* No statement slot left, or no pipeline: one call at a time does the same. */
         PQclear(failed);
@@ -1101,6 +1099,70 @@ int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
     out->within_budget = PQgetvalue(r, 0, 3)[0] == 't';
     PQclear(r);
     return 0;
+}
+
+int store_complaints_intake(struct store *s, const struct store_complaint_new *c,
+                            const struct store_complaint_take *how, size_t n,
+                            struct store_complaint_taken *out)
+{
+    if (n == 0) {
+        return 0;
+    }
+    struct arr a[6] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        arr_ll(&a[0], c[i].msg_id);
+        arr_str(&a[1], c[i].sender);
+        arr_str(&a[2], c[i].text);
+        arr_str(&a[3], c[i].confidential ? "t" : "f");
+        arr_str(&a[4], c[i].keyword != NULL ? c[i].keyword : "");
+        arr_str(&a[5], how[i].replyable ? "t" : "f");
+        out[i] = (struct store_complaint_taken){0};
+    }
+    char wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF];
+    const char *params[10];
+    int rc = -1;
+    if (arr_done_all(s, a, 6, params + 4) != 0) {
+        goto out;
+    }
+    fmt_ll(wbuf, how[0].resend_window_s);
+    fmt_ll(bbuf, how[0].budget);
+    fmt_ll(bwbuf, how[0].budget_window_s);
+    params[0] = c[0].actor;
+    params[1] = wbuf;
+    params[2] = bbuf;
+    params[3] = bwbuf;
+    PGresult *r = run(s,
+                      "SELECT ord, complaint_id, resent, agency_id, within FROM intake_complaints("
+                      "$1, $2::int, $3::int, $4::int, $5::bigint[], $6::text[], $7::text[],"
+                      " $8::boolean[], $9::text[], $10::boolean[])",
+                      10, params, NULL, PGRES_TUPLES_OK);
+    if (r == NULL) {
+        goto out;
+    }
+    if (PQntuples(r) != (int)n) {
+        set_error(s, "intake_complaints gave %d rows for %zu messages", PQntuples(r), n);
+        PQclear(r);
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(r); row++) {
+        if (get_ll(r, row, 0) != row + 1) {
+            set_error(s, "intake_complaints answered out of order");
+            PQclear(r);
+            goto out;
+        }
+        struct store_complaint_taken *t = &out[row];
+        t->complaint_id = get_ll(r, row, 1);
+        t->resent = PQgetvalue(r, row, 2)[0] == 't';
+        t->agency_id = (int)get_ll(r, row, 3);
+        t->within_budget = PQgetvalue(r, row, 4)[0] == 't';
+    }
+    PQclear(r);
+    rc = 0;
+out:
+    for (int i = 0; i < 6; i++) {
+        arr_free(&a[i]);
+    }
+    return rc;
 }
 
 int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,

@@ -143,6 +143,16 @@ int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
                            const struct store_complaint_take *how,
                            struct store_complaint_taken *out);
 
+/*
+ * n complaints at once, each as store_complaint_intake would take it in (sql/014), in one round
+ * trip: only complete messages (c[i].incomplete false) with nothing pending (how[i].pending 0),
+ * from senders that differ from each other and from every other message of the transaction's
+ * batch. The actor and how's windows and budget are those of c[0] and how[0].
+ */
+int store_complaints_intake(struct store *s, const struct store_complaint_new *c,
+                            const struct store_complaint_take *how, size_t n,
+                            struct store_complaint_taken *out);
+
 /* The status of complaint seq, locked for this transaction, if sender owns it: *found is false
  * both when it does not exist and when it is someone else's. */
 int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,

@@ -167,4 +167,32 @@ q "UPDATE sms_in SET state = 'incomplete', text = 'one', closed_at = now()
 check "a part of a message the timeout closed joins it late" \
     "$(parts "+6281234500022 5 2 2 dua")" "1:late"
 check "... which is complete now" "$(joined +6281234500022)" "complete:onedua complete:unotwo"
+
+# The concatenated complaints a batch completes are taken in together by intake_complaints()
+# (sql/014), as intake_complaint() would take each: a new ticket, or the earlier one for the same
+# text again within the resend window.
+msg_of() { q "SELECT max(id) FROM sms_in WHERE sender = '$1' AND state = 'complete'"; }
+together() { # together MSG SENDER ...: whether each was resent, in order
+    local m=() s=() t=()
+    while [ $# -gt 0 ]; do m+=("$1") s+=("'$2'") t+=("'onetwo'"); shift 2; done
+    local IFS=,
+    q "SELECT string_agg(x.ord || ':' || x.resent, ' ' ORDER BY x.ord)
+         FROM intake_complaints('test', 600, 5, 3600, ARRAY[${m[*]}]::bigint[], ARRAY[${s[*]}],
+              ARRAY[${t[*]}], array_fill(false, ARRAY[${#m[@]}]),
+              array_fill(''::text, ARRAY[${#m[@]}]), array_fill(true, ARRAY[${#m[@]}])) x"
+}
+check "two completed messages from two senders: two new tickets" \
+    "$(together "$(msg_of +6281234500020)" +6281234500020 \
+                "$(msg_of +6281234500021)" +6281234500021)" "1:false 2:false"
+check "... each its sender's, made of its message, which points at it" \
+    "$(q "SELECT string_agg(c.sender || ':' || c.text, ' ' ORDER BY c.sender) FROM complaint c
+            JOIN sms_in m ON m.id = c.sms_in_id AND m.complaint_id = c.id
+           WHERE c.sender IN ('+6281234500020', '+6281234500021')")" \
+    "+6281234500020:onetwo +6281234500021:onetwo"
+parts "+6281234500020 8 2 1 one" "+6281234500020 8 2 2 two" >/dev/null
+check "the same text again from one of them joins its ticket" \
+    "$(together "$(msg_of +6281234500020)" +6281234500020)" "1:true"
+check "... both its messages point at that one ticket, each saying how" \
+    "$(q "SELECT count(DISTINCT complaint_id) || ' ' || string_agg(command, ',' ORDER BY id)
+          FROM sms_in WHERE sender = '+6281234500020'")" "1 complaint,resent"
 finish
