@@ -601,6 +601,22 @@ static const char singles_add_sql[] =
 #define SINGLES_PARAMS 19
 #define SINGLES_COLUMNS 14
 
+/* The ten columns both batch calls take first, in their order: the part as read. */
+#define PART_COLUMNS 10
+static void part_columns(struct arr a[PART_COLUMNS], const struct store_part_in *in)
+{
+    arr_str(&a[0], in->sender);
+    arr_str(&a[1], in->sender_raw);
+    arr_str(&a[2], in->smsc);
+    arr_ll_if(&a[3], in->smsc_time > 0, in->smsc_time);
+    arr_str(&a[4], in->coding);
+    arr_ll_if(&a[5], in->msg_class >= 0, in->msg_class);
+    arr_str(&a[6], in->kind);
+    arr_hex(&a[7], in->udh, in->udh != NULL ? in->udh_len : 0);
+    arr_hex(&a[8], in->raw, in->raw != NULL ? in->raw_len : 0);
+    arr_str(&a[9], in->text);
+}
+
 /* The parameters of the single complaints among in[0..n-1] (see single_complaint), in the order
  * given. a holds the columns' arrays (freed by the caller); nums the three numbers. 0, or -1 with
  * the error set when memory ran out. */
@@ -618,16 +634,7 @@ static int singles_params(struct store *s, const struct store_part_in *in, size_
             first = c;
             values[0] = in[i].instance;
         }
-        arr_str(&a[0], in[i].sender);
-        arr_str(&a[1], in[i].sender_raw);
-        arr_str(&a[2], in[i].smsc);
-        arr_ll_if(&a[3], in[i].smsc_time > 0, in[i].smsc_time);
-        arr_str(&a[4], in[i].coding);
-        arr_ll_if(&a[5], in[i].msg_class >= 0, in[i].msg_class);
-        arr_str(&a[6], in[i].kind);
-        arr_hex(&a[7], in[i].udh, in[i].udh != NULL ? in[i].udh_len : 0);
-        arr_hex(&a[8], in[i].raw, in[i].raw != NULL ? in[i].raw_len : 0);
-        arr_str(&a[9], in[i].text);
+        part_columns(a, &in[i]);
         arr_str(&a[10], c->body);
         arr_str(&a[11], c->confidential ? "t" : "f");
         arr_str(&a[12], c->keyword != NULL ? c->keyword : "");
@@ -651,8 +658,8 @@ static int singles_params(struct store *s, const struct store_part_in *in, size_
 static const char parts_add_sql[] =
     "SELECT ord, outcome, msg_id, msg_text, msg_complete"
     " FROM intake_parts($1, $2::int, $3::text[], $4::text[], $5::text[],"
-    " $6::double precision[], $7::text[], $8::smallint[], $9::text[], $10::int[], $11::int[],"
-    " $12::int[], $13::text[], $14::text[], $15::text[])";
+    " $6::double precision[], $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[],"
+    " $12::text[], $13::int[], $14::int[], $15::int[])";
 #define PARTS_PARAMS 15
 #define PARTS_COLUMNS 13
 
@@ -674,19 +681,10 @@ static int parts_params(struct store *s, const struct store_part_in *in, size_t 
         values[0] = in[i].instance;
         fmt_ll(window, in[i].join_window_s);
         values[1] = window;
-        arr_str(&a[0], in[i].sender);
-        arr_str(&a[1], in[i].sender_raw);
-        arr_str(&a[2], in[i].smsc);
-        arr_ll_if(&a[3], in[i].smsc_time > 0, in[i].smsc_time);
-        arr_str(&a[4], in[i].coding);
-        arr_ll_if(&a[5], in[i].msg_class >= 0, in[i].msg_class);
-        arr_str(&a[6], in[i].kind);
-        arr_ll(&a[7], in[i].concat_ref);
-        arr_ll(&a[8], in[i].concat_total);
-        arr_ll(&a[9], in[i].concat_seq);
-        arr_hex(&a[10], in[i].udh, in[i].udh != NULL ? in[i].udh_len : 0);
-        arr_hex(&a[11], in[i].raw, in[i].raw != NULL ? in[i].raw_len : 0);
-        arr_str(&a[12], in[i].text);
+        part_columns(a, &in[i]);
+        arr_ll(&a[10], in[i].concat_ref);
+        arr_ll(&a[11], in[i].concat_total);
+        arr_ll(&a[12], in[i].concat_seq);
     }
     return arr_done_all(s, a, PARTS_COLUMNS, values + 2);
 }

@@ -20,6 +20,37 @@
 -- SMSC times as seconds since 1970, as intake_part() gets them from the daemon.
 -- Returns one row per input row, with its position (1-based) in ord; outcome is 'duplicate'
 -- (stored before; nothing else happened) or 'single'.
+-- Takes the transaction's advisory lock p_kind || number ('resend:' or 'budget:', the locks
+-- intake_complaint() takes one at a time) for every number of p_numbers, in the order of their
+-- hashes, so that two transactions locking sets that overlap wait for each other instead of
+-- deadlocking. Called as a statement of its own, so that what the caller reads next sees what
+-- each lock's previous holder committed.
+CREATE FUNCTION lapor_lock_numbers(p_kind text, p_numbers text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(l.h)
+       FROM (SELECT DISTINCT hashtext(p_kind || n) AS h FROM unnest(p_numbers) n) l
+      ORDER BY l.h;
+END;
+$$;
+
+-- The ticket a text resent joins: the newest complaint of p_sender with the text p_text made
+-- within the last p_window seconds and not withdrawn; NULL when none (or p_window is 0). The
+-- same lookup as intake_complaint()'s, by the same index (sql/005). A set of one row or none, so
+-- that the planner inlines it where it is joined (LATERAL) instead of calling it for each row.
+CREATE FUNCTION lapor_resent_to(p_sender text, p_text text, p_window integer)
+RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+    SELECT c.id
+      FROM complaint c
+     WHERE p_window > 0
+       AND c.sender = p_sender AND md5(c.text) = md5(p_text) AND c.text = p_text
+       AND c.created_at > now() - make_interval(secs => p_window)
+       AND c.status <> 'dibatalkan'
+     ORDER BY c.id DESC
+     LIMIT 1;
+$$;
+
 CREATE FUNCTION intake_single_complaints(
     p_instance text, p_actor text, p_resend_window integer, p_budget integer,
     p_budget_window integer,
@@ -42,12 +73,9 @@ DECLARE
     v_agency   integer[];
 BEGIN
     -- Serialised per sender, as intake_single_complaint(): two copies taken in by two daemons
-    -- at once still make one ticket. A statement of its own, so that the lookup below sees what
-    -- the previous holder of each lock committed.
+    -- at once still make one ticket.
     IF p_resend_window > 0 THEN
-        PERFORM pg_advisory_xact_lock(l.h)
-           FROM (SELECT DISTINCT hashtext('resend:' || s) AS h FROM unnest(p_sender) s) l
-          ORDER BY l.h;
+        PERFORM lapor_lock_numbers('resend:', p_sender);
     END IF;
 
     WITH given AS (
@@ -64,16 +92,9 @@ BEGIN
     looked AS MATERIALIZED (
         SELECT g.*,
                (SELECT p.sms_in_id FROM sms_part p WHERE p.idem_key = g.key) AS dup_msg,
-               CASE WHEN p_resend_window > 0 THEN
-                   (SELECT c.id
-                      FROM complaint c
-                     WHERE c.sender = g.sender AND md5(c.text) = md5(g.body) AND c.text = g.body
-                       AND c.created_at > now() - make_interval(secs => p_resend_window)
-                       AND c.status <> 'dibatalkan'
-                     ORDER BY c.id DESC
-                     LIMIT 1)
-               END AS resent_to
-          FROM given g),
+               r.id AS resent_to
+          FROM given g
+          LEFT JOIN LATERAL lapor_resent_to(g.sender, g.body, p_resend_window) AS r(id) ON true),
     -- New rows get their ids here, in the order read: the message's, and the ticket's when it
     -- is no resend.
     numbered AS (
@@ -132,11 +153,9 @@ BEGIN
 
     -- Serialised per number, so that the budget holds across all daemons; then counted, each
     -- number after its lock.
-    PERFORM pg_advisory_xact_lock(l.h)
-       FROM (SELECT DISTINCT hashtext('budget:' || u.sender) AS h
-               FROM unnest(p_sender, p_replyable, v_dup) AS u(sender, replyable, dup)
-              WHERE u.replyable AND NOT u.dup) l
-      ORDER BY l.h;
+    PERFORM lapor_lock_numbers('budget:', ARRAY(
+        SELECT u.sender FROM unnest(p_sender, p_replyable, v_dup) AS u(sender, replyable, dup)
+         WHERE u.replyable AND NOT u.dup));
 
     RETURN QUERY
     SELECT u.ord, CASE WHEN u.dup THEN 'duplicate' ELSE 'single' END, u.msg,

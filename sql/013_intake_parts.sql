@@ -22,8 +22,8 @@
 CREATE FUNCTION intake_parts(
     p_instance text, p_join_window integer,
     p_sender text[], p_sender_raw text[], p_smsc text[], p_smsc_time double precision[],
-    p_coding text[], p_class smallint[], p_kind text[], p_ref integer[], p_total integer[],
-    p_seq integer[], p_udh_hex text[], p_raw_hex text[], p_text text[])
+    p_coding text[], p_class smallint[], p_kind text[], p_udh_hex text[], p_raw_hex text[],
+    p_text text[], p_ref integer[], p_total integer[], p_seq integer[])
 RETURNS TABLE (ord integer, outcome text, msg_id bigint, msg_text text, msg_complete boolean)
 LANGUAGE plpgsql VOLATILE
 -- As intake_part(): plans kept for the session must not be made for empty tables.

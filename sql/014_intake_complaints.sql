@@ -5,7 +5,7 @@
 -- trip after another. intake_complaints() takes in all of a poll's such complaints at once, each
 -- as intake_complaint() would with nothing pending and the message complete: the resend window,
 -- the complaint with its first event, the message pointing at its ticket, the agency its keyword
--- routes to, the reply budget, under the same locks, taken in one order (by their hash).
+-- routes to, the reply budget, under the same locks, taken in one order (lapor_lock_numbers()).
 --
 -- The caller passes only messages whose senders differ from each other and from every other
 -- message of its transaction's batch, so no two rows wait for each other and no reply of this
@@ -27,9 +27,7 @@ DECLARE
     v_agency    integer[];
 BEGIN
     IF p_resend_window > 0 THEN
-        PERFORM pg_advisory_xact_lock(l.h)
-           FROM (SELECT DISTINCT hashtext('resend:' || s) AS h FROM unnest(p_sender) s) l
-          ORDER BY l.h;
+        PERFORM lapor_lock_numbers('resend:', p_sender);
     END IF;
 
     WITH given AS (
@@ -38,16 +36,9 @@ BEGIN
                AS u(msg, sender, text, confidential, keyword, ord)),
     looked AS MATERIALIZED (
         SELECT g.*,
-               CASE WHEN p_resend_window > 0 THEN
-                   (SELECT c.id
-                      FROM complaint c
-                     WHERE c.sender = g.sender AND md5(c.text) = md5(g.text) AND c.text = g.text
-                       AND c.created_at > now() - make_interval(secs => p_resend_window)
-                       AND c.status <> 'dibatalkan'
-                     ORDER BY c.id DESC
-                     LIMIT 1)
-               END AS resent_to
-          FROM given g),
+               r.id AS resent_to
+          FROM given g
+          LEFT JOIN LATERAL lapor_resent_to(g.sender, g.text, p_resend_window) AS r(id) ON true),
     numbered AS (
         SELECT l.*,
                CASE WHEN l.resent_to IS NULL THEN nextval('complaint_seq') END AS new_complaint,
@@ -83,11 +74,9 @@ BEGIN
       INTO v_complaint, v_resent, v_agency
       FROM numbered n;
 
-    PERFORM pg_advisory_xact_lock(l.h)
-       FROM (SELECT DISTINCT hashtext('budget:' || u.sender) AS h
-               FROM unnest(p_sender, p_replyable) AS u(sender, replyable)
-              WHERE u.replyable) l
-      ORDER BY l.h;
+    PERFORM lapor_lock_numbers('budget:', ARRAY(
+        SELECT u.sender FROM unnest(p_sender, p_replyable) AS u(sender, replyable)
+         WHERE u.replyable));
 
     RETURN QUERY
     SELECT u.ord::integer, u.complaint, u.resent, u.agency,

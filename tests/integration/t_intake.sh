@@ -139,9 +139,9 @@ parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order
          FROM intake_parts('test1', 3600, ARRAY[${s[*]}], ARRAY[${s[*]}],
               array_fill('+628110'::text, ARRAY[$#]), array_fill(1700000000::float8, ARRAY[$#]),
               array_fill('gsm7'::text, ARRAY[$#]), array_fill(NULL::smallint, ARRAY[$#]),
-              array_fill('text'::text, ARRAY[$#]), ARRAY[${r[*]}], ARRAY[${t[*]}],
-              ARRAY[${n[*]}], array_fill('0500'::text, ARRAY[$#]),
-              array_fill('0041'::text, ARRAY[$#]), ARRAY[${x[*]}])"
+              array_fill('text'::text, ARRAY[$#]), array_fill('0500'::text, ARRAY[$#]),
+              array_fill('0041'::text, ARRAY[$#]), ARRAY[${x[*]}], ARRAY[${r[*]}],
+              ARRAY[${t[*]}], ARRAY[${n[*]}])"
 }
 joined() { q "SELECT string_agg(state || ':' || coalesce(text, '-'), ' ' ORDER BY id)
                 FROM sms_in WHERE sender = '$1'"; }
