@@ -276,15 +276,14 @@ static int complaint_taken(struct intake *in, long long msg_id, const char *send
                            const struct grammar_result *g, bool incomplete, bool replyable,
                            const struct store_complaint_taken *taken);
 
-/* A new complaint, or the same text again within the resend window: the ticket it opened. */
-static int take_complaint(struct intake *in, long long msg_id, const char *sender,
-                          const struct grammar_result *g, bool incomplete, bool replyable)
+/* What message msg_id from sender, asking g with the complaint text text, is as a complaint, and
+ * the rules it is taken in by; pending: replies to sender queued and not yet written. */
+static void complaint_of(const struct intake *in, long long msg_id, const char *sender,
+                         const struct grammar_result *g, const char *text, bool incomplete,
+                         bool replyable, int pending, struct store_complaint_new *c,
+                         struct store_complaint_take *how)
 {
-    char *text = strndup(g->body, g->body_len);
-    if (text == NULL) {
-        return -1;
-    }
-    struct store_complaint_new c = {
+    *c = (struct store_complaint_new){
         .msg_id = msg_id,
         .sender = sender,
         .text = text,
@@ -293,13 +292,27 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
         .keyword = g->keyword,
         .actor = in->actor,
     };
-    struct store_complaint_take how = {
+    *how = (struct store_complaint_take){
         .resend_window_s = in->conf->replies.resend_window_s,
         .replyable = replyable,
         .budget = in->conf->replies.budget,
         .budget_window_s = in->conf->replies.budget_window_s,
-        .pending = queued_to(in, sender),
+        .pending = pending,
     };
+}
+
+/* A new complaint, or the same text again within the resend window: the ticket it opened. */
+static int take_complaint(struct intake *in, long long msg_id, const char *sender,
+                          const struct grammar_result *g, bool incomplete, bool replyable)
+{
+    char *text = strndup(g->body, g->body_len);
+    if (text == NULL) {
+        return -1;
+    }
+    struct store_complaint_new c;
+    struct store_complaint_take how;
+    complaint_of(in, msg_id, sender, g, text, incomplete, replyable, queued_to(in, sender), &c,
+                 &how);
     struct store_complaint_taken got;
     int rc = store_complaint_intake(in->store, &c, &how, &got);
     free(text);
@@ -750,7 +763,7 @@ static void free_bodies(struct intake *in, int n)
 
 /*
  * The concatenated messages this poll completed that are complaints, from a sender with no other
- * message in the poll: taken in together, in one round trip (sql/014), before part_stored goes
+ * message in the poll: taken in together, in one round trip (sql/012), before part_stored goes
  * through the parts in order. What each asks stays in in->grammar, and its part's out says what
  * became of it (taken), for part_stored to route it and reply. A sender with another message in
  * the poll goes the longer way, where each message sees what the one before it did.
@@ -782,20 +795,8 @@ static int take_completed_together(struct intake *in, int n)
         if (in->bodies[i] == NULL) {
             return -1;
         }
-        in->together[k] = (struct store_complaint_new){
-            .msg_id = out->msg_id,
-            .sender = in->senders[i],
-            .text = in->bodies[i],
-            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
-            .keyword = g->keyword,
-            .actor = in->actor,
-        };
-        in->together_how[k] = (struct store_complaint_take){
-            .resend_window_s = in->conf->replies.resend_window_s,
-            .replyable = may_reply(kind, in->senders[i]),
-            .budget = in->conf->replies.budget,
-            .budget_window_s = in->conf->replies.budget_window_s,
-        };
+        complaint_of(in, out->msg_id, in->senders[i], g, in->bodies[i], false,
+                     may_reply(kind, in->senders[i]), 0, &in->together[k], &in->together_how[k]);
         in->together_at[k++] = i;
     }
     if (store_complaints_intake(in->store, in->together, in->together_how, k, in->together_got) !=

@@ -866,13 +866,14 @@ static bool stored_alone(const struct store_part_in *in)
     return !single_complaint(in) && !concatenated(in);
 }
 
-/* Sends prepared statement slot with text parameters into the pipeline: 0, or -1 with the
- * error set. */
-static int send_prepared(struct store *s, int slot, int n, const char *const *values)
+/* Sends prepared statement slot into the pipeline (lens and formats as PQsendQueryPrepared's;
+ * NULL for text parameters): 0, or -1 with the error set. */
+static int send_prepared(struct store *s, int slot, int n, const char *const *values,
+                         const int *lens, const int *formats)
 {
     char name[16];
     snprintf(name, sizeof name, "l%d", slot);
-    if (PQsendQueryPrepared(s->conn, name, n, values, NULL, NULL, 0) != 1) {
+    if (PQsendQueryPrepared(s->conn, name, n, values, lens, formats, 0) != 1) {
         set_error(s, "database: %s", PQerrorMessage(s->conn));
         return -1;
     }
@@ -920,7 +921,8 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         char nums[3][NUMBUF];
         const char *values[SINGLES_PARAMS] = {NULL};
         rc = singles_params(s, in, n, cols, nums, values);
-        singles_sent = rc == 0 && send_prepared(s, singles_slot, SINGLES_PARAMS, values) == 0;
+        singles_sent =
+            rc == 0 && send_prepared(s, singles_slot, SINGLES_PARAMS, values, NULL, NULL) == 0;
         rc = singles_sent ? 0 : -1;
         for (size_t i = 0; i < SINGLES_COLUMNS; i++) {
             arr_free(&cols[i]);
@@ -931,7 +933,7 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         char window[NUMBUF];
         const char *values[PARTS_PARAMS] = {NULL};
         rc = parts_params(s, in, n, cols, window, values);
-        parts_sent = rc == 0 && send_prepared(s, parts_slot, PARTS_PARAMS, values) == 0;
+        parts_sent = rc == 0 && send_prepared(s, parts_slot, PARTS_PARAMS, values, NULL, NULL) == 0;
         rc = parts_sent ? 0 : -1;
         for (size_t i = 0; i < PARTS_COLUMNS; i++) {
             arr_free(&cols[i]);
@@ -944,10 +946,7 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         }
         struct part_params b;
         part_params(&in[sent], &b);
-        char name[16];
-        snprintf(name, sizeof name, "l%d", slot);
-        if (PQsendQueryPrepared(s->conn, name, PART_PARAMS, b.values, b.lens, b.formats, 0) != 1) {
-            set_error(s, "database: %s", PQerrorMessage(s->conn));
+        if (send_prepared(s, slot, PART_PARAMS, b.values, b.lens, b.formats) != 0) {
             rc = -1;
             break;
         }

@@ -144,7 +144,7 @@ int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
                            struct store_complaint_taken *out);
 
 /*
- * n complaints at once, each as store_complaint_intake would take it in (sql/014), in one round
+ * n complaints at once, each as store_complaint_intake would take it in (sql/012), in one round
  * trip: only complete messages (c[i].incomplete false) with nothing pending (how[i].pending 0),
  * from senders that differ from each other and from every other message of the transaction's
  * batch. The actor and how's windows and budget are those of c[0] and how[0].

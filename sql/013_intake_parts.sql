@@ -38,6 +38,7 @@ DECLARE
     v_simple   boolean[];
     v_dup_msg  bigint[];
     v_cand     bigint[];
+    v_key      text[];
     v_target   bigint[];
     r          record;
     one        record;
@@ -87,7 +88,7 @@ BEGIN
                AND count(*) OVER (PARTITION BY l.key) = 1 AS fits
           FROM looked l),
     judged AS (
-        SELECT e.ord, e.dup_msg, e.cand,
+        SELECT e.ord, e.dup_msg, e.cand, e.key,
                e.dup_msg IS NULL
                AND bool_and(e.fits) OVER grp
                AND min(e.cand) OVER grp IS NOT DISTINCT FROM max(e.cand) OVER grp
@@ -97,8 +98,8 @@ BEGIN
           FROM each e
         WINDOW grp AS (PARTITION BY e.sender, e.ref, e.total, e.dup_msg IS NULL))
     SELECT array_agg(j.simple ORDER BY j.ord), array_agg(j.dup_msg ORDER BY j.ord),
-           array_agg(j.cand ORDER BY j.ord)
-      INTO v_simple, v_dup_msg, v_cand
+           array_agg(j.cand ORDER BY j.ord), array_agg(j.key ORDER BY j.ord)
+      INTO v_simple, v_dup_msg, v_cand, v_key
       FROM judged j;
 
     -- The groups placed at once: a message for those that join none, then all their parts, in
@@ -106,14 +107,13 @@ BEGIN
     WITH given AS (
         SELECT u.ord::integer AS ord, u.sender, u.sender_raw, u.smsc,
                to_timestamp(u.epoch) AS smsc_time, u.coding, u.class, u.kind, u.ref, u.total,
-               u.seq, u.udh_hex, u.raw_hex, u.text, u.cand,
-               md5(concat_ws('|', u.sender_raw, to_timestamp(u.epoch), u.coding, u.ref, u.total,
-                             u.seq, u.udh_hex, u.raw_hex, u.text)) AS key
+               u.seq, u.udh_hex, u.raw_hex, u.text, u.cand, u.key
           FROM unnest(p_sender, p_sender_raw, p_smsc, p_smsc_time, p_coding, p_class, p_kind,
-                      p_ref, p_total, p_seq, p_udh_hex, p_raw_hex, p_text, v_simple, v_cand)
+                      p_ref, p_total, p_seq, p_udh_hex, p_raw_hex, p_text, v_simple, v_cand,
+                      v_key)
                WITH ORDINALITY
                AS u(sender, sender_raw, smsc, epoch, coding, class, kind, ref, total, seq,
-                    udh_hex, raw_hex, text, simple, cand, ord)
+                    udh_hex, raw_hex, text, simple, cand, key, ord)
          WHERE u.simple),
     target AS (
         SELECT g.sender, g.ref, g.total, g.cand, min(g.ord) AS first_ord

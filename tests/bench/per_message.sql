@@ -1,7 +1,7 @@
 -- per_message.sql: pgbench script (pgbench -M prepared -f per_message.sql) that runs, in one
 -- transaction, the statements lapor-smsd runs for one incoming single-SMS complaint, in the
 -- daemon's order and with its texts (daemon/store.c; the function is in
--- sql/012_intake_singles.sql):
+-- sql/012_intake_complaints.sql):
 --   store_part_add_many       intake_single_complaints(...): the part and its message, the
 --                             resend-window lock and lookup, the complaint with its first event,
 --                             the reply-budget lock and count, for all of a batch's single

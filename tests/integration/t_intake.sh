@@ -169,7 +169,7 @@ check "a part of a message the timeout closed joins it late" \
 check "... which is complete now" "$(joined +6281234500022)" "complete:onedua complete:unotwo"
 
 # The concatenated complaints a batch completes are taken in together by intake_complaints()
-# (sql/014), as intake_complaint() would take each: a new ticket, or the earlier one for the same
+# (sql/012), as intake_complaint() would take each: a new ticket, or the earlier one for the same
 # text again within the resend window.
 msg_of() { q "SELECT max(id) FROM sms_in WHERE sender = '$1' AND state = 'complete'"; }
 together() { # together MSG SENDER ...: whether each was resent, in order
