@@ -29,6 +29,10 @@
 #define INTAKE_JOIN_WINDOW_S 3600
 /* Timed-out messages closed per sweep; the rest wait for the next one. */
 #define INTAKE_EXPIRE_BATCH 100
+/* How long a poll holding parts waits for the modem's next one before storing what it has. The
+ * worker hands out a part read ahead in well under a millisecond; only a search (past the
+ * listing's end, or across an empty folder) takes longer. */
+#define INTAKE_PATIENCE_MS 10
 
 struct intake {
     const struct conf *conf;
@@ -52,7 +56,7 @@ struct intake {
     struct store_complaint_taken *together_got;
     int *together_at;
     bool restart;    /* the next read starts a new enumeration */
-    bool backlog;    /* the last poll filled its batch: more is likely waiting */
+    int listing_parts; /* parts taken in since the current enumeration began */
     int undecodable; /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
     /* Replies queued in this transaction but not yet written: all go in one statement before the
@@ -151,11 +155,6 @@ int intake_undecodable_seen(struct intake *in)
     int n = in->undecodable;
     in->undecodable = 0;
     return n;
-}
-
-bool intake_backlog(const struct intake *in)
-{
-    return in->backlog;
 }
 
 void intake_restart(struct intake *in)
@@ -815,11 +814,26 @@ enum intake_result intake_poll(struct intake *in)
     int n = 0;
     bool at_end = false;
     bool modem_failed = false;
+    if (in->restart) {
+        in->listing_parts = 0;
+    }
     while (n < in->capacity) {
+        if (n > 0 && in->modem->ops->ready != NULL &&
+            !in->modem->ops->ready(in->modem, INTAKE_PATIENCE_MS)) {
+            /* The modem is still looking for the next part, or for the listing's end: the parts
+             * in hand are stored now, and the listing goes on at the next poll. */
+            break;
+        }
         enum modem_read_result r = in->modem->ops->read_next(in->modem, in->restart, &in->parts[n]);
         in->restart = false;
         if (r == MODEM_READ_PART) {
             n++;
+            if (n == 1 && in->modem->ops->read_ahead != NULL) {
+                /* The rest of the batch is read while this loop waits on the modem, so that
+                 * ready() can tell a part on its way from a modem still searching. The modem
+                 * ignores this while an earlier read-ahead's parts are in hand. */
+                in->modem->ops->read_ahead(in->modem, in->capacity - 1);
+            }
         } else if (r == MODEM_READ_UNDECODABLE) {
             in->undecodable++;
         } else if (r == MODEM_READ_END) {
@@ -830,15 +844,18 @@ enum intake_result intake_poll(struct intake *in)
             break;
         }
     }
-    in->backlog = n == in->capacity && !at_end && !modem_failed;
+    /* A full batch: more is likely waiting. */
+    bool backlog = n == in->capacity && !at_end && !modem_failed;
     if (n == 0) {
         in->restart = true;
-        return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_IDLE;
+        return modem_failed ? INTAKE_MODEM_ERROR
+                            : in->listing_parts > 0 ? INTAKE_LISTED : INTAKE_IDLE;
     }
+    in->listing_parts += n;
 
     fault_point("read");
     /* While the database stores this batch, the modem reads the next one. */
-    if (in->backlog && in->modem->ops->read_ahead != NULL) {
+    if (backlog && in->modem->ops->read_ahead != NULL) {
         in->modem->ops->read_ahead(in->modem, in->capacity);
     }
     int complaints = 0;

@@ -26,9 +26,9 @@
 /*
  * Requests sent without waiting for their answers: a read-ahead while the daemon stores a batch,
  * and the removals after its commit. The worker answers in the order it was asked, so the
- * answers are collected from the first pending request on, before anything else is asked. A
- * read-ahead's large answers are always collected before removals are ordered, so the two never
- * wait on each other's full socket buffers.
+ * answers are collected from the first pending request on, before anything that waits for its
+ * own answer is asked. A removal is ordered only when the socket has room for it, collecting
+ * answers meanwhile (room_to_send), so the two sides never wait on each other's full buffers.
  */
 enum pending_kind { PENDING_AHEAD, PENDING_REMOVE };
 struct pending {
@@ -317,10 +317,10 @@ static int collect_one(struct proxy *p)
     return 0;
 }
 
-/* Collects every pending answer (only_ahead: up to the end of the read-ahead). */
-static int drain(struct proxy *p, bool only_ahead)
+/* Collects every pending answer. */
+static int drain(struct proxy *p)
 {
-    while (p->pend_count > 0 && (!only_ahead || p->ahead_pending)) {
+    while (p->pend_count > 0) {
         if (collect_one(p) != 0) {
             return -1;
         }
@@ -336,7 +336,7 @@ static int drain(struct proxy *p, bool only_ahead)
 static int call(struct proxy *p, uint32_t op, const int32_t args[3], const void *payload,
                 size_t len, int timeout_ms, bool reading, struct wire_msg *h)
 {
-    if (drain(p, false) != 0 || request(p, op, args, payload, len, reading) != 0) {
+    if (drain(p) != 0 || request(p, op, args, payload, len, reading) != 0) {
         return CALL_NOT_SENT;
     }
     return await(p, op, timeout_ms, reading, h, false);
@@ -415,7 +415,7 @@ static void px_disconnect(struct modem *m)
 {
     struct proxy *p = proxy_of(m);
     /* Removals ordered are let through first; a worker that does not answer is ended. */
-    drain(p, false);
+    drain(p);
     worker_stop(p);
 }
 
@@ -423,7 +423,7 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
 {
     struct proxy *p = proxy_of(m);
     if (restart) {
-        if (drain(p, false) != 0) {
+        if (drain(p) != 0) {
             return MODEM_READ_ERROR;
         }
         p->ahead_count = 0;
@@ -497,6 +497,33 @@ static void px_read_ahead(struct modem *m, int max)
     }
 }
 
+static bool px_ready(struct modem *m, int wait_ms)
+{
+    struct proxy *p = proxy_of(m);
+    long long deadline = proc_now_ms() + wait_ms;
+    while (p->ahead_count == 0 && p->ahead_pending) {
+        long long left = deadline - proc_now_ms();
+        struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+        int r = poll(&pfd, 1, left > 0 ? (int)left : 0);
+        if (r == 0) {
+            return false;
+        }
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        /* An answer (or a failure, which read_next then reports). */
+        if (r < 0 || collect_one(p) != 0) {
+            return true;
+        }
+    }
+    return true;
+}
+
+static bool px_reading(struct modem *m)
+{
+    return proxy_of(m)->ahead_pending;
+}
+
 static int px_remove(struct modem *m, const struct modem_part *part)
 {
     struct proxy *p = proxy_of(m);
@@ -512,11 +539,33 @@ static int px_remove(struct modem *m, const struct modem_part *part)
     return 0;
 }
 
+/*
+ * Waits until a request can be sent without blocking: while the worker's side of the socket is
+ * full, the worker may itself be blocked handing us read-ahead answers, so they are collected
+ * meanwhile instead of waiting for the whole read-ahead (which ends, at the listing's end, with
+ * the dummy driver's long search). 0, or -1 when the worker is gone.
+ */
+static int room_to_send(struct proxy *p)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = p->fd, .events = POLLOUT};
+        int r = poll(&pfd, 1, 0);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r != 0 || p->pend_count == 0) {
+            return 0; /* writable, or an error that the send itself reports */
+        }
+        if (collect_one(p) != 0) {
+            return -1;
+        }
+    }
+}
+
 static int px_remove_later(struct modem *m, const struct modem_part *part)
 {
     struct proxy *p = proxy_of(m);
-    /* The read-ahead's large answers first (see struct pending); then room in the ring. */
-    if (drain(p, true) != 0 || (p->pend_count == PENDING_MAX && collect_one(p) != 0)) {
+    if ((p->pend_count == PENDING_MAX && collect_one(p) != 0) || room_to_send(p) != 0) {
         return -1;
     }
     int32_t args[3] = {part->location, 0, 0};
@@ -692,7 +741,7 @@ static int px_raw_delete(struct modem *m, int index)
 static void px_destroy(struct modem *m)
 {
     struct proxy *p = proxy_of(m);
-    drain(p, false);
+    drain(p);
     worker_stop(p);
     free(p->ahead);
     free(p->cfg.connection);
@@ -714,6 +763,8 @@ static const struct modem_ops proxy_ops = {
     .read_next = px_read_next,
     .remove = px_remove,
     .read_ahead = px_read_ahead,
+    .ready = px_ready,
+    .reading = px_reading,
     .remove_later = px_remove_later,
     .count_parts = px_count_parts,
     .send_part = px_send_part,

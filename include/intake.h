@@ -12,6 +12,8 @@
 enum intake_result {
     INTAKE_IDLE = 0,         /* nothing was waiting */
     INTAKE_WORKED = 1,       /* parts were taken in; there may be more */
+    /* Nothing more in this listing, which had taken parts in: more may have come meanwhile. */
+    INTAKE_LISTED = 2,
     INTAKE_MODEM_ERROR = -1, /* the modem failed: reconnect it */
     INTAKE_DB_ERROR = -2,    /* the database failed: nothing was deleted from the modem */
 };
@@ -43,8 +45,6 @@ int intake_rescue(struct intake *in, char *err, size_t errcap);
 int intake_undecodable_seen(struct intake *in);
 
 /* Starts the next poll from the modem's first location (after a reconnect). */
-/* Whether the last poll filled its batch, so that more messages are likely waiting on the modem. */
-bool intake_backlog(const struct intake *in);
 
 void intake_restart(struct intake *in);
 

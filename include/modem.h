@@ -99,6 +99,17 @@ struct modem_ops {
      */
     void (*read_ahead)(struct modem *m, int max);
     /*
+     * Optional: whether the next read_next (without restart) answers without waiting on the
+     * modem: true when a part read ahead is in hand or arrives within wait_ms, and whenever no
+     * read-ahead is under way. False says the modem is busy looking (the dummy driver searches
+     * tens of thousands of paths before it says the listing ended): a caller holding parts can
+     * store them first.
+     */
+    bool (*ready)(struct modem *m, int wait_ms);
+    /* Optional: true while a read-ahead is under way, which anything asked of the modem now would
+     * wait for. */
+    bool (*reading)(struct modem *m);
+    /*
      * Optional: orders the part's removal without waiting for it. A removal that fails is logged,
      * and the next read_next reports MODEM_READ_ERROR: the part is read again after the
      * reconnection and found stored. 0 when the order went out, -1 when the modem is gone.

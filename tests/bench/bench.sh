@@ -5,7 +5,7 @@
 # something could not be measured. Not registered in CTest.
 #
 #   bash tests/bench/bench.sh [--sizes "1000 10000"] [--quick] [--perf] [--no-peer] [--fsync off]
-#                             [--throughput-only]
+#                             [--throughput-only] [--latency-only]
 #
 #   --sizes    message counts for the throughput runs (default "1000 10000")
 #   --quick    sizes "1000", a 10 s latency run, 5 s pgbench runs
@@ -14,6 +14,11 @@
 #   --no-peer  skip gammu-smsd (it needs root and apt-get)
 #   --fsync    "on" (the default, as the peer's PostgreSQL runs) or "off" (as the tests run)
 #   --throughput-only  only the intake runs of --sizes (for comparing two builds: LAPOR_BIN=DIR)
+#   --latency-only     only the latency run (also for comparing builds)
+#
+#   Environment: LAPOR_BIN=DIR (the build to measure), KEEP=1 (keep the work folder: daemon logs,
+#   cluster), BENCH_LOG_LEVEL=debug (the daemon's log level), BENCH_CONF_EXTRA='batch_size = 200;'
+#   (added to the daemon's configuration).
 #
 # How the messages get to the modem: all of a run's messages are written as dummy-driver files
 # BEFORE the daemon starts, split over sms/1 and sms/3 (the dummy driver serves at most 9,999 files
@@ -37,7 +42,7 @@
 set -euo pipefail
 
 SIZES="1000 10000"
-QUICK=0 PERF=0 PEER=1 FSYNC=on ONLY_THROUGHPUT=0
+QUICK=0 PERF=0 PEER=1 FSYNC=on ONLY_THROUGHPUT=0 ONLY_LATENCY=0
 LAT_S=30 PGB_S=15 SEND_N=1000 BATCH=50
 CMDLINE="bash tests/bench/bench.sh $*"
 while [ $# -gt 0 ]; do
@@ -48,7 +53,8 @@ while [ $# -gt 0 ]; do
         --no-peer) PEER=0; shift ;;
         --fsync) FSYNC=$2; shift 2 ;;
         --throughput-only) ONLY_THROUGHPUT=1 PEER=0; shift ;;
-        *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+        --latency-only) ONLY_LATENCY=1 PEER=0 SIZES=; shift ;;
+        *) sed -n '2,21p' "$0" >&2; exit 2 ;;
     esac
 done
 if [ "$QUICK" = 1 ]; then
@@ -129,6 +135,8 @@ database = "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$1";
 poll_interval = ${4:-1.0};
 # The benchmark runs as root, as gammu-smsd's does beside it.
 allow_root = true;
+log = { level = "${BENCH_LOG_LEVEL:-info}"; };
+${BENCH_CONF_EXTRA:-}
 EOF
 }
 
@@ -367,6 +375,11 @@ if [ "$ONLY_THROUGHPUT" = 1 ]; then
     for n in $SIZES; do
         echo "throughput $n: ${R[$n.in_parts_rate]} parts/s (${R[$n.t_in]} s, seen at ${R[$n.t_in_polled]} s), replies ${R[$n.t_out]} s, cpu ${R[$n.cpu_d]} / ${R[$n.cpu_w]} / ${R[$n.cpu_pg]} (of it in the kernel: ${R[$n.sys_pg]})"
     done
+    exit 0
+fi
+if [ "$ONLY_LATENCY" = 1 ]; then
+    run_latency
+    echo "latency: reply p50 ${R[lat.p50]} ms, p99 ${R[lat.p99]} ms, max ${R[lat.max]} ms; stored p50 ${R[lat.s50]} ms, p99 ${R[lat.s99]} ms"
     exit 0
 fi
 run_send
