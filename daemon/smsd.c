@@ -600,8 +600,7 @@ static int run(struct daemon *d)
             d->replies_held_since = 0;
         }
         if (d->db.up && d->mo.up && !got_term && !hold) {
-            enum outbox_result orr = outbox_run(
-                d->outbox, OUTBOX_PER_ROUND);
+            enum outbox_result orr = outbox_run(d->outbox, OUTBOX_PER_ROUND);
             if (orr == OUTBOX_WORKED) {
                 modem_worked(d);
                 worked = true;

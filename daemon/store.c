@@ -224,6 +224,18 @@ static long long get_ll(const PGresult *r, int row, int col)
     return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
+/* What the intake functions say of a complaint they took in: four columns from column c on
+ * (complaint_id, resent, agency_id, within), in that order in all of them. */
+static struct store_complaint_taken taken_at(const PGresult *r, int row, int c)
+{
+    return (struct store_complaint_taken){
+        .complaint_id = get_ll(r, row, c),
+        .resent = PQgetvalue(r, row, c + 1)[0] == 't',
+        .agency_id = (int)get_ll(r, row, c + 2),
+        .within_budget = PQgetvalue(r, row, c + 3)[0] == 't',
+    };
+}
+
 static char *get_str(const PGresult *r, int row, int col)
 {
     return strdup(PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
@@ -584,10 +596,7 @@ static int single_result(struct store *s, const PGresult *r, int row, int c,
     }
     out->outcome = STORE_PART_SINGLE;
     out->taken = true;
-    out->complaint.complaint_id = get_ll(r, row, c + 2);
-    out->complaint.resent = PQgetvalue(r, row, c + 3)[0] == 't';
-    out->complaint.agency_id = (int)get_ll(r, row, c + 4);
-    out->complaint.within_budget = PQgetvalue(r, row, c + 5)[0] == 't';
+    out->complaint = taken_at(r, row, c + 2);
     return 0;
 }
 
@@ -1090,10 +1099,7 @@ int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
     if (r == NULL) {
         return -1;
     }
-    out->complaint_id = get_ll(r, 0, 0);
-    out->resent = PQgetvalue(r, 0, 1)[0] == 't';
-    out->agency_id = (int)get_ll(r, 0, 2);
-    out->within_budget = PQgetvalue(r, 0, 3)[0] == 't';
+    *out = taken_at(r, 0, 0);
     PQclear(r);
     return 0;
 }
@@ -1147,11 +1153,7 @@ int store_complaints_intake(struct store *s, const struct store_complaint_new *c
             PQclear(r);
             goto out;
         }
-        struct store_complaint_taken *t = &out[row];
-        t->complaint_id = get_ll(r, row, 1);
-        t->resent = PQgetvalue(r, row, 2)[0] == 't';
-        t->agency_id = (int)get_ll(r, row, 3);
-        t->within_budget = PQgetvalue(r, row, 4)[0] == 't';
+        out[row] = taken_at(r, row, 1);
     }
     PQclear(r);
     rc = 0;

@@ -10,8 +10,8 @@
 #include "store.h"
 
 enum intake_result {
-    INTAKE_IDLE = 0,         /* nothing was waiting */
-    INTAKE_WORKED = 1,       /* parts were taken in; there may be more */
+    INTAKE_IDLE = 0,   /* nothing was waiting */
+    INTAKE_WORKED = 1, /* parts were taken in; there may be more */
     /* Nothing more in this listing, which had taken parts in: more may have come meanwhile. */
     INTAKE_LISTED = 2,
     INTAKE_MODEM_ERROR = -1, /* the modem failed: reconnect it */
