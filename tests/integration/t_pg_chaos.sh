@@ -24,7 +24,7 @@ say "10 immediate restarts done; $(modem_files) of $parts parts still on the mod
 check "the daemon lived through 10 crashes of PostgreSQL" "$(kill -0 "$DAEMON_PID" 2>/dev/null && echo alive)" alive
 wait_for "SELECT count(*) >= 1 FROM complaint" 30
 pg_stop fast
-left=$(modem_files)
+left=$(modem_files_settled)
 say "PostgreSQL away for ${AWAY}s with $left parts on the modem"
 sleep "$AWAY"
 check "nothing left the modem while PostgreSQL was away" "$(modem_files)" "$left"

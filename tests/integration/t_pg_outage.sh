@@ -18,17 +18,9 @@ daemon_start
 wait_for "SELECT count(*) >= 10 FROM complaint" 60
 pg_stop fast
 stopped_at=$SECONDS
-# Parts whose batch was committed just before the stop may still be on their way off the modem
-# (removals are ordered after the commit, without waiting): the count is taken once it has held
-# for a second. After that, nothing may leave; that nothing left unstored is checked at the end
-# (every part stored).
-left=$(modem_files)
-for _ in $(seq 20); do
-    sleep 1
-    now_left=$(modem_files)
-    [ "$now_left" = "$left" ] && break
-    left=$now_left
-done
+# After the removals already ordered, nothing may leave; that nothing left unstored is checked at
+# the end (every part stored).
+left=$(modem_files_settled)
 say "database stopped with $left of $total_parts parts still on the modem"
 check "the database went away in the middle of the intake" "$((left > 0))" 1
 sleep 3

@@ -125,6 +125,20 @@ finish() {
 }
 
 modem_files() { find "$MODEM/sms" -type f 2>/dev/null | wc -l; }
+# modem_files_settled: the count once it has held for a second (at most 20 s). Parts whose batch
+# was committed just before the database went away may still be on their way off the modem: the
+# daemon orders their removal after the commit, without waiting for it.
+modem_files_settled() {
+    local n m
+    n=$(modem_files)
+    for _ in $(seq 20); do
+        sleep 1
+        m=$(modem_files)
+        [ "$m" = "$n" ] && break
+        n=$m
+    done
+    echo "$n"
+}
 
 # The AT simulator's SIM: messages waiting, PDUs sent.
 sim_inbox() { find "$SIM/inbox" -type f ! -name '.*' 2>/dev/null | wc -l; }
