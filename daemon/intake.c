@@ -55,9 +55,9 @@ struct intake {
     struct store_complaint_take *together_how;
     struct store_complaint_taken *together_got;
     int *together_at;
-    bool restart;      /* the next read starts a new enumeration */
-    int listing_parts; /* parts taken in since the current enumeration began */
-    int undecodable;   /* messages libGammu skipped since intake_undecodable_seen() */
+    bool restart;            /* the next read starts a new enumeration */
+    bool listing_took_parts; /* the current enumeration has taken parts in */
+    int undecodable;         /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
     /* Replies queued in this transaction but not yet written: all go in one statement before the
      * commit (or before anything reads the outbox), instead of one statement each. */
@@ -815,7 +815,7 @@ enum intake_result intake_poll(struct intake *in)
     bool at_end = false;
     bool modem_failed = false;
     if (in->restart) {
-        in->listing_parts = 0;
+        in->listing_took_parts = false;
     }
     while (n < in->capacity) {
         if (n > 0 && in->modem->ops->ready != NULL &&
@@ -848,11 +848,11 @@ enum intake_result intake_poll(struct intake *in)
     bool backlog = n == in->capacity && !at_end && !modem_failed;
     if (n == 0) {
         in->restart = true;
-        return modem_failed            ? INTAKE_MODEM_ERROR
-               : in->listing_parts > 0 ? INTAKE_LISTED
-                                       : INTAKE_IDLE;
+        return modem_failed             ? INTAKE_MODEM_ERROR
+               : in->listing_took_parts ? INTAKE_LISTED
+                                        : INTAKE_IDLE;
     }
-    in->listing_parts += n;
+    in->listing_took_parts = true;
 
     fault_point("read");
     /* While the database stores this batch, the modem reads the next one. */

@@ -448,12 +448,10 @@ static void modem_down(struct daemon *d, long long now, const char *what)
     modem_failed(d, now);
 }
 
-/* How long after a look that found nothing the modem is looked at again (see QUICK_LOOKS). */
-static long long next_look_ms(struct daemon *d)
+/* How long after the empty_looks-th empty look in a row the modem is looked at again (see
+ * QUICK_LOOKS). */
+static long long empty_look_wait_ms(const struct daemon *d)
 {
-    if (d->empty_looks <= QUICK_LOOKS) {
-        d->empty_looks++;
-    }
     long long wait = d->conf.poll_interval_ms;
     for (int i = d->empty_looks; i <= QUICK_LOOKS; i++) {
         wait /= 2;
@@ -533,9 +531,16 @@ static int run(struct daemon *d)
         /* Without the database nothing is read from the modem: the messages wait there. */
         if (d->db.up && d->mo.up && now >= next_poll) {
             enum intake_result ir = intake_poll(d->intake);
-            next_poll = ir == INTAKE_IDLE ? now + next_look_ms(d) : now;
-            if (ir == INTAKE_WORKED || ir == INTAKE_LISTED) {
-                d->empty_looks = 0;
+            if (ir == INTAKE_IDLE) {
+                if (d->empty_looks <= QUICK_LOOKS) { /* counted only as far as it matters */
+                    d->empty_looks++;
+                }
+                next_poll = now + empty_look_wait_ms(d);
+            } else {
+                next_poll = now;
+                if (ir == INTAKE_WORKED || ir == INTAKE_LISTED) {
+                    d->empty_looks = 0;
+                }
             }
             if (ir != INTAKE_MODEM_ERROR) {
                 d->read_errors = 0;
