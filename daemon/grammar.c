@@ -7,65 +7,40 @@
  */
 #include "grammar.h"
 
+#include "ascii.h"
+
 #include <stdbool.h>
 #include <string.h>
 
+/* How the text after a keyword is read. */
 enum keyword_kind {
-    KW_LAPOR,
-    KW_RAHASIA,
-    KW_CHECK,
-    KW_ADD,
-    KW_INFO,
-    KW_CANCEL,
-    KW_HELP,
-    KW_FOLLOWUP,
-    KW_CLOSE,
+    KW_COMPLAINT, /* free text: a complaint, confidential or not */
+    KW_TICKET,    /* a ticket number, then the text that goes with it */
+    KW_INFO,      /* a ticket number when one follows, else a plea for help */
+    KW_HELP,      /* nothing needed */
 };
 
 /* Upper case, since the text is folded to upper case before it is compared. */
-static const struct {
+static const struct keyword {
     const char *word;
     enum keyword_kind kind;
+    enum grammar_command command; /* the command the word names */
 } keywords[] = {
-    {"LAPOR", KW_LAPOR}, {"RAHASIA", KW_RAHASIA}, {"CEK", KW_CHECK},     {"STATUS", KW_CHECK},
-    {"TAMBAH", KW_ADD},  {"INFO", KW_INFO},       {"BATAL", KW_CANCEL},  {"BANTUAN", KW_HELP},
-    {"HELP", KW_HELP},   {"TL", KW_FOLLOWUP},     {"SELESAI", KW_CLOSE},
+    {"LAPOR", KW_COMPLAINT, GRAMMAR_COMPLAINT},
+    {"RAHASIA", KW_COMPLAINT, GRAMMAR_CONFIDENTIAL},
+    {"CEK", KW_TICKET, GRAMMAR_CHECK},
+    {"STATUS", KW_TICKET, GRAMMAR_CHECK},
+    {"TAMBAH", KW_TICKET, GRAMMAR_ADD},
+    {"INFO", KW_INFO, GRAMMAR_ADD},
+    {"BATAL", KW_TICKET, GRAMMAR_CANCEL},
+    {"BANTUAN", KW_HELP, GRAMMAR_HELP},
+    {"HELP", KW_HELP, GRAMMAR_HELP},
+    {"TL", KW_TICKET, GRAMMAR_FOLLOWUP},
+    {"SELESAI", KW_TICKET, GRAMMAR_CLOSE},
 };
 
 /* Every ticket we issue has at least this many digits; INFO needs this many to mean ADD. */
 #define TICKET_MIN_DIGITS 7
-
-/* Own helpers rather than <ctype.h>, whose answers for bytes >= 0x80 depend on the locale. */
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_ascii_letter(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static bool is_alnum(char c)
-{
-    return is_ascii_letter(c) || is_digit(c);
-}
-
-static bool is_ascii_punct(char c)
-{
-    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-           (c >= '{' && c <= '~');
-}
-
-static char to_upper(char c)
-{
-    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
-}
 
 /*
  * Whether the text at s continues a word. Besides ASCII letters, a two-byte UTF-8 sequence from
@@ -77,13 +52,13 @@ static bool is_word_char(const char *s)
 {
     unsigned char b = (unsigned char)*s;
 
-    return is_ascii_letter(*s) || (b >= 0xC3 && b <= 0xDF);
+    return ascii_is_letter(*s) || (b >= 0xC3 && b <= 0xDF);
 }
 
 /* Characters people put between the keyword and what follows it, and around ticket numbers. */
 static bool is_lead_skip(char c)
 {
-    return is_space(c) || c == '#' || c == ':' || c == '.';
+    return ascii_is_space(c) || c == '#' || c == ':' || c == '.';
 }
 
 static bool is_ticket_skip(char c)
@@ -93,7 +68,7 @@ static bool is_ticket_skip(char c)
 
 static bool is_body_skip(char c)
 {
-    return is_space(c) || c == ':' || c == '.' || c == '-' || c == ',';
+    return ascii_is_space(c) || c == ':' || c == '.' || c == '-' || c == ',';
 }
 
 /* Skips the characters that match the predicate and returns where the others begin. */
@@ -106,20 +81,20 @@ static const char *skip(const char *p, bool (*pred)(char))
 }
 
 /*
- * Returns the end of the command keyword at p, and its kind, when p starts with one followed by no
+ * Returns the end of the command keyword at p, and its entry, when p starts with one followed by no
  * further letter; NULL otherwise, so that "CEKLIS" and "INFORMASI" stay ordinary words.
  */
-static const char *match_keyword(const char *p, enum keyword_kind *kind)
+static const char *match_keyword(const char *p, const struct keyword **kw)
 {
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
         const char *w = keywords[i].word;
         size_t n = 0;
 
-        while (w[n] != '\0' && to_upper(p[n]) == w[n]) {
+        while (w[n] != '\0' && ascii_to_upper(p[n]) == w[n]) {
             n++;
         }
         if (w[n] == '\0' && !is_word_char(p + n)) {
-            *kind = keywords[i].kind;
+            *kw = &keywords[i];
             return p + n;
         }
     }
@@ -129,14 +104,21 @@ static const char *match_keyword(const char *p, enum keyword_kind *kind)
 /* Sets the body to [start, end) with ASCII whitespace trimmed from both ends. */
 static void set_body(struct grammar_result *out, const char *start, const char *end)
 {
-    while (start < end && is_space(*start)) {
+    while (start < end && ascii_is_space(*start)) {
         start++;
     }
-    while (end > start && is_space(end[-1])) {
+    while (end > start && ascii_is_space(end[-1])) {
         end--;
     }
     out->body = start;
     out->body_len = (size_t)(end - start);
+}
+
+/* Sets the body to the rest of the text from p, past the separators that may follow a keyword. */
+static void set_body_after(struct grammar_result *out, const char *p)
+{
+    p = skip(p, is_body_skip);
+    set_body(out, p, p + strlen(p));
 }
 
 /*
@@ -146,7 +128,7 @@ static void set_body(struct grammar_result *out, const char *start, const char *
 static bool only_punct(const char *p)
 {
     for (; *p != '\0'; p++) {
-        if (!is_space(*p) && !is_ascii_punct(*p)) {
+        if (!ascii_is_space(*p) && !ascii_is_punct(*p)) {
             return false;
         }
     }
@@ -157,7 +139,7 @@ static bool only_punct(const char *p)
 static void set_keyword(struct grammar_result *out, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        out->keyword[i] = to_upper(s[i]);
+        out->keyword[i] = ascii_to_upper(s[i]);
     }
     out->keyword[len] = '\0';
 }
@@ -180,8 +162,8 @@ static bool find_hashtag(struct grammar_result *out, const char *body, size_t le
         if (*p != '#') {
             continue;
         }
-        while (tag + n < end && is_alnum(tag[n])) {
-            letter = letter || is_ascii_letter(tag[n]);
+        while (tag + n < end && ascii_is_alnum(tag[n])) {
+            letter = letter || ascii_is_letter(tag[n]);
             n++;
         }
         if (letter && n >= 2 && n < GRAMMAR_KEYWORD_MAX &&
@@ -202,14 +184,14 @@ static void first_word(struct grammar_result *out, const char *body, size_t len)
 {
     size_t word = 0, n = 0;
 
-    while (word < len && !is_space(body[word])) {
+    while (word < len && !ascii_is_space(body[word])) {
         word++;
     }
-    while (n < word && is_alnum(body[n])) {
+    while (n < word && ascii_is_alnum(body[n])) {
         n++;
     }
     for (size_t i = n; i < word; i++) {
-        if (!is_ascii_punct(body[i])) {
+        if (!ascii_is_punct(body[i])) {
             return;
         }
     }
@@ -245,13 +227,13 @@ static void ticket_command(struct grammar_result *out, enum grammar_command comm
 
     out->command = command;
     p = skip(p, is_ticket_skip);
-    if (!is_digit(*p)) {
+    if (!ascii_is_digit(*p)) {
         out->ticket = GRAMMAR_TICKET_MISSING;
         set_body(out, p, p + strlen(p));
         return;
     }
     /* One digit more than a ticket may have is enough for ticket_parse to refuse the length. */
-    for (; is_digit(*p); p++) {
+    for (; ascii_is_digit(*p); p++) {
         if (n < sizeof digits - 1) {
             digits[n++] = *p;
         }
@@ -260,8 +242,7 @@ static void ticket_command(struct grammar_result *out, enum grammar_command comm
     /* ticket_parse writes seq only on success, so a refused number leaves it 0 from the reset. */
     out->ticket =
         ticket_parse(digits, &out->seq) == TICKET_OK ? GRAMMAR_TICKET_OK : GRAMMAR_TICKET_INVALID;
-    p = skip(p, is_body_skip);
-    set_body(out, p, p + strlen(p));
+    set_body_after(out, p);
 }
 
 /* Counts the digits of the ticket-like number, if any, that follows INFO at p. */
@@ -270,7 +251,7 @@ static size_t info_digits(const char *p)
     size_t n = 0;
 
     p = skip(p, is_ticket_skip);
-    while (is_digit(p[n])) {
+    while (ascii_is_digit(p[n])) {
         n++;
     }
     return n;
@@ -279,7 +260,7 @@ static size_t info_digits(const char *p)
 void grammar_parse(const char *utf8, struct grammar_result *out)
 {
     const char *p, *after;
-    enum keyword_kind kind;
+    const struct keyword *kw;
 
     memset(out, 0, sizeof *out);
     out->command = GRAMMAR_HELP;
@@ -293,38 +274,32 @@ void grammar_parse(const char *utf8, struct grammar_result *out)
         set_body(out, p, p);
         return;
     }
-    after = match_keyword(p, &kind);
+    after = match_keyword(p, &kw);
     if (after == NULL) {
         complaint(out, GRAMMAR_COMPLAINT, p);
         return;
     }
-    switch (kind) {
-    case KW_LAPOR:
-    case KW_RAHASIA: {
+    switch (kw->kind) {
+    case KW_COMPLAINT: {
         /*
          * LAPOR and RAHASIA may come in either order ("RAHASIA LAPOR ...", "LAPOR RAHASIA ...");
          * either way the text is confidential, and only one of each is dropped.
          */
-        enum keyword_kind other_kind;
+        const struct keyword *other_kw;
         const char *next = skip(after, is_lead_skip);
-        const char *other = match_keyword(next, &other_kind);
-        bool confidential = kind == KW_RAHASIA;
+        const char *other = match_keyword(next, &other_kw);
+        enum grammar_command command = kw->command;
 
-        if (other != NULL && other_kind != kind &&
-            (other_kind == KW_LAPOR || other_kind == KW_RAHASIA)) {
-            confidential = true;
+        if (other != NULL && other_kw->kind == KW_COMPLAINT && other_kw->command != command) {
+            command = GRAMMAR_CONFIDENTIAL;
             after = other;
         }
         /* The '#' of a hashtag right after the keyword stays: it is part of the citizen's text. */
-        complaint(out, confidential ? GRAMMAR_CONFIDENTIAL : GRAMMAR_COMPLAINT,
-                  skip(after, is_body_skip));
+        complaint(out, command, skip(after, is_body_skip));
         return;
     }
-    case KW_CHECK:
-        ticket_command(out, GRAMMAR_CHECK, after);
-        return;
-    case KW_ADD:
-        ticket_command(out, GRAMMAR_ADD, after);
+    case KW_TICKET:
+        ticket_command(out, kw->command, after);
         return;
     case KW_INFO:
         /*
@@ -332,47 +307,30 @@ void grammar_parse(const char *utf8, struct grammar_result *out)
          * ticket makes it ADD; "INFO", "INFO 1708" or "INFO jalan" get the help text.
          */
         if (info_digits(after) >= TICKET_MIN_DIGITS) {
-            ticket_command(out, GRAMMAR_ADD, after);
+            ticket_command(out, kw->command, after);
             return;
         }
-        after = skip(after, is_body_skip);
-        set_body(out, after, after + strlen(after));
-        return;
-    case KW_CANCEL:
-        ticket_command(out, GRAMMAR_CANCEL, after);
+        set_body_after(out, after);
         return;
     case KW_HELP:
-        after = skip(after, is_body_skip);
-        set_body(out, after, after + strlen(after));
-        return;
-    case KW_FOLLOWUP:
-        ticket_command(out, GRAMMAR_FOLLOWUP, after);
-        return;
-    case KW_CLOSE:
-        ticket_command(out, GRAMMAR_CLOSE, after);
+        set_body_after(out, after);
         return;
     }
 }
 
+static const char *const command_names[] = {
+    [GRAMMAR_COMPLAINT] = "complaint", [GRAMMAR_CONFIDENTIAL] = "confidential",
+    [GRAMMAR_CHECK] = "check",         [GRAMMAR_ADD] = "add",
+    [GRAMMAR_CANCEL] = "cancel",       [GRAMMAR_HELP] = "help",
+    [GRAMMAR_FOLLOWUP] = "followup",   [GRAMMAR_CLOSE] = "close",
+};
+_Static_assert(sizeof command_names / sizeof command_names[0] == GRAMMAR_CLOSE + 1,
+               "every command has a name");
+
 const char *grammar_command_name(enum grammar_command c)
 {
-    switch (c) {
-    case GRAMMAR_COMPLAINT:
-        return "complaint";
-    case GRAMMAR_CONFIDENTIAL:
-        return "confidential";
-    case GRAMMAR_CHECK:
-        return "check";
-    case GRAMMAR_ADD:
-        return "add";
-    case GRAMMAR_CANCEL:
-        return "cancel";
-    case GRAMMAR_HELP:
-        return "help";
-    case GRAMMAR_FOLLOWUP:
-        return "followup";
-    case GRAMMAR_CLOSE:
-        return "close";
+    if ((size_t)c < sizeof command_names / sizeof command_names[0]) {
+        return command_names[c];
     }
     return "unknown";
 }
