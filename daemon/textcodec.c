@@ -49,6 +49,53 @@ static bool put_utf8(char *out, size_t outcap, size_t *pos, uint32_t cp)
 }
 
 /*
+ * Appends cp as put_utf8 does, as U+FFFD where PostgreSQL would refuse it (NUL, or a surrogate
+ * that had no partner). When the buffer is full it ends the text written so far with a NUL.
+ */
+static bool put_storable(char *out, size_t outcap, size_t *pos, uint32_t cp)
+{
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
+        cp = REPLACEMENT;
+    }
+    if (!put_utf8(out, outcap, pos, cp)) {
+        out[*pos] = '\0';
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Well-formed UTF-8 by lead byte, as in Unicode's table of well-formed byte sequences: how many
+ * continuation bytes follow, and the range the first of them must be in (the others are always
+ * 80..BF). A byte that leads no row is ill-formed on its own: a stray continuation byte, C0/C1
+ * (always overlong) or F5..FF (always too large).
+ */
+static const struct utf8_form {
+    unsigned char first_lead, last_lead;
+    int continuations;
+    unsigned char second_lo, second_hi;
+} utf8_forms[] = {
+    {0xC2, 0xDF, 1, 0x80, 0xBF},
+    {0xE0, 0xE0, 2, 0xA0, 0xBF}, /* a lower second byte would make an overlong form */
+    {0xE1, 0xEC, 2, 0x80, 0xBF},
+    {0xED, 0xED, 2, 0x80, 0x9F}, /* a higher one would encode a surrogate, D800..DFFF */
+    {0xEE, 0xEF, 2, 0x80, 0xBF},
+    {0xF0, 0xF0, 3, 0x90, 0xBF}, /* a lower one would make an overlong form */
+    {0xF1, 0xF3, 3, 0x80, 0xBF},
+    {0xF4, 0xF4, 3, 0x80, 0x8F}, /* a higher one would go above U+10FFFF */
+};
+
+static const struct utf8_form *utf8_form_of(unsigned char lead)
+{
+    for (size_t i = 0; i < sizeof utf8_forms / sizeof utf8_forms[0]; i++) {
+        if (lead >= utf8_forms[i].first_lead && lead <= utf8_forms[i].last_lead) {
+            return &utf8_forms[i];
+        }
+    }
+    return NULL;
+}
+
+/*
  * Decodes the UTF-8 sequence at s (len bytes available). On a well-formed sequence it returns the
  * number of bytes used and stores the code point. On an ill-formed one it returns minus the length
  * of the maximal subpart (the longest prefix that could still have begun a valid sequence, at least
@@ -57,41 +104,23 @@ static bool put_utf8(char *out, size_t outcap, size_t *pos, uint32_t cp)
  */
 static int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-    unsigned char b = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    int need;
+    const struct utf8_form *form;
+    unsigned char lo, hi;
     uint32_t v;
 
-    if (b < 0x80) {
-        *cp = b;
+    if (s[0] < 0x80) {
+        *cp = s[0];
         return 1;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-        need = 1;
-        v = b & 0x1Fu;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 2;
-        v = b & 0x0Fu;
-        /* E0 would otherwise allow overlong forms, ED the surrogates D800..DFFF. */
-        if (b == 0xE0) {
-            lo = 0xA0;
-        } else if (b == 0xED) {
-            hi = 0x9F;
-        }
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 3;
-        v = b & 0x07u;
-        /* F0 would otherwise allow overlong forms, F4 values above U+10FFFF. */
-        if (b == 0xF0) {
-            lo = 0x90;
-        } else if (b == 0xF4) {
-            hi = 0x8F;
-        }
-    } else {
-        /* A stray continuation byte, C0/C1 (always overlong) or F5..FF (always too large). */
+    }
+    form = utf8_form_of(s[0]);
+    if (form == NULL) {
         return -1;
     }
-
-    for (int i = 1; i <= need; i++) {
+    lo = form->second_lo;
+    hi = form->second_hi;
+    /* The lead byte carries 5, 4 or 3 bits of the code point, after its length marker. */
+    v = s[0] & (0x3Fu >> form->continuations);
+    for (int i = 1; i <= form->continuations; i++) {
         if ((size_t)i >= len || s[i] < lo || s[i] > hi) {
             return -i;
         }
@@ -101,7 +130,22 @@ static int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         hi = 0xBF;
     }
     *cp = v;
-    return need + 1;
+    return form->continuations + 1;
+}
+
+/*
+ * Decodes the code point at byte *i of s (len bytes) and moves *i past it. Returns false, moving
+ * nothing, at an ill-formed sequence: for the callers that refuse such text rather than repair it.
+ */
+static bool next_well_formed(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
+{
+    int n = utf8_decode(s + *i, len - *i, cp);
+
+    if (n < 0) {
+        return false;
+    }
+    *i += (size_t)n;
+    return true;
 }
 
 long text_utf16be_to_utf8(const unsigned char *in, size_t nunits, char *out, size_t outcap)
@@ -123,11 +167,7 @@ long text_utf16be_to_utf8(const unsigned char *in, size_t nunits, char *out, siz
             }
         }
         /* A surrogate still here had no partner; NUL would cut the text short in C and SQL. */
-        if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
-            cp = REPLACEMENT;
-        }
-        if (!put_utf8(out, outcap, &pos, cp)) {
-            out[pos] = '\0';
+        if (!put_storable(out, outcap, &pos, cp)) {
             return -1;
         }
     }
@@ -153,11 +193,7 @@ long text_sanitize_utf8(const unsigned char *in, size_t len, char *out, size_t o
         } else {
             i += (size_t)n;
         }
-        if (cp == 0) {
-            cp = REPLACEMENT;
-        }
-        if (!put_utf8(out, outcap, &pos, cp)) {
-            out[pos] = '\0';
+        if (!put_storable(out, outcap, &pos, cp)) {
             return -1;
         }
     }
@@ -176,12 +212,10 @@ long text_utf8_to_utf16be(const char *in, unsigned char *out, size_t outunits)
     len = strlen(in);
     while (i < len) {
         uint32_t cp;
-        int n = utf8_decode(s + i, len - i, &cp);
 
-        if (n < 0) {
+        if (!next_well_formed(s, len, &i, &cp)) {
             return -1;
         }
-        i += (size_t)n;
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000;
             uint32_t high = 0xD800 + (v >> 10), low = 0xDC00 + (v & 0x3FF);
@@ -267,10 +301,9 @@ long text_gsm7_septets(const char *utf8)
     len = strlen(utf8);
     while (i < len) {
         uint32_t cp;
-        int n = utf8_decode(s + i, len - i, &cp);
         int cost;
 
-        if (n < 0) {
+        if (!next_well_formed(s, len, &i, &cp)) {
             return -1;
         }
         cost = gsm7_cost(cp);
@@ -278,7 +311,6 @@ long text_gsm7_septets(const char *utf8)
             return -1;
         }
         septets += cost;
-        i += (size_t)n;
     }
     return septets;
 }
