@@ -153,35 +153,11 @@ static void log_emit(enum log_level level, const char *fmt, va_list ap)
     errno = saved_errno;
 }
 
-void log_err(const char *fmt, ...)
+void log_at(enum log_level level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    log_emit(LOGL_ERR, fmt, ap);
-    va_end(ap);
-}
-
-void log_warn(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    log_emit(LOGL_WARN, fmt, ap);
-    va_end(ap);
-}
-
-void log_info(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    log_emit(LOGL_INFO, fmt, ap);
-    va_end(ap);
-}
-
-void log_debug(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    log_emit(LOGL_DEBUG, fmt, ap);
+    log_emit(level, fmt, ap);
     va_end(ap);
 }
 

@@ -17,10 +17,13 @@ enum log_level log_get_level(void);
 /* Parses "error", "warning", "info" or "debug"; -1 for anything else. */
 int log_level_parse(const char *name);
 
-void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs one line at level when the current level lets it pass. The four names below say the level
+ * where it is fixed, which it nearly always is. */
+void log_at(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_err(...) log_at(LOGL_ERR, __VA_ARGS__)
+#define log_warn(...) log_at(LOGL_WARN, __VA_ARGS__)
+#define log_info(...) log_at(LOGL_INFO, __VA_ARGS__)
+#define log_debug(...) log_at(LOGL_DEBUG, __VA_ARGS__)
 
 /* A sender number as it may appear in a log line at the current level: in full at debug level,
  * masked as +62812****890 above it. Returns buf. */
