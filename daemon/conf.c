@@ -55,6 +55,11 @@ static const char *check_not_empty(const char *value);
 static const char *check_language(const char *value);
 
 #define AT(field) offsetof(struct conf, field)
+/* A reply template: its key in the file is the name of its field in struct conf's templates. */
+#define TEMPLATE_KEY(field)                                                                        \
+    {                                                                                              \
+        "templates", #field, KEY_TEMPLATE, false, AT(templates.field), 0, 0, 0, NULL, NULL         \
+    }
 
 /* The keys, in the order conf/lapor-smsd.conf shows them, which is also the order they are read
  * in: of several mistakes, the first one in the file is usually the one reported. */
@@ -86,20 +91,19 @@ static const struct key keys[] = {
     {NULL, "templates", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"templates", "language", KEY_STRING, false, AT(templates.language), 0, 0, 0, "id",
      check_language},
-    {"templates", "received", KEY_TEMPLATE, false, AT(templates.received), 0, 0, 0, NULL, NULL},
-    {"templates", "status", KEY_TEMPLATE, false, AT(templates.status), 0, 0, 0, NULL, NULL},
-    {"templates", "added", KEY_TEMPLATE, false, AT(templates.added), 0, 0, 0, NULL, NULL},
-    {"templates", "cancelled", KEY_TEMPLATE, false, AT(templates.cancelled), 0, 0, 0, NULL, NULL},
-    {"templates", "not_found", KEY_TEMPLATE, false, AT(templates.not_found), 0, 0, 0, NULL, NULL},
-    {"templates", "not_valid", KEY_TEMPLATE, false, AT(templates.not_valid), 0, 0, 0, NULL, NULL},
-    {"templates", "need_ticket", KEY_TEMPLATE, false, AT(templates.need_ticket), 0, 0, 0, NULL,
-     NULL},
-    {"templates", "help", KEY_TEMPLATE, false, AT(templates.help), 0, 0, 0, NULL, NULL},
-    {"templates", "forward", KEY_TEMPLATE, false, AT(templates.forward), 0, 0, 0, NULL, NULL},
-    {"templates", "reminder", KEY_TEMPLATE, false, AT(templates.reminder), 0, 0, 0, NULL, NULL},
-    {"templates", "followup", KEY_TEMPLATE, false, AT(templates.followup), 0, 0, 0, NULL, NULL},
-    {"templates", "closed", KEY_TEMPLATE, false, AT(templates.closed), 0, 0, 0, NULL, NULL},
-    {"templates", "confirmed", KEY_TEMPLATE, false, AT(templates.confirmed), 0, 0, 0, NULL, NULL},
+    TEMPLATE_KEY(received),
+    TEMPLATE_KEY(status),
+    TEMPLATE_KEY(added),
+    TEMPLATE_KEY(cancelled),
+    TEMPLATE_KEY(not_found),
+    TEMPLATE_KEY(not_valid),
+    TEMPLATE_KEY(need_ticket),
+    TEMPLATE_KEY(help),
+    TEMPLATE_KEY(forward),
+    TEMPLATE_KEY(reminder),
+    TEMPLATE_KEY(followup),
+    TEMPLATE_KEY(closed),
+    TEMPLATE_KEY(confirmed),
     {NULL, "routing", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"routing", "automatic", KEY_BOOL, false, AT(routing.automatic), 1, 0, 0, NULL, NULL},
     {"routing", "holidays", KEY_DATES, false, AT(routing.holidays), 0, 0, 0, "", NULL},
