@@ -1,9 +1,9 @@
 /*
  * recovery: the ladder of steps that brings back a modem that stopped answering or keeps
  * failing. Each failure in a row takes the next, stronger step; a step the modem cannot do (a
- * soft reset, on most AT modems) is passed over from then on; the last step repeats (with the
- * daemon's back-off) until the modem works again, which sets the ladder back to its foot.
- * Pure bookkeeping: the daemon carries the steps out.
+ * hard reset, with libGammu's AT driver) is passed over from then on; the last step repeats (with
+ * the daemon's back-off) until the modem works again, which sets the ladder back to its foot. Pure
+ * bookkeeping: the daemon carries the steps out.
  */
 #ifndef LAPOR_RECOVERY_H
 #define LAPOR_RECOVERY_H
@@ -13,14 +13,14 @@
 enum recovery_step {
     RECOVERY_NONE = 0,   /* the modem works */
     RECOVERY_RECONNECT,  /* close libGammu's connection and open it again */
-    RECOVERY_SOFT_RESET, /* ask the modem to restart its software (GSM_Reset, soft) */
-    RECOVERY_HARD_RESET, /* ask the modem for a full restart (GSM_Reset, hard: AT+CFUN=1,1) */
+    RECOVERY_SOFT_RESET, /* GSM_Reset, soft: libGammu's AT driver sends AT+CFUN=1,1 */
+    RECOVERY_HARD_RESET, /* GSM_Reset, hard, for drivers that have one (the AT driver has not) */
     RECOVERY_REOPEN,     /* a new worker opens the device afresh, by its stable path */
 };
 
 struct recovery {
-    enum recovery_step step; /* the step being taken; RECOVERY_NONE when all is well */
-    int failures;            /* failures in a row */
+    enum recovery_step step;          /* the step being taken; RECOVERY_NONE when all is well */
+    int failures;                     /* failures in a row */
     bool cannot[RECOVERY_REOPEN + 1]; /* steps this modem said it cannot do */
     int recoveries;                   /* times the modem came back after failing */
     enum recovery_step last_worked;   /* the step after which it last came back */

@@ -1,9 +1,9 @@
 /*
- * sqlguard: proof that no query text is built at run time. Every query the daemon and
- * lapor-smsctl send is a string literal in store.c, so its text lives in a read-only mapping of
- * the program file. Text that was put together at run time (snprintf, strcat, a copy) lives on the
- * heap or the stack, which are writable. When the environment has LAPOR_SQL_GUARD=1 (the tests
- * set it), store.c checks every query against this before libpq sees it, and aborts if one fails.
+ * sqlguard: proof that no query text is built at run time. Every query is a string literal in the
+ * store's source files, so its text lives in a read-only mapping of the program file; text put
+ * together at run time (snprintf, strcat, a copy) lives on the writable heap or stack. With
+ * LAPOR_SQL_GUARD=1 (the tests set it), the store checks every query against this before libpq
+ * sees it, and aborts if one fails.
  */
 #ifndef LAPOR_SQLGUARD_H
 #define LAPOR_SQLGUARD_H
