@@ -20,7 +20,7 @@
 #include "log.h"
 #include "msisdn.h"
 #include "pdu.h"
-#include "routing.h"
+#include "agency.h"
 #include "template.h"
 #include "ticket.h"
 
@@ -341,8 +341,7 @@ static int complaint_taken(struct intake *in, long long msg_id, const char *send
         if (got->agency_id > 0 && in->conf->routing.automatic) {
             char reason[64];
             snprintf(reason, sizeof reason, "keyword %s", g->keyword);
-            rc =
-                routing_route(in->store, in->conf, complaint_id, got->agency_id, in->actor, reason);
+            rc = agency_route(in->store, in->conf, complaint_id, got->agency_id, in->actor, reason);
         }
         if (rc == 0) {
             log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,

@@ -1,7 +1,7 @@
 /*
- * routing: forwards and reminders to agencies' liaisons.
+ * agency: forwards and reminders to agencies' liaisons.
  */
-#include "routing.h"
+#include "agency.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@ static size_t seq_len(unsigned char b)
     return b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
 }
 
-char *routing_cut(const char *utf8, long room, bool gsm7)
+char *agency_cut(const char *utf8, long room, bool gsm7)
 {
     size_t len = strlen(utf8);
     long used = 0;
@@ -77,7 +77,7 @@ static char *forward_text(const char *tmpl, const char *ticket, const char *agen
     bool gsm7 = text_is_gsm7(complaint);
     long room =
         gsm7 ? ROOM_GSM7 - text_gsm7_septets(fixed) : ROOM_UCS2 - (long)text_codepoints(fixed);
-    char *summary = routing_cut(complaint, room > 20 ? room : 20, gsm7);
+    char *summary = agency_cut(complaint, room > 20 ? room : 20, gsm7);
     if (summary == NULL) {
         return NULL;
     }
@@ -92,8 +92,8 @@ static char *forward_text(const char *tmpl, const char *ticket, const char *agen
     return out;
 }
 
-int routing_route(struct store *s, const struct conf *c, long long seq, int agency_id,
-                  const char *actor, const char *reason)
+int agency_route(struct store *s, const struct conf *c, long long seq, int agency_id,
+                 const char *actor, const char *reason)
 {
     if (store_complaint_route(s, seq, agency_id, actor, reason) != 0) {
         return -1;
@@ -130,7 +130,7 @@ int routing_route(struct store *s, const struct conf *c, long long seq, int agen
     return rc;
 }
 
-int routing_remind(struct store *s, const struct conf *c, int *sent)
+int agency_remind(struct store *s, const struct conf *c, int *sent)
 {
     long long *seqs;
     int *agencies;
