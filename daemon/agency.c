@@ -1,5 +1,5 @@
 /*
- * agency: forwards and reminders to agencies' liaisons.
+ * agency: forwards and reminders to agencies' liaisons, and what their follow-ups mean.
  */
 #include "agency.h"
 
@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lifecycle.h"
 #include "log.h"
+#include "msisdn.h"
 #include "template.h"
 #include "textcodec.h"
 #include "ticket.h"
@@ -174,5 +176,120 @@ int agency_remind(struct store *s, const struct conf *c, int *sent)
     }
     free(seqs);
     free(agencies);
+    return rc;
+}
+
+static int followup_without_ticket(const struct reply_to *to, const struct grammar_result *g,
+                                   bool liaison);
+static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found,
+                            bool liaison);
+static int followup_taken(const struct reply_to *to, const struct grammar_result *g, long long seq,
+                          const struct store_ticket *tk);
+
+int agency_followup(const struct reply_to *to, const struct grammar_result *g)
+{
+    struct store *s = to->queue->store;
+    bool liaison;
+    if (store_is_liaison(s, to->sender, 0, &liaison) != 0) {
+        return -1;
+    }
+    if (g->ticket != GRAMMAR_TICKET_OK) {
+        return followup_without_ticket(to, g, liaison);
+    }
+    long long seq = (long long)g->seq;
+    struct store_ticket tk;
+    bool found;
+    if (store_ticket_get(s, seq, &tk, &found) != 0) {
+        return -1;
+    }
+    bool allowed = false;
+    if (found && tk.agency_id > 0 && store_is_liaison(s, to->sender, tk.agency_id, &allowed) != 0) {
+        free(tk.text);
+        return -1;
+    }
+    int rc = allowed ? followup_taken(to, g, seq, &tk)
+                     : followup_refused(to, grammar_command_name(g->command), seq, found, liaison);
+    free(tk.text);
+    return rc;
+}
+
+/* A follow-up with no usable ticket number: a liaison is told what is wrong, anyone else not. */
+static int followup_without_ticket(const struct reply_to *to, const struct grammar_result *g,
+                                   bool liaison)
+{
+    const char *name = grammar_command_name(g->command);
+    if (store_message_note(to->queue->store, to->msg_id, liaison ? name : "refused", 0) != 0) {
+        return -1;
+    }
+    if (!liaison) {
+        return 0;
+    }
+    const struct conf_templates *t = &to->queue->conf->templates;
+    bool missing = g->ticket == GRAMMAR_TICKET_MISSING;
+    struct reply_values v = {.seq = 0};
+    return reply_answer(to, 0, missing ? "need_ticket" : "not_valid",
+                        missing ? t->need_ticket : t->not_valid, &v);
+}
+
+/* A follow-up from someone who is no liaison of the ticket's agency: kept as a refused attempt. */
+static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found,
+                            bool liaison)
+{
+    struct store *s = to->queue->store;
+    int rc = store_message_note(s, to->msg_id, "refused", found ? seq : 0);
+    if (rc == 0 && found) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "%s from %s, who is no liaison of the ticket's agency",
+                 name, to->sender);
+        rc = store_complaint_event(s, seq, NULL, "system", "refused", detail);
+    }
+    char numbuf[MSISDN_MAX];
+    log_warn("message %lld: %s on #%" PRIu64 " from %s refused: not a liaison of its agency",
+             to->msg_id, name, ticket_from_seq((uint64_t)seq),
+             log_number(to->sender, numbuf, sizeof numbuf));
+    if (rc == 0 && liaison && !found) {
+        struct reply_values v = {.seq = seq};
+        const char *tmpl = to->queue->conf->templates.not_found;
+        rc = reply_answer(to, 0, "not_found", tmpl, &v);
+    }
+    return rc;
+}
+
+/* A liaison's TL or SELESAI on a ticket of their agency: the ticket moves on, the citizen hears
+ * the agency's words and the liaison gets a confirmation. */
+static int followup_taken(const struct reply_to *to, const struct grammar_result *g, long long seq,
+                          const struct store_ticket *tk)
+{
+    const struct conf_templates *t = &to->queue->conf->templates;
+    const char *name = grammar_command_name(g->command);
+    bool close = g->command == GRAMMAR_CLOSE;
+    char *body = strndup(g->body, g->body_len);
+    char actor[96];
+    snprintf(actor, sizeof actor, "liaison:%s", to->sender);
+    const char *status = close ? "selesai" : "diproses";
+    int rc = body ? 0 : -1;
+    if (rc == 0) {
+        rc = store_complaint_event(to->queue->store, seq, status, actor,
+                                   close ? "closed" : "followup", body);
+    }
+    if (rc == 0) {
+        rc = store_message_note(to->queue->store, to->msg_id, name, seq);
+    }
+    if (rc == 0) {
+        log_info("message %lld: %s on complaint #%" PRIu64 " from a liaison of %s", to->msg_id,
+                 name, ticket_from_seq((uint64_t)seq), tk->agency);
+    }
+    /* The citizen hears the agency's words, in as many parts as they need; they asked for them,
+     * so this is no auto-reply and is not counted against the budget. */
+    struct reply_values rv = {.seq = seq, .agency = tk->agency, .text = body};
+    if (rc == 0 && msisdn_is_mobile(tk->sender)) {
+        rc = reply_queue_add(to->queue, to->msg_id, seq, tk->sender, "relay",
+                             close ? t->closed : t->followup, &rv);
+    }
+    struct reply_values cv = {.seq = seq, .status = lifecycle_label(status, t->language)};
+    if (rc == 0 && to->replyable) {
+        rc = reply_queue_add(to->queue, to->msg_id, seq, to->sender, "confirm", t->confirmed, &cv);
+    }
+    free(body);
     return rc;
 }

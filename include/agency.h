@@ -1,13 +1,18 @@
 /*
- * agency: complaints to the agencies that must act on them. Routing a ticket records it (status,
- * history, NOTIFY on channel 'lapor_ticket') and queues a forward SMS to each liaison of the
- * agency; overdue tickets get a reminder to their liaisons at most once a day. Used by the
- * daemon's intake and by the operators' tool, always inside the caller's transaction.
+ * agency: the agencies that act on complaints, and their liaisons. Routing a ticket records it
+ * (status, history, NOTIFY on channel 'lapor_ticket') and queues a forward SMS to each liaison of
+ * the agency; overdue tickets get a reminder to their liaisons at most once a day; a liaison's
+ * TL / SELESAI moves the ticket on and is relayed to the citizen. Used by the daemon's intake and
+ * main loop and by the operators' tool, always inside the caller's transaction.
  */
 #ifndef LAPOR_AGENCY_H
 #define LAPOR_AGENCY_H
 
+#include <stdbool.h>
+
 #include "conf.h"
+#include "grammar.h"
+#include "reply.h"
 #include "store.h"
 
 /* Routes ticket seq to agency_id and queues the forwards. 0 or -1 (store_error() says why). */
@@ -23,5 +28,13 @@ int agency_remind(struct store *s, const struct conf *c, int *sent);
  * Returns a malloc'd string.
  */
 char *agency_cut(const char *utf8, long room, bool gsm7);
+
+/*
+ * TL and SELESAI (g says which): only from a liaison of the agency the ticket is routed to, whose
+ * words go to the citizen and who gets a confirmation. From anyone else they change nothing and
+ * are kept in the ticket's history as refused attempts; only a liaison (of any agency) hears why
+ * (no ticket, or none by that number), strangers get no answer. 0, or -1 on a database error.
+ */
+int agency_followup(const struct reply_to *to, const struct grammar_result *g);
 
 #endif
