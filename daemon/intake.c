@@ -6,6 +6,10 @@
  * the messages that became complete in that same transaction, and only after the commit deletes
  * the parts from the modem. A crash anywhere leaves either nothing stored (the parts are read
  * again) or everything stored (the parts read again are duplicates and are just deleted).
+ *
+ * What a complete message means is for other modules: a complaint is taken in here, with its
+ * parts; a citizen's command goes to citizen, a liaison's to agency. They queue their replies on
+ * the poll's reply queue, which is written just before the commit.
  */
 #include "intake.h"
 
@@ -14,14 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agency.h"
+#include "citizen.h"
 #include "fault.h"
 #include "grammar.h"
-#include "lifecycle.h"
 #include "log.h"
 #include "msisdn.h"
 #include "pdu.h"
-#include "routing.h"
-#include "template.h"
+#include "reply.h"
 #include "ticket.h"
 
 /* How far apart the SMSC times of the parts of one message may lie. A phone hands all parts to
@@ -59,43 +63,52 @@ struct intake {
     bool listing_took_parts; /* the current enumeration has taken parts in */
     int undecodable;         /* messages libGammu skipped since intake_undecodable_seen() */
     char actor[96];
-    /* Replies queued in this transaction but not yet written: all go in one statement before the
-     * commit (or before anything reads the outbox), instead of one statement each. */
-    struct store_outbox_row *queued;
-    size_t n_queued, cap_queued;
+    /* Replies queued in this transaction but not yet written. */
+    struct reply_queue replies;
 };
 
-/* Forgets the replies not yet written (their transaction is rolled back). */
-static void discard_queued(struct intake *in)
-{
-    for (size_t i = 0; i < in->n_queued; i++) {
-        free(in->queued[i].destination);
-        free(in->queued[i].text);
-    }
-    in->n_queued = 0;
-}
+/* What reading a batch from the modem found. */
+struct batch_read {
+    int n;             /* parts read into in->parts */
+    bool at_end;       /* the modem's listing ended */
+    bool modem_failed; /* the modem failed: reconnect it */
+};
 
-/* Writes the replies queued so far, in one statement. */
-static int flush_queued(struct intake *in)
-{
-    if (in->n_queued == 0) {
-        return 0;
-    }
-    int rc = store_outbox_add_many(in->store, in->queued, in->n_queued, in->conf->instance);
-    discard_queued(in);
-    return rc;
-}
-
-/* Replies queued in this transaction to destination and not yet written: the budget counts them
- * as if they were. */
-static int queued_to(const struct intake *in, const char *destination)
-{
-    int n = 0;
-    for (size_t i = 0; i < in->n_queued; i++) {
-        n += strcmp(in->queued[i].destination, destination) == 0;
-    }
-    return n;
-}
+/* The steps of a poll, in the order intake_poll takes them and this file defines them. */
+static struct batch_read read_batch(struct intake *in);
+static int store_batch(struct intake *in, int n, int *complete);
+static bool remove_batch(struct intake *in, int n);
+/* What each part read is, for the database. */
+static void part_values(const struct intake *in, const struct modem_part *p,
+                        char sender[MSISDN_MAX], struct store_part_in *pin);
+static const char *coding_name(enum modem_coding c);
+static const char *part_kind(const struct modem_part *p);
+/* Complaints taken in together with the batch, in as few round trips as can be. */
+static int take_with_parts(struct intake *in, int n);
+static int take_completed_together(struct intake *in, int n);
+static void free_bodies(struct intake *in, int n);
+/* What the arrival of each part completes: a delivery report, or a message that is read. */
+static int part_stored(struct intake *in, const struct modem_part *p, const char *sender,
+                       const struct grammar_result *read, struct store_part_out out,
+                       int *complaints);
+static int take_report(struct intake *in, const struct modem_part *p, const char *number,
+                       long long msg_id);
+static const char *report_status_name(int st);
+/* A complete message: who handles what it asks (also for intake_expire). */
+static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
+                        const char *text, bool incomplete, const struct grammar_result *parsed);
+static bool is_read(const char *kind);
+static bool may_reply(const char *kind, const char *sender);
+/* A complaint: taken in, routed, answered with its ticket. */
+static void complaint_of(const struct intake *in, long long msg_id, const char *sender,
+                         const struct grammar_result *g, const char *text, bool incomplete,
+                         bool replyable, int pending, struct store_complaint_new *c,
+                         struct store_complaint_take *how);
+static int take_complaint(struct intake *in, long long msg_id, const char *sender,
+                          const struct grammar_result *g, bool incomplete, bool replyable);
+static int complaint_taken(struct intake *in, long long msg_id, const char *sender,
+                           const struct grammar_result *g, bool incomplete, bool replyable,
+                           const struct store_complaint_taken *taken);
 
 struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m)
 {
@@ -126,6 +139,7 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
     in->store = s;
     in->modem = m;
     in->restart = true;
+    reply_queue_init(&in->replies, s, c);
     snprintf(in->actor, sizeof in->actor, "daemon:%s", c->instance);
     return in;
 }
@@ -133,8 +147,7 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
 void intake_free(struct intake *in)
 {
     if (in != NULL) {
-        discard_queued(in);
-        free(in->queued);
+        reply_queue_free(&in->replies);
         free(in->together_at);
         free(in->together_got);
         free(in->together_how);
@@ -160,6 +173,198 @@ int intake_undecodable_seen(struct intake *in)
 void intake_restart(struct intake *in)
 {
     in->restart = true;
+}
+
+enum intake_result intake_poll(struct intake *in)
+{
+    if (in->restart) {
+        in->listing_took_parts = false;
+    }
+    struct batch_read got = read_batch(in);
+    if (got.n == 0) {
+        in->restart = true;
+        return got.modem_failed         ? INTAKE_MODEM_ERROR
+               : in->listing_took_parts ? INTAKE_LISTED
+                                        : INTAKE_IDLE;
+    }
+    in->listing_took_parts = true;
+
+    fault_point("read");
+    /* While the database stores this batch, the modem reads the next one. A full batch: more is
+     * likely waiting. */
+    bool backlog = got.n == in->capacity && !got.at_end && !got.modem_failed;
+    if (backlog && in->modem->ops->read_ahead != NULL) {
+        in->modem->ops->read_ahead(in->modem, in->capacity);
+    }
+    int complete = 0;
+    if (store_batch(in, got.n, &complete) != 0) {
+        in->restart = true;
+        return INTAKE_DB_ERROR;
+    }
+
+    fault_point("committed");
+    bool modem_failed = got.modem_failed || !remove_batch(in, got.n);
+    fault_point("deleted");
+    log_debug("took in %d parts, %d messages complete", got.n, complete);
+    if (got.at_end || modem_failed) {
+        in->restart = true;
+    }
+    return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_WORKED;
+}
+
+int intake_expire(struct intake *in)
+{
+    struct store_msg *msgs;
+    size_t n;
+    if (store_begin(in->store) != 0) {
+        return -1;
+    }
+    if (store_expire_open(in->store, in->conf->multipart_timeout_s, INTAKE_EXPIRE_BATCH, &msgs,
+                          &n) != 0) {
+        store_rollback(in->store);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true, NULL) !=
+            0) {
+            reply_queue_discard(&in->replies);
+            store_msgs_free(msgs, n);
+            store_rollback(in->store);
+            return -1;
+        }
+    }
+    store_msgs_free(msgs, n);
+    if (reply_queue_flush(&in->replies) != 0) {
+        store_rollback(in->store);
+        return -1;
+    }
+    return store_commit(in->store);
+}
+
+/* Reads up to a batch of parts into in->parts. A poll holding parts stops early when the modem is
+ * still searching: the parts in hand are stored now, and the listing goes on at the next poll. */
+static struct batch_read read_batch(struct intake *in)
+{
+    struct batch_read got = {0};
+    while (got.n < in->capacity) {
+        if (got.n > 0 && in->modem->ops->ready != NULL &&
+            !in->modem->ops->ready(in->modem, INTAKE_PATIENCE_MS)) {
+            break;
+        }
+        enum modem_read_result r =
+            in->modem->ops->read_next(in->modem, in->restart, &in->parts[got.n]);
+        in->restart = false;
+        if (r == MODEM_READ_PART) {
+            got.n++;
+            if (got.n == 1 && in->modem->ops->read_ahead != NULL) {
+                /* The rest of the batch is read while this loop waits on the modem, so that
+                 * ready() can tell a part on its way from a modem still searching. The modem
+                 * ignores this while an earlier read-ahead's parts are in hand. */
+                in->modem->ops->read_ahead(in->modem, in->capacity - 1);
+            }
+        } else if (r == MODEM_READ_UNDECODABLE) {
+            in->undecodable++;
+        } else if (r == MODEM_READ_END) {
+            got.at_end = true;
+            break;
+        } else {
+            got.modem_failed = true;
+            break;
+        }
+    }
+    return got;
+}
+
+/*
+ * Stores the n parts read in one transaction, with whatever they complete and the replies those
+ * ask for; *complete counts the messages completed. 0, or -1 with everything rolled back.
+ */
+static int store_batch(struct intake *in, int n, int *complete)
+{
+    if (store_begin(in->store) != 0) {
+        return -1;
+    }
+    /* All parts stored in one round trip, then what each completes, in the order read. */
+    for (int i = 0; i < n; i++) {
+        part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
+    }
+    int stored = take_with_parts(in, n) == 0
+                     ? store_part_add_many(in->store, in->pins, (size_t)n, in->outs)
+                     : -1;
+    free_bodies(in, n);
+    int rc = stored == 0 ? take_completed_together(in, n) : stored;
+    free_bodies(in, n);
+    for (int i = 0; i < n; i++) {
+        if (rc == 0) {
+            rc = part_stored(in, &in->parts[i], in->senders[i], &in->grammar[i], in->outs[i],
+                             complete);
+        } else if (stored == 0) {
+            free(in->outs[i].text); /* what part_stored would have taken */
+        }
+    }
+    if (rc == 0) {
+        rc = reply_queue_flush(&in->replies);
+    }
+    if (rc == 0) {
+        fault_point("stored");
+        rc = store_commit(in->store);
+    }
+    if (rc != 0) {
+        reply_queue_discard(&in->replies);
+        log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
+                 store_error(in->store));
+        store_rollback(in->store);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Stored for good: now, and only now, the modem may forget the n parts. A delete that fails leaves
+ * a part that the next enumeration reads again and finds stored. Where the modem can, the
+ * removals go on while the next batch is stored; a failed one shows at the next read. false when
+ * a delete failed.
+ */
+static bool remove_batch(struct intake *in, int n)
+{
+    int (*remove)(struct modem *, const struct modem_part *) =
+        in->modem->ops->remove_later ? in->modem->ops->remove_later : in->modem->ops->remove;
+    for (int i = 0; i < n; i++) {
+        if (remove(in->modem, &in->parts[i]) != 0) {
+            log_warn("deleting the part at location %d failed; it will be read again",
+                     in->parts[i].location);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The values of part p for the database; sender is where its normalised sender goes. */
+static void part_values(const struct intake *in, const struct modem_part *p,
+                        char sender[MSISDN_MAX], struct store_part_in *pin)
+{
+    if (msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
+        snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, p->sender);
+    }
+    *pin = (struct store_part_in){
+        .instance = in->conf->instance,
+        .sender = sender,
+        .sender_raw = p->sender,
+        .smsc = p->smsc,
+        .smsc_time = p->smsc_time,
+        .coding = coding_name(p->coding),
+        .msg_class = p->msg_class,
+        .kind = part_kind(p),
+        .concat_ref = p->concat_ref,
+        .concat_total = p->concat_total,
+        .concat_seq = p->concat_seq,
+        .udh = p->udh,
+        .udh_len = p->udh_len,
+        .raw = p->raw,
+        .raw_len = p->raw_len,
+        .text = p->text,
+        .join_window_s = INTAKE_JOIN_WINDOW_S,
+    };
 }
 
 static const char *coding_name(enum modem_coding c)
@@ -190,457 +395,113 @@ static const char *part_kind(const struct modem_part *p)
     return "text";
 }
 
-/* The values a reply template may take; unused ones stay NULL. */
-struct reply_values {
-    long long seq;      /* the ticket's sequence number, 0 when none */
-    const char *status; /* the ticket's status label */
-    const char *agency; /* the agency's code */
-    const char *text;   /* an agency's text relayed */
-};
-
-/* Fills template tmpl and queues it to destination: written with the batch's other replies, in
- * the same transaction. */
-static int queue_message(struct intake *in, long long msg_id, long long complaint_id,
-                         const char *destination, const char *kind, const char *tmpl,
-                         const struct reply_values *v)
+/*
+ * Marks the parts of a poll that are single SMS holding a complaint, from a sender with no other
+ * part in the poll: store_part_add_many takes their complaints in with them (sql/011), in the
+ * same round trip. A sender seen twice goes the longer way, where each message sees what the one
+ * before it did (its ticket, its reply counted against the budget). 0, or -1 without memory.
+ */
+static int take_with_parts(struct intake *in, int n)
 {
-    char ticket_str[TICKET_MAX_DIGITS + 1] = "";
-    if (v->seq > 0) {
-        snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket_from_seq((uint64_t)v->seq));
-    }
-    const char *names[] = {"ticket", "status", "agency", "text"};
-    const char *values[] = {ticket_str, v->status ? v->status : "", v->agency ? v->agency : "",
-                            v->text ? v->text : ""};
-    size_t cap = strlen(tmpl) + 64 + (v->text ? strlen(v->text) : 0) + 256;
-    char *text = malloc(cap);
-    if (text == NULL) {
-        return -1;
-    }
-    if (template_fill(tmpl, names, values, 4, text, cap) < 0) {
-        /* The configuration check makes this impossible; still, never lose the message. */
-        log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
-        free(text);
-        return 0;
-    }
-    if (in->n_queued == in->cap_queued) {
-        size_t ncap = in->cap_queued ? in->cap_queued * 2 : 64;
-        struct store_outbox_row *q = realloc(in->queued, ncap * sizeof *q);
-        if (q == NULL) {
-            free(text);
+    for (int i = 0; i < n; i++) {
+        const struct modem_part *p = &in->parts[i];
+        const char *kind = part_kind(p);
+        in->pins[i].complaint = NULL;
+        if (p->concat_total != 0 || !is_read(kind)) {
+            continue;
+        }
+        /* Read once, here: what it asks is kept for part_stored whichever way it goes. */
+        struct grammar_result *g = &in->grammar[i];
+        grammar_parse(p->text, g);
+        if (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL) {
+            continue;
+        }
+        bool alone = true;
+        for (int k = 0; k < n && alone; k++) {
+            alone = k == i || strcmp(in->senders[k], in->senders[i]) != 0;
+        }
+        if (!alone) {
+            continue;
+        }
+        in->bodies[i] = strndup(g->body, g->body_len);
+        if (in->bodies[i] == NULL) {
+            for (int k = 0; k < i; k++) {
+                free(in->bodies[k]);
+                in->bodies[k] = NULL;
+            }
             return -1;
         }
-        in->queued = q;
-        in->cap_queued = ncap;
+        in->complaints[i] = (struct store_part_complaint){
+            .body = in->bodies[i],
+            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+            .keyword = g->keyword,
+            .actor = in->actor,
+            .resend_window_s = in->conf->replies.resend_window_s,
+            .replyable = may_reply(kind, in->senders[i]),
+            .budget = in->conf->replies.budget,
+            .budget_window_s = in->conf->replies.budget_window_s,
+        };
+        in->pins[i].complaint = &in->complaints[i];
     }
-    char *dest = strdup(destination);
-    if (dest == NULL) {
-        free(text);
-        return -1;
-    }
-    in->queued[in->n_queued++] = (struct store_outbox_row){complaint_id, msg_id, kind, dest, text};
     return 0;
 }
 
 /*
- * Queues the reply named kind (a template of the configuration) to sender for message msg_id,
- * unless the sender may not be answered (not a mobile number, not plain text) or has used up its
- * reply budget. Every message is stored whatever happens here.
+ * The concatenated messages this poll completed that are complaints, from a sender with no other
+ * message in the poll: taken in together, in one round trip (sql/012), before part_stored goes
+ * through the parts in order. What each asks stays in in->grammar, and its part's out says what
+ * became of it (taken), for part_stored to route it and reply. A sender with another message in
+ * the poll goes the longer way, where each message sees what the one before it did.
  */
-static int reply(struct intake *in, long long msg_id, long long complaint_id, bool replyable,
-                 const char *sender, const char *kind, const char *tmpl,
-                 const struct reply_values *v)
+static int take_completed_together(struct intake *in, int n)
 {
-    char numbuf[MSISDN_MAX];
-    if (!replyable) {
-        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)", msg_id,
-                 log_number(sender, numbuf, sizeof numbuf));
-        return 0;
-    }
-    bool within;
-    /* The budget counts the outbox's rows: those queued so far are written first. */
-    if (flush_queued(in) != 0 ||
-        store_reply_budget(in->store, sender, in->conf->replies.budget,
-                           in->conf->replies.budget_window_s, &within) != 0) {
-        return -1;
-    }
-    if (!within) {
-        log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
-                 log_number(sender, numbuf, sizeof numbuf));
-        return 0;
-    }
-    return queue_message(in, msg_id, complaint_id, sender, kind, tmpl, v);
-}
-
-static int complaint_taken(struct intake *in, long long msg_id, const char *sender,
-                           const struct grammar_result *g, bool incomplete, bool replyable,
-                           const struct store_complaint_taken *taken);
-
-/* What message msg_id from sender, asking g with the complaint text text, is as a complaint, and
- * the rules it is taken in by; pending: replies to sender queued and not yet written. */
-static void complaint_of(const struct intake *in, long long msg_id, const char *sender,
-                         const struct grammar_result *g, const char *text, bool incomplete,
-                         bool replyable, int pending, struct store_complaint_new *c,
-                         struct store_complaint_take *how)
-{
-    *c = (struct store_complaint_new){
-        .msg_id = msg_id,
-        .sender = sender,
-        .text = text,
-        .incomplete = incomplete,
-        .confidential = g->command == GRAMMAR_CONFIDENTIAL,
-        .keyword = g->keyword,
-        .actor = in->actor,
-    };
-    *how = (struct store_complaint_take){
-        .resend_window_s = in->conf->replies.resend_window_s,
-        .replyable = replyable,
-        .budget = in->conf->replies.budget,
-        .budget_window_s = in->conf->replies.budget_window_s,
-        .pending = pending,
-    };
-}
-
-/* A new complaint, or the same text again within the resend window: the ticket it opened. */
-static int take_complaint(struct intake *in, long long msg_id, const char *sender,
-                          const struct grammar_result *g, bool incomplete, bool replyable)
-{
-    char *text = strndup(g->body, g->body_len);
-    if (text == NULL) {
-        return -1;
-    }
-    struct store_complaint_new c;
-    struct store_complaint_take how;
-    complaint_of(in, msg_id, sender, g, text, incomplete, replyable, queued_to(in, sender), &c,
-                 &how);
-    struct store_complaint_taken got;
-    int rc = store_complaint_intake(in->store, &c, &how, &got);
-    free(text);
-    if (rc != 0) {
-        return -1;
-    }
-    return complaint_taken(in, msg_id, sender, g, incomplete, replyable, &got);
-}
-
-/* What follows a complaint taken in (new, or joined to the ticket it repeats): its routing, the
- * log, and the reply with its ticket. */
-static int complaint_taken(struct intake *in, long long msg_id, const char *sender,
-                           const struct grammar_result *g, bool incomplete, bool replyable,
-                           const struct store_complaint_taken *taken)
-{
-    const struct conf_templates *t = &in->conf->templates;
-    const struct store_complaint_taken *got = taken;
-    bool confidential = g->command == GRAMMAR_CONFIDENTIAL;
-    long long complaint_id = got->complaint_id;
-    char numbuf[MSISDN_MAX];
-    int rc = 0;
-    if (got->resent) {
-        log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
-                 log_number(sender, numbuf, sizeof numbuf),
-                 ticket_from_seq((uint64_t)complaint_id));
-    } else {
-        if (got->agency_id > 0 && in->conf->routing.automatic) {
-            char reason[64];
-            snprintf(reason, sizeof reason, "keyword %s", g->keyword);
-            rc =
-                routing_route(in->store, in->conf, complaint_id, got->agency_id, in->actor, reason);
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        const struct modem_part *p = &in->parts[i];
+        struct store_part_out *out = &in->outs[i];
+        const char *kind = part_kind(p);
+        if (out->outcome != STORE_PART_COMPLETE || p->status_report || !is_read(kind)) {
+            continue;
         }
-        if (rc == 0) {
-            log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
-                     log_number(sender, numbuf, sizeof numbuf),
-                     ticket_from_seq((uint64_t)complaint_id), confidential ? " (confidential)" : "",
-                     incomplete ? " (incomplete: parts missing)" : "");
-            log_debug("complaint #%" PRIu64 " text: %.*s", ticket_from_seq((uint64_t)complaint_id),
-                      (int)g->body_len, g->body);
+        struct grammar_result *g = &in->grammar[i];
+        grammar_parse(out->text ? out->text : "", g);
+        if (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL) {
+            continue;
         }
-    }
-    if (rc != 0) {
-        return -1;
-    }
-    /* The budget was looked at in the same call, under its lock. */
-    if (!replyable) {
-        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)", msg_id,
-                 log_number(sender, numbuf, sizeof numbuf));
-        return 0;
-    }
-    if (!got->within_budget) {
-        log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
-                 log_number(sender, numbuf, sizeof numbuf));
-        return 0;
-    }
-    struct reply_values v = {.seq = complaint_id};
-    return queue_message(in, msg_id, complaint_id, sender, "received", t->received, &v);
-}
-
-/* CEK, TAMBAH and BATAL: only on the sender's own ticket; any other ticket gets the very answer a
- * ticket that does not exist gets. */
-static int take_ticket_command(struct intake *in, long long msg_id, const char *sender,
-                               const struct grammar_result *g, bool replyable)
-{
-    const struct conf_templates *t = &in->conf->templates;
-    const char *name = grammar_command_name(g->command);
-    struct reply_values v = {.seq = 0};
-    if (g->ticket == GRAMMAR_TICKET_MISSING ||
-        (g->command == GRAMMAR_ADD && g->ticket == GRAMMAR_TICKET_OK && g->body_len == 0)) {
-        if (store_message_note(in->store, msg_id, name, 0) != 0) {
+        bool alone = true;
+        for (int j = 0; j < n && alone; j++) {
+            alone =
+                strcmp(in->senders[j], in->senders[i]) != 0 || in->outs[j].msg_id == out->msg_id;
+        }
+        if (!alone) {
+            continue;
+        }
+        in->bodies[i] = strndup(g->body, g->body_len);
+        if (in->bodies[i] == NULL) {
             return -1;
         }
-        return reply(in, msg_id, 0, replyable, sender, "need_ticket", t->need_ticket, &v);
+        complaint_of(in, out->msg_id, in->senders[i], g, in->bodies[i], false,
+                     may_reply(kind, in->senders[i]), 0, &in->together[k], &in->together_how[k]);
+        in->together_at[k++] = i;
     }
-    if (g->ticket != GRAMMAR_TICKET_OK) {
-        if (store_message_note(in->store, msg_id, name, 0) != 0) {
-            return -1;
-        }
-        return reply(in, msg_id, 0, replyable, sender, "not_valid", t->not_valid, &v);
-    }
-    long long seq = (long long)g->seq;
-    v.seq = seq;
-    bool found;
-    char status[32];
-    if (store_complaint_lookup(in->store, seq, sender, &found, status, sizeof status) != 0) {
+    if (store_complaints_intake(in->store, in->together, in->together_how, k, in->together_got) !=
+        0) {
         return -1;
     }
-    if (!found) {
-        if (store_message_note(in->store, msg_id, name, 0) != 0) {
-            return -1;
-        }
-        return reply(in, msg_id, 0, replyable, sender, "not_found", t->not_found, &v);
-    }
-    if (store_message_note(in->store, msg_id, name, seq) != 0) {
-        return -1;
-    }
-    const char *language = in->conf->templates.language;
-    if (g->command == GRAMMAR_ADD && lifecycle_citizen_may_add(status)) {
-        char *detail = strndup(g->body, g->body_len);
-        int rc = detail
-                     ? store_complaint_event(in->store, seq, NULL, "citizen", "info_added", detail)
-                     : -1;
-        free(detail);
-        if (rc != 0) {
-            return -1;
-        }
-        log_info("message %lld adds information to complaint #%" PRIu64, msg_id,
-                 ticket_from_seq((uint64_t)seq));
-        return reply(in, msg_id, seq, replyable, sender, "added", t->added, &v);
-    }
-    if (g->command == GRAMMAR_CANCEL && lifecycle_citizen_may_cancel(status)) {
-        if (store_complaint_event(in->store, seq, "dibatalkan", "citizen", "status",
-                                  "withdrawn by the citizen (BATAL)") != 0) {
-            return -1;
-        }
-        log_info("message %lld withdraws complaint #%" PRIu64, msg_id,
-                 ticket_from_seq((uint64_t)seq));
-        return reply(in, msg_id, seq, replyable, sender, "cancelled", t->cancelled, &v);
-    }
-    /* CEK, or TAMBAH / BATAL on a ticket that is closed already: its status says why. */
-    v.status = lifecycle_label(status, language);
-    return reply(in, msg_id, seq, replyable, sender, "status", t->status, &v);
-}
-
-/*
- * TL and SELESAI: only from a liaison of the agency the ticket is routed to. From anyone else
- * they change nothing, are kept in the ticket's history as refused attempts, and get no answer.
- */
-static int take_followup(struct intake *in, long long msg_id, const char *sender,
-                         const struct grammar_result *g, bool replyable)
-{
-    const struct conf_templates *t = &in->conf->templates;
-    const char *name = grammar_command_name(g->command);
-    bool liaison;
-    if (store_is_liaison(in->store, sender, 0, &liaison) != 0) {
-        return -1;
-    }
-    struct reply_values v = {.seq = 0};
-    char numbuf[MSISDN_MAX];
-    if (g->ticket != GRAMMAR_TICKET_OK) {
-        if (store_message_note(in->store, msg_id, liaison ? name : "refused", 0) != 0) {
-            return -1;
-        }
-        if (!liaison) {
-            return 0;
-        }
-        return reply(in, msg_id, 0, replyable, sender,
-                     g->ticket == GRAMMAR_TICKET_MISSING ? "need_ticket" : "not_valid",
-                     g->ticket == GRAMMAR_TICKET_MISSING ? t->need_ticket : t->not_valid, &v);
-    }
-    long long seq = (long long)g->seq;
-    v.seq = seq;
-    struct store_ticket tk;
-    bool found;
-    if (store_ticket_get(in->store, seq, &tk, &found) != 0) {
-        return -1;
-    }
-    bool allowed = false;
-    if (found && tk.agency_id > 0 &&
-        store_is_liaison(in->store, sender, tk.agency_id, &allowed) != 0) {
-        free(tk.text);
-        return -1;
-    }
-    if (!allowed) {
-        int rc = store_message_note(in->store, msg_id, "refused", found ? seq : 0);
-        if (rc == 0 && found) {
-            char detail[160];
-            snprintf(detail, sizeof detail, "%s from %s, who is no liaison of the ticket's agency",
-                     name, sender);
-            rc = store_complaint_event(in->store, seq, NULL, "system", "refused", detail);
-        }
-        log_warn("message %lld: %s on #%" PRIu64 " from %s refused: not a liaison of its agency",
-                 msg_id, name, ticket_from_seq((uint64_t)seq),
-                 log_number(sender, numbuf, sizeof numbuf));
-        free(tk.text);
-        if (rc == 0 && liaison && !found) {
-            rc = reply(in, msg_id, 0, replyable, sender, "not_found", t->not_found, &v);
-        }
-        return rc;
-    }
-    bool close = g->command == GRAMMAR_CLOSE;
-    char *body = strndup(g->body, g->body_len);
-    char actor[96];
-    snprintf(actor, sizeof actor, "liaison:%s", sender);
-    const char *status = close ? "selesai" : "diproses";
-    int rc = body ? 0 : -1;
-    if (rc == 0) {
-        rc = store_complaint_event(in->store, seq, status, actor, close ? "closed" : "followup",
-                                   body);
-    }
-    if (rc == 0) {
-        rc = store_message_note(in->store, msg_id, name, seq);
-    }
-    if (rc == 0) {
-        log_info("message %lld: %s on complaint #%" PRIu64 " from a liaison of %s", msg_id, name,
-                 ticket_from_seq((uint64_t)seq), tk.agency);
-    }
-    /* The citizen hears the agency's words, in as many parts as they need; they asked for them,
-     * so this is no auto-reply and is not counted against the budget. */
-    struct reply_values rv = {.seq = seq, .agency = tk.agency, .text = body};
-    if (rc == 0 && msisdn_is_mobile(tk.sender)) {
-        rc = queue_message(in, msg_id, seq, tk.sender, "relay", close ? t->closed : t->followup,
-                           &rv);
-    }
-    struct reply_values cv = {.seq = seq, .status = lifecycle_label(status, t->language)};
-    if (rc == 0 && replyable) {
-        rc = queue_message(in, msg_id, seq, sender, "confirm", t->confirmed, &cv);
-    }
-    free(body);
-    free(tk.text);
-    return rc;
-}
-
-/* Whether a message of this kind is read (made a complaint or a command), and whether it may be
- * answered: flash messages are read but get no reply; replies go only to mobile numbers. */
-static bool is_read(const char *kind)
-{
-    return strcmp(kind, "text") == 0 || strcmp(kind, "flash") == 0;
-}
-
-static bool may_reply(const char *kind, const char *sender)
-{
-    return strcmp(kind, "text") == 0 && msisdn_is_mobile(sender);
-}
-
-/*
- * A message is complete (or closed by the timeout): read what it asks and do it, in the
- * transaction that stored its last part. Status reports and binary messages are stored but are not
- * read. parsed is what the text asks when the caller has read it already, else NULL.
- */
-static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
-                        const char *text, bool incomplete, const struct grammar_result *parsed)
-{
-    if (!is_read(kind)) {
-        log_info("stored %s message %lld; no complaint is made of it", kind, msg_id);
-        return 0;
-    }
-    bool replyable = may_reply(kind, sender);
-    struct grammar_result g;
-    if (parsed != NULL) {
-        g = *parsed;
-    } else {
-        grammar_parse(text, &g);
-    }
-    switch (g.command) {
-    case GRAMMAR_COMPLAINT:
-    case GRAMMAR_CONFIDENTIAL:
-        return take_complaint(in, msg_id, sender, &g, incomplete, replyable);
-    case GRAMMAR_CHECK:
-    case GRAMMAR_ADD:
-    case GRAMMAR_CANCEL:
-        return take_ticket_command(in, msg_id, sender, &g, replyable);
-    case GRAMMAR_HELP: {
-        struct reply_values v = {.seq = 0};
-        if (store_message_note(in->store, msg_id, "help", 0) != 0) {
-            return -1;
-        }
-        return reply(in, msg_id, 0, replyable, sender, "help", in->conf->templates.help, &v);
-    }
-    case GRAMMAR_FOLLOWUP:
-    case GRAMMAR_CLOSE:
-        return take_followup(in, msg_id, sender, &g, replyable);
+    for (size_t t = 0; t < k; t++) {
+        in->outs[in->together_at[t]].taken = true;
+        in->outs[in->together_at[t]].complaint = in->together_got[t];
     }
     return 0;
 }
 
-/* What a status report's TP-ST (3GPP TS 23.040 9.2.3.15) says became of the message. */
-static const char *report_status_name(int st)
+/* Frees the complaints' texts that take_with_parts or take_completed_together made. */
+static void free_bodies(struct intake *in, int n)
 {
-    if (st >= 0 && st < 0x20) {
-        return "delivered"; /* delivered, or replaced */
+    for (int i = 0; i < n; i++) {
+        free(in->bodies[i]);
+        in->bodies[i] = NULL;
     }
-    if (st >= 0x20 && st < 0x40) {
-        return "pending"; /* the network is still trying */
-    }
-    if (st == 0x46 || st == 0x66) {
-        return "expired"; /* validity period ran out */
-    }
-    return "failed";
-}
-
-/* A delivery report: recorded on the part of ours it reports on. It is no citizen's message. */
-static int take_report(struct intake *in, const struct modem_part *p, const char *number,
-                       long long msg_id)
-{
-    long long outbox_id;
-    const char *status = report_status_name(p->report_status);
-    if (store_delivery_report(in->store, number, p->report_ref, status, p->report_status,
-                              p->smsc_time, &outbox_id) != 0 ||
-        store_message_note(in->store, msg_id, "report", 0) != 0) {
-        return -1;
-    }
-    char numbuf[MSISDN_MAX];
-    if (outbox_id > 0) {
-        log_info("delivery report for reply %lld to %s: %s", outbox_id,
-                 log_number(number, numbuf, sizeof numbuf), status);
-    } else {
-        log_info("delivery report (reference %d, %s) to %s matches no part sent", p->report_ref,
-                 status, log_number(number, numbuf, sizeof numbuf));
-    }
-    return 0;
-}
-
-/* The values of part p for the database; sender is where its normalised sender goes. */
-static void part_values(const struct intake *in, const struct modem_part *p,
-                        char sender[MSISDN_MAX], struct store_part_in *pin)
-{
-    if (msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
-        snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, p->sender);
-    }
-    *pin = (struct store_part_in){
-        .instance = in->conf->instance,
-        .sender = sender,
-        .sender_raw = p->sender,
-        .smsc = p->smsc,
-        .smsc_time = p->smsc_time,
-        .coding = coding_name(p->coding),
-        .msg_class = p->msg_class,
-        .kind = part_kind(p),
-        .concat_ref = p->concat_ref,
-        .concat_total = p->concat_total,
-        .concat_seq = p->concat_seq,
-        .udh = p->udh,
-        .udh_len = p->udh_len,
-        .raw = p->raw,
-        .raw_len = p->raw_len,
-        .text = p->text,
-        .join_window_s = INTAKE_JOIN_WINDOW_S,
-    };
 }
 
 /* Whatever the arrival of a stored part completes, inside the batch's transaction. read is what
@@ -700,254 +561,188 @@ static int part_stored(struct intake *in, const struct modem_part *p, const char
     return rc;
 }
 
-/*
- * Marks the parts of a poll that are single SMS holding a complaint, from a sender with no other
- * part in the poll: store_part_add_many takes their complaints in with them (sql/011), in the
- * same round trip. A sender seen twice goes the longer way, where each message sees what the one
- * before it did (its ticket, its reply counted against the budget). 0, or -1 without memory.
- */
-static int take_with_parts(struct intake *in, int n)
+/* A delivery report: recorded on the part of ours it reports on. It is no citizen's message. */
+static int take_report(struct intake *in, const struct modem_part *p, const char *number,
+                       long long msg_id)
 {
-    for (int i = 0; i < n; i++) {
-        const struct modem_part *p = &in->parts[i];
-        const char *kind = part_kind(p);
-        in->pins[i].complaint = NULL;
-        if (p->concat_total != 0 || !is_read(kind)) {
-            continue;
-        }
-        /* Read once, here: what it asks is kept for part_stored whichever way it goes. */
-        struct grammar_result *g = &in->grammar[i];
-        grammar_parse(p->text, g);
-        if (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL) {
-            continue;
-        }
-        bool alone = true;
-        for (int k = 0; k < n && alone; k++) {
-            alone = k == i || strcmp(in->senders[k], in->senders[i]) != 0;
-        }
-        if (!alone) {
-            continue;
-        }
-        in->bodies[i] = strndup(g->body, g->body_len);
-        if (in->bodies[i] == NULL) {
-            for (int k = 0; k < i; k++) {
-                free(in->bodies[k]);
-                in->bodies[k] = NULL;
-            }
-            return -1;
-        }
-        in->complaints[i] = (struct store_part_complaint){
-            .body = in->bodies[i],
-            .confidential = g->command == GRAMMAR_CONFIDENTIAL,
-            .keyword = g->keyword,
-            .actor = in->actor,
-            .resend_window_s = in->conf->replies.resend_window_s,
-            .replyable = may_reply(kind, in->senders[i]),
-            .budget = in->conf->replies.budget,
-            .budget_window_s = in->conf->replies.budget_window_s,
-        };
-        in->pins[i].complaint = &in->complaints[i];
-    }
-    return 0;
-}
-
-/* Frees the complaints' texts that take_with_parts or take_completed_together made. */
-static void free_bodies(struct intake *in, int n)
-{
-    for (int i = 0; i < n; i++) {
-        free(in->bodies[i]);
-        in->bodies[i] = NULL;
-    }
-}
-
-/*
- * The concatenated messages this poll completed that are complaints, from a sender with no other
- * message in the poll: taken in together, in one round trip (sql/012), before part_stored goes
- * through the parts in order. What each asks stays in in->grammar, and its part's out says what
- * became of it (taken), for part_stored to route it and reply. A sender with another message in
- * the poll goes the longer way, where each message sees what the one before it did.
- */
-static int take_completed_together(struct intake *in, int n)
-{
-    size_t k = 0;
-    for (int i = 0; i < n; i++) {
-        const struct modem_part *p = &in->parts[i];
-        struct store_part_out *out = &in->outs[i];
-        const char *kind = part_kind(p);
-        if (out->outcome != STORE_PART_COMPLETE || p->status_report || !is_read(kind)) {
-            continue;
-        }
-        struct grammar_result *g = &in->grammar[i];
-        grammar_parse(out->text ? out->text : "", g);
-        if (g->command != GRAMMAR_COMPLAINT && g->command != GRAMMAR_CONFIDENTIAL) {
-            continue;
-        }
-        bool alone = true;
-        for (int j = 0; j < n && alone; j++) {
-            alone =
-                strcmp(in->senders[j], in->senders[i]) != 0 || in->outs[j].msg_id == out->msg_id;
-        }
-        if (!alone) {
-            continue;
-        }
-        in->bodies[i] = strndup(g->body, g->body_len);
-        if (in->bodies[i] == NULL) {
-            return -1;
-        }
-        complaint_of(in, out->msg_id, in->senders[i], g, in->bodies[i], false,
-                     may_reply(kind, in->senders[i]), 0, &in->together[k], &in->together_how[k]);
-        in->together_at[k++] = i;
-    }
-    if (store_complaints_intake(in->store, in->together, in->together_how, k, in->together_got) !=
-        0) {
+    long long outbox_id;
+    const char *status = report_status_name(p->report_status);
+    if (store_delivery_report(in->store, number, p->report_ref, status, p->report_status,
+                              p->smsc_time, &outbox_id) != 0 ||
+        store_message_note(in->store, msg_id, "report", 0) != 0) {
         return -1;
     }
-    for (size_t t = 0; t < k; t++) {
-        in->outs[in->together_at[t]].taken = true;
-        in->outs[in->together_at[t]].complaint = in->together_got[t];
+    char numbuf[MSISDN_MAX];
+    if (outbox_id > 0) {
+        log_info("delivery report for reply %lld to %s: %s", outbox_id,
+                 log_number(number, numbuf, sizeof numbuf), status);
+    } else {
+        log_info("delivery report (reference %d, %s) to %s matches no part sent", p->report_ref,
+                 status, log_number(number, numbuf, sizeof numbuf));
     }
     return 0;
 }
 
-enum intake_result intake_poll(struct intake *in)
+/* What a status report's TP-ST (3GPP TS 23.040 9.2.3.15) says became of the message. */
+static const char *report_status_name(int st)
 {
-    int n = 0;
-    bool at_end = false;
-    bool modem_failed = false;
-    if (in->restart) {
-        in->listing_took_parts = false;
+    if (st >= 0 && st < 0x20) {
+        return "delivered"; /* delivered, or replaced */
     }
-    while (n < in->capacity) {
-        if (n > 0 && in->modem->ops->ready != NULL &&
-            !in->modem->ops->ready(in->modem, INTAKE_PATIENCE_MS)) {
-            /* The modem is still looking for the next part, or for the listing's end: the parts
-             * in hand are stored now, and the listing goes on at the next poll. */
-            break;
-        }
-        enum modem_read_result r = in->modem->ops->read_next(in->modem, in->restart, &in->parts[n]);
-        in->restart = false;
-        if (r == MODEM_READ_PART) {
-            n++;
-            if (n == 1 && in->modem->ops->read_ahead != NULL) {
-                /* The rest of the batch is read while this loop waits on the modem, so that
-                 * ready() can tell a part on its way from a modem still searching. The modem
-                 * ignores this while an earlier read-ahead's parts are in hand. */
-                in->modem->ops->read_ahead(in->modem, in->capacity - 1);
-            }
-        } else if (r == MODEM_READ_UNDECODABLE) {
-            in->undecodable++;
-        } else if (r == MODEM_READ_END) {
-            at_end = true;
-            break;
-        } else {
-            modem_failed = true;
-            break;
-        }
+    if (st >= 0x20 && st < 0x40) {
+        return "pending"; /* the network is still trying */
     }
-    /* A full batch: more is likely waiting. */
-    bool backlog = n == in->capacity && !at_end && !modem_failed;
-    if (n == 0) {
-        in->restart = true;
-        return modem_failed             ? INTAKE_MODEM_ERROR
-               : in->listing_took_parts ? INTAKE_LISTED
-                                        : INTAKE_IDLE;
+    if (st == 0x46 || st == 0x66) {
+        return "expired"; /* validity period ran out */
     }
-    in->listing_took_parts = true;
+    return "failed";
+}
 
-    fault_point("read");
-    /* While the database stores this batch, the modem reads the next one. */
-    if (backlog && in->modem->ops->read_ahead != NULL) {
-        in->modem->ops->read_ahead(in->modem, in->capacity);
+/*
+ * A message is complete (or closed by the timeout): read what it asks and do it, in the
+ * transaction that stored its last part. Status reports and binary messages are stored but are not
+ * read. parsed is what the text asks when the caller has read it already, else NULL.
+ */
+static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
+                        const char *text, bool incomplete, const struct grammar_result *parsed)
+{
+    if (!is_read(kind)) {
+        log_info("stored %s message %lld; no complaint is made of it", kind, msg_id);
+        return 0;
     }
-    int complaints = 0;
-    if (store_begin(in->store) != 0) {
-        in->restart = true;
-        return INTAKE_DB_ERROR;
+    bool replyable = may_reply(kind, sender);
+    struct grammar_result g;
+    if (parsed != NULL) {
+        g = *parsed;
+    } else {
+        grammar_parse(text, &g);
     }
-    /* All parts stored in one round trip, then what each completes, in the order read. */
-    for (int i = 0; i < n; i++) {
-        part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
+    struct reply_to to = {&in->replies, msg_id, sender, replyable};
+    switch (g.command) {
+    case GRAMMAR_COMPLAINT:
+    case GRAMMAR_CONFIDENTIAL:
+        return take_complaint(in, msg_id, sender, &g, incomplete, replyable);
+    case GRAMMAR_CHECK:
+    case GRAMMAR_ADD:
+    case GRAMMAR_CANCEL:
+        return citizen_ticket_command(&to, &g);
+    case GRAMMAR_HELP:
+        return citizen_help(&to);
+    case GRAMMAR_FOLLOWUP:
+    case GRAMMAR_CLOSE:
+        return agency_followup(&to, &g);
     }
-    int stored = take_with_parts(in, n) == 0
-                     ? store_part_add_many(in->store, in->pins, (size_t)n, in->outs)
-                     : -1;
-    free_bodies(in, n);
-    int rc = stored == 0 ? take_completed_together(in, n) : stored;
-    free_bodies(in, n);
-    for (int i = 0; i < n; i++) {
-        if (rc == 0) {
-            rc = part_stored(in, &in->parts[i], in->senders[i], &in->grammar[i], in->outs[i],
-                             &complaints);
-        } else if (stored == 0) {
-            free(in->outs[i].text); /* what part_stored would have taken */
+    return 0;
+}
+
+/* Whether a message of this kind is read (made a complaint or a command), and whether it may be
+ * answered: flash messages are read but get no reply; replies go only to mobile numbers. */
+static bool is_read(const char *kind)
+{
+    return strcmp(kind, "text") == 0 || strcmp(kind, "flash") == 0;
+}
+
+static bool may_reply(const char *kind, const char *sender)
+{
+    return strcmp(kind, "text") == 0 && msisdn_is_mobile(sender);
+}
+
+/* What message msg_id from sender, asking g with the complaint text text, is as a complaint, and
+ * the rules it is taken in by; pending: replies to sender queued and not yet written. */
+static void complaint_of(const struct intake *in, long long msg_id, const char *sender,
+                         const struct grammar_result *g, const char *text, bool incomplete,
+                         bool replyable, int pending, struct store_complaint_new *c,
+                         struct store_complaint_take *how)
+{
+    *c = (struct store_complaint_new){
+        .msg_id = msg_id,
+        .sender = sender,
+        .text = text,
+        .incomplete = incomplete,
+        .confidential = g->command == GRAMMAR_CONFIDENTIAL,
+        .keyword = g->keyword,
+        .actor = in->actor,
+    };
+    *how = (struct store_complaint_take){
+        .resend_window_s = in->conf->replies.resend_window_s,
+        .replyable = replyable,
+        .budget = in->conf->replies.budget,
+        .budget_window_s = in->conf->replies.budget_window_s,
+        .pending = pending,
+    };
+}
+
+/* A new complaint, or the same text again within the resend window: the ticket it opened. */
+static int take_complaint(struct intake *in, long long msg_id, const char *sender,
+                          const struct grammar_result *g, bool incomplete, bool replyable)
+{
+    char *text = strndup(g->body, g->body_len);
+    if (text == NULL) {
+        return -1;
+    }
+    struct store_complaint_new c;
+    struct store_complaint_take how;
+    complaint_of(in, msg_id, sender, g, text, incomplete, replyable,
+                 reply_queue_count_to(&in->replies, sender), &c, &how);
+    struct store_complaint_taken got;
+    int rc = store_complaint_intake(in->store, &c, &how, &got);
+    free(text);
+    if (rc != 0) {
+        return -1;
+    }
+    return complaint_taken(in, msg_id, sender, g, incomplete, replyable, &got);
+}
+
+/* What follows a complaint taken in (new, or joined to the ticket it repeats): its routing, the
+ * log, and the reply with its ticket. */
+static int complaint_taken(struct intake *in, long long msg_id, const char *sender,
+                           const struct grammar_result *g, bool incomplete, bool replyable,
+                           const struct store_complaint_taken *taken)
+{
+    const struct conf_templates *t = &in->conf->templates;
+    const struct store_complaint_taken *got = taken;
+    bool confidential = g->command == GRAMMAR_CONFIDENTIAL;
+    long long complaint_id = got->complaint_id;
+    char numbuf[MSISDN_MAX];
+    int rc = 0;
+    if (got->resent) {
+        log_info("message %lld from %s repeats complaint #%" PRIu64 " and joins it", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf),
+                 ticket_from_seq((uint64_t)complaint_id));
+    } else {
+        if (got->agency_id > 0 && in->conf->routing.automatic) {
+            char reason[64];
+            snprintf(reason, sizeof reason, "keyword %s", g->keyword);
+            rc = agency_route(in->store, in->conf, complaint_id, got->agency_id, in->actor, reason);
         }
-    }
-    if (rc == 0) {
-        rc = flush_queued(in);
-    }
-    if (rc == 0) {
-        fault_point("stored");
-        rc = store_commit(in->store);
+        if (rc == 0) {
+            log_info("message %lld from %s is complaint #%" PRIu64 "%s%s", msg_id,
+                     log_number(sender, numbuf, sizeof numbuf),
+                     ticket_from_seq((uint64_t)complaint_id), confidential ? " (confidential)" : "",
+                     incomplete ? " (incomplete: parts missing)" : "");
+            log_debug("complaint #%" PRIu64 " text: %.*s", ticket_from_seq((uint64_t)complaint_id),
+                      (int)g->body_len, g->body);
+        }
     }
     if (rc != 0) {
-        discard_queued(in);
-        log_warn("storing %d parts failed, nothing deleted from the modem: %s", n,
-                 store_error(in->store));
-        store_rollback(in->store);
-        in->restart = true;
-        return INTAKE_DB_ERROR;
+        return -1;
     }
-
-    fault_point("committed");
-    /* Stored for good: now, and only now, the modem may forget them. A delete that fails leaves
-     * a part that the next enumeration reads again and finds stored. Where the modem can, the
-     * removals go on while the next batch is stored; a failed one shows at the next read. */
-    int (*remove)(struct modem *, const struct modem_part *) =
-        in->modem->ops->remove_later ? in->modem->ops->remove_later : in->modem->ops->remove;
-    for (int i = 0; i < n && !modem_failed; i++) {
-        if (remove(in->modem, &in->parts[i]) != 0) {
-            log_warn("deleting the part at location %d failed; it will be read again",
-                     in->parts[i].location);
-            modem_failed = true;
-        }
+    /* The budget was looked at in the same call, under its lock. */
+    if (!replyable) {
+        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
     }
-    fault_point("deleted");
-    log_debug("took in %d parts, %d messages complete", n, complaints);
-    if (at_end || modem_failed) {
-        in->restart = true;
+    if (!got->within_budget) {
+        log_info("message %lld from %s: no reply, the number's reply budget is spent", msg_id,
+                 log_number(sender, numbuf, sizeof numbuf));
+        return 0;
     }
-    return modem_failed ? INTAKE_MODEM_ERROR : INTAKE_WORKED;
+    struct reply_values v = {.seq = complaint_id};
+    return reply_queue_add(&in->replies, msg_id, complaint_id, sender, "received", t->received, &v);
 }
 
-int intake_expire(struct intake *in)
-{
-    struct store_msg *msgs;
-    size_t n;
-    if (store_begin(in->store) != 0) {
-        return -1;
-    }
-    if (store_expire_open(in->store, in->conf->multipart_timeout_s, INTAKE_EXPIRE_BATCH, &msgs,
-                          &n) != 0) {
-        store_rollback(in->store);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true, NULL) !=
-            0) {
-            discard_queued(in);
-            store_msgs_free(msgs, n);
-            store_rollback(in->store);
-            return -1;
-        }
-    }
-    store_msgs_free(msgs, n);
-    if (flush_queued(in) != 0) {
-        store_rollback(in->store);
-        return -1;
-    }
-    return store_commit(in->store);
-}
-
+/* The rescue stands apart from the polls: it reads the SIM without libGammu (see intake.h). */
 int intake_rescue(struct intake *in, char *err, size_t errcap)
 {
     struct modem *m = in->modem;

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "modem.h"
 #include "msisdn.h"
-#include "routing.h"
+#include "agency.h"
 #include "store.h"
 #include "ticket.h"
 
@@ -331,7 +331,7 @@ static int cmd_ticket(const struct conf *c, int argc, char **argv)
             store_rollback(s);
         } else {
             free(t.text);
-            rc = in_transaction(s, routing_route(s, c, seq, agency, actor, a.reason));
+            rc = in_transaction(s, agency_route(s, c, seq, agency, actor, a.reason));
         }
     } else {
         for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {

@@ -26,7 +26,7 @@
 #include "privdrop.h"
 #include "proc.h"
 #include "recovery.h"
-#include "routing.h"
+#include "agency.h"
 #include "store.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
@@ -583,7 +583,7 @@ static int run(struct daemon *d)
         }
         if (d->db.up && now >= next_remind) {
             int sent = 0;
-            if (store_begin(d->store) != 0 || routing_remind(d->store, &d->conf, &sent) != 0 ||
+            if (store_begin(d->store) != 0 || agency_remind(d->store, &d->conf, &sent) != 0 ||
                 store_commit(d->store) != 0) {
                 daemon_error(d, "reminding overdue tickets: %s", store_error(d->store));
                 store_rollback(d->store);
