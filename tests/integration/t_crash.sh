@@ -71,7 +71,7 @@ check "replies recorded as sent twice (parts sent by two attempts)" \
           WHERE p.status = 'sent' AND o.status <> 'sent' AND o.status <> 'unknown'")" 0
 check "every reply sent or marked unknown" \
     "$(q "SELECT count(*) FROM outbox WHERE status NOT IN ('sent', 'unknown')")" 0
-check "the modem is empty" "$(modem_files)" 0
+check "the modem is empty" "$(modem_files_settled)" 0
 sent=$(q "SELECT count(*) FROM outbox WHERE status = 'sent'")
 unknown=$(q "SELECT count(*) FROM outbox WHERE status = 'unknown'")
 redelivered=$(grep -c "stored before" "$DAEMON_LOG" || true)

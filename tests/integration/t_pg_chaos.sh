@@ -37,6 +37,6 @@ check "every message one complaint" "$(q "SELECT count(*) || '/' || count(DISTIN
 check "every part stored once" "$(q "SELECT count(*) FROM sms_part")" "$parts"
 check "one reply per complaint" "$(q "SELECT count(*) FROM outbox")" "$N"
 check "every reply sent or marked unknown" "$(q "SELECT count(*) FROM outbox WHERE status NOT IN ('sent', 'unknown')")" 0
-check "the modem is empty" "$(modem_files)" 0
+check "the modem is empty" "$(modem_files_settled)" 0
 say "figures: $N messages, 10 immediate restarts and a ${AWAY}s outage: $(q "SELECT count(*) FROM outbox WHERE status = 'sent'") replies sent, $(q "SELECT count(*) FROM outbox WHERE status = 'unknown'") unknown, $(grep -c 'stored before' "$DAEMON_LOG" || true) parts read again"
 finish

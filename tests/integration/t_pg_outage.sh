@@ -36,7 +36,7 @@ wait_for "SELECT count(*) = $N FROM outbox WHERE status = 'sent'" 90
 check "every message one complaint after the database came back" \
     "$(q "SELECT count(*) || '/' || count(DISTINCT sender) FROM complaint")" "$N/$N"
 check "every part stored" "$(q "SELECT count(*) FROM sms_part")" "$total_parts"
-check "the modem is empty" "$(modem_files)" 0
+check "the modem is empty" "$(modem_files_settled)" 0
 check "the log names the outage" \
     "$(grep -c 'database connection failed' "$DAEMON_LOG" | awk '{print ($1 > 0)}')" 1
 daemon_stop

@@ -35,6 +35,6 @@ check "one reply per complaint, sent, with its ticket" \
     "$(q "SELECT count(*) FROM complaint c JOIN outbox o ON o.complaint_id = c.id
           WHERE o.status = 'sent' AND position('#' || ticket_of(c.id) IN o.text) > 0")" "$N"
 check "no complaint incomplete" "$(q "SELECT count(*) FROM complaint WHERE incomplete")" 0
-check "the modem is empty" "$(modem_files)" 0
+check "the modem is empty" "$(modem_files_settled)" 0
 daemon_stop
 finish
