@@ -65,19 +65,29 @@ int outbox_retry_delay(const struct conf_retry *r, int attempts)
 /* One claimed reply's way through a run. */
 struct plan {
     int parts;    /* as the modem splits its text; 0 when it is not sent at all */
-    size_t first; /* its parts to send: todo[first .. first + count) */
+    size_t first; /* its parts to send: the batch's ids and seqs [first .. first + count) */
     size_t count;
     bool begun;   /* all of them recorded as under way */
     bool end_set; /* its end is known */
     struct store_reply_result end;
 };
 
-/* What one run hands to the database at its end. */
-struct run {
-    struct store_part_result *parts; /* one per part begun */
+/* One run: the replies claimed, their plans, their parts to begin, and what goes to the database
+ * at its end. */
+struct batch {
+    struct store_reply *replies;
+    size_t n;
+    struct plan *plans; /* one per reply */
+    long long *ids;     /* the parts to begin, todo of them: their replies */
+    int *seqs;          /* and their numbers */
+    bool *begun;        /* each recorded as under way */
+    size_t todo;
+    struct store_part_result *parts; /* the outcome of each part begun */
     size_t n_parts;
     struct store_reply_result *ends;
     size_t n_ends;
+    char (*errors)[256]; /* the modem's word on each reply */
+    bool modem_gone;     /* the modem went away while the replies were planned */
 };
 
 static void end_reply(struct plan *p, long long id, enum store_reply_end end, int delay,
@@ -85,6 +95,274 @@ static void end_reply(struct plan *p, long long id, enum store_reply_end end, in
 {
     p->end_set = true;
     p->end = (struct store_reply_result){id, end, p->parts, delay, max_attempts, error};
+}
+
+static void add_part(struct batch *b, long long id, int seq, const char *status, int msg_ref,
+                     const char *error)
+{
+    b->parts[b->n_parts++] = (struct store_part_result){id, seq, status, msg_ref, error};
+}
+
+/* Room for the claimed replies, each with at most OUTBOX_MAX_PARTS parts. 0 or -1. */
+static int batch_alloc(struct batch *b)
+{
+    size_t n = b->n;
+    b->plans = calloc(n, sizeof *b->plans);
+    b->ids = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->ids);
+    b->seqs = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->seqs);
+    b->begun = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->begun);
+    b->parts = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->parts);
+    b->ends = calloc(n, sizeof *b->ends);
+    b->errors = calloc(n, sizeof *b->errors);
+    return b->plans == NULL || b->ids == NULL || b->seqs == NULL || b->begun == NULL ||
+                   b->parts == NULL || b->ends == NULL || b->errors == NULL
+               ? -1
+               : 0;
+}
+
+static void batch_free(struct batch *b)
+{
+    free(b->errors);
+    free(b->parts);
+    free(b->ends);
+    free(b->begun);
+    free(b->seqs);
+    free(b->ids);
+    free(b->plans);
+    store_replies_free(b->replies, b->n);
+}
+
+/* Opens a transaction and claims up to limit replies. The transaction stays open when replies
+ * were claimed. 0 or -1. */
+static int claim(struct outbox *o, int limit, struct batch *b)
+{
+    const struct conf *c = o->conf;
+    if (store_begin(o->store) != 0) {
+        return -1;
+    }
+    if (store_outbox_claim(o->store, o->owner, c->instance, c->lease_s, c->replies.failover_after_s,
+                           limit, &b->replies, &b->n) != 0) {
+        store_rollback(o->store);
+        return -1;
+    }
+    if (b->n == 0) {
+        store_rollback(o->store);
+    }
+    return 0;
+}
+
+/* Decides whether reply i is sent, and which of its parts. */
+static void plan_reply(struct outbox *o, struct batch *b, size_t i)
+{
+    const struct store_reply *r = &b->replies[i];
+    struct plan *p = &b->plans[i];
+    char numbuf[MSISDN_MAX];
+    p->first = b->todo;
+    if (!msisdn_is_mobile(r->destination)) {
+        /* Never answer a service number or a sender id, whoever queued the reply. */
+        log_warn("reply %lld to %s refused: not a mobile number", r->id,
+                 log_number(r->destination, numbuf, sizeof numbuf));
+        end_reply(p, r->id, STORE_REPLY_RETRY, 0, 0, "not a mobile number");
+        return;
+    }
+    int parts = b->modem_gone ? MODEM_GONE : o->modem->ops->count_parts(o->modem, r->text);
+    if (parts == MODEM_GONE) {
+        /* Nothing is wrong with the reply: it goes back to the queue, its attempt not counted,
+         * and the daemon reconnects. */
+        b->modem_gone = true;
+        end_reply(p, r->id, STORE_REPLY_RELEASE, 0, 0, NULL);
+        return;
+    }
+    if (parts < 1 || parts > OUTBOX_MAX_PARTS) {
+        log_warn("reply %lld cannot be encoded (%d parts)", r->id, parts);
+        end_reply(p, r->id, STORE_REPLY_RETRY, 0, 0, "cannot be encoded as SMS");
+        return;
+    }
+    p->parts = parts;
+    for (int k = 1; k <= parts; k++) {
+        if (!(r->sent & (1ULL << (k - 1)))) { /* else it went out in an earlier attempt */
+            b->ids[b->todo] = r->id;
+            b->seqs[b->todo] = k;
+            b->todo++;
+        }
+    }
+    p->count = b->todo - p->first;
+}
+
+/* Records every planned part as under way, and commits the claim with them. 0 or -1. */
+static int begin_parts(struct outbox *o, struct batch *b)
+{
+    if (store_outbox_parts_begin(o->store, o->owner, o->conf->instance, b->ids, b->seqs, b->todo,
+                                 b->begun) != 0 ||
+        store_commit(o->store) != 0) {
+        store_rollback(o->store);
+        return -1;
+    }
+    return 0;
+}
+
+/* A reply not all of whose parts could be begun (the lease went to another daemon, or a part is
+ * under way already) is left as it is, and its parts begun here are marked as never handed over. */
+static void set_aside_lost_claims(struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct plan *p = &b->plans[i];
+        if (p->end_set) {
+            continue;
+        }
+        size_t got = 0;
+        for (size_t k = p->first; k < p->first + p->count; k++) {
+            got += b->begun[k];
+        }
+        p->begun = got == p->count;
+        if (p->begun) {
+            continue;
+        }
+        log_warn("reply %lld: claim lost or part already under way", b->replies[i].id);
+        for (size_t k = p->first; k < p->first + p->count; k++) {
+            if (b->begun[k]) {
+                add_part(b, b->replies[i].id, b->seqs[k], "failed", -1, "not sent: claim lost");
+            }
+        }
+    }
+}
+
+/* The modem failed on an earlier reply: reply i was not started; it goes back to the queue, its
+ * attempt not counted. */
+static void release_unstarted(struct batch *b, size_t i)
+{
+    struct plan *p = &b->plans[i];
+    long long id = b->replies[i].id;
+    for (size_t k = p->first; k < p->first + p->count; k++) {
+        add_part(b, id, b->seqs[k], "failed", -1, "not sent: the modem failed before it");
+    }
+    end_reply(p, id, STORE_REPLY_RELEASE, 0, 0, NULL);
+}
+
+/* Hands part k of reply i to the modem and notes its outcome; false when the modem failed and the
+ * outcome is unknown. */
+static bool send_part(struct outbox *o, struct batch *b, size_t i, size_t k, const char *masked)
+{
+    const struct conf *c = o->conf;
+    const struct store_reply *r = &b->replies[i];
+    struct plan *p = &b->plans[i];
+    char *err = b->errors[i];
+    int seq = b->seqs[k];
+    fault_point("send");
+    int msg_ref = -1;
+    err[0] = '\0';
+    enum modem_send_result res = o->modem->ops->send_part(o->modem, r->destination, r->text,
+                                                          r->concat_ref, seq, &msg_ref, err, 256);
+    if (res == MODEM_SEND_OK) {
+        fault_point("sent");
+        add_part(b, r->id, seq, "sent", msg_ref, NULL);
+        return true;
+    }
+    if (res == MODEM_SEND_REFUSED) {
+        int delay = outbox_retry_delay(&c->retry, r->attempts);
+        log_warn("reply %lld to %s, part %d/%d refused (attempt %d of %d): %s", r->id, masked, seq,
+                 p->parts, r->attempts, c->retry.max_attempts, err);
+        add_part(b, r->id, seq, "failed", -1, err);
+        end_reply(p, r->id, STORE_REPLY_RETRY, delay, c->retry.max_attempts, err);
+        return true;
+    }
+    log_warn("reply %lld to %s, part %d/%d: outcome unknown (%s); not sent again by itself", r->id,
+             masked, seq, p->parts, err);
+    add_part(b, r->id, seq, "unknown", -1, err);
+    end_reply(p, r->id, STORE_REPLY_UNKNOWN, 0, 0, err);
+    return false;
+}
+
+/* Sends reply i part by part, stopping at the first part that fails; false when the modem
+ * failed. */
+static bool send_reply(struct outbox *o, struct batch *b, size_t i)
+{
+    const struct store_reply *r = &b->replies[i];
+    struct plan *p = &b->plans[i];
+    char numbuf[MSISDN_MAX];
+    const char *masked = log_number(r->destination, numbuf, sizeof numbuf);
+    bool modem_ok = true;
+    for (size_t k = p->first; k < p->first + p->count; k++) {
+        if (p->end_set) {
+            /* An earlier part of this reply failed: this one never went to the modem. */
+            add_part(b, r->id, b->seqs[k], "failed", -1, "not sent: an earlier part failed");
+        } else if (!send_part(o, b, i, k, masked)) {
+            modem_ok = false;
+        }
+    }
+    if (!p->end_set) {
+        end_reply(p, r->id, STORE_REPLY_SENT, 0, 0, NULL);
+        log_info("reply %lld sent to %s in %d part%s", r->id, masked, p->parts,
+                 p->parts == 1 ? "" : "s");
+    }
+    return modem_ok;
+}
+
+/* Sends every reply whose parts were all begun, until the modem fails; the rest are released. */
+static enum outbox_result send_all(struct outbox *o, struct batch *b, enum outbox_result result)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const struct plan *p = &b->plans[i];
+        if (p->end_set || !p->begun) {
+            continue;
+        }
+        if (result == OUTBOX_MODEM_ERROR) {
+            release_unstarted(b, i);
+        } else if (!send_reply(o, b, i)) {
+            result = OUTBOX_MODEM_ERROR;
+        }
+    }
+    return result;
+}
+
+/* The parts of reply id, as planned. */
+static int planned_parts(const struct batch *b, long long id)
+{
+    int parts = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->replies[i].id == id) {
+            parts = b->plans[i].parts;
+        }
+    }
+    return parts;
+}
+
+/* The outcomes could not be written down: the parts that went out are remembered for when the
+ * database is back. Should this process die first, they stay 'sending' and recovery calls their
+ * replies unknown, never resends them. */
+static void remember_unrecorded(struct outbox *o, const struct batch *b)
+{
+    size_t sent = 0;
+    for (size_t k = 0; k < b->n_parts; k++) {
+        sent += strcmp(b->parts[k].status, "sent") == 0;
+    }
+    struct unrecorded *u = realloc(o->pending, (o->n_pending + sent) * sizeof *u);
+    if (u == NULL) {
+        return;
+    }
+    o->pending = u;
+    for (size_t k = 0; k < b->n_parts; k++) {
+        const struct store_part_result *part = &b->parts[k];
+        if (strcmp(part->status, "sent") == 0) {
+            o->pending[o->n_pending++] =
+                (struct unrecorded){part->id, part->seq, part->msg_ref, planned_parts(b, part->id)};
+        }
+    }
+}
+
+/* Records every part's outcome and every reply's end in one statement. 0 or -1. */
+static int conclude(struct outbox *o, struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->plans[i].end_set) {
+            b->ends[b->n_ends++] = b->plans[i].end;
+        }
+    }
+    if (store_outbox_conclude(o->store, o->owner, b->parts, b->n_parts, b->ends, b->n_ends) != 0) {
+        remember_unrecorded(o, b);
+        return -1;
+    }
+    return 0;
 }
 
 /*
@@ -95,210 +373,35 @@ static void end_reply(struct plan *p, long long id, enum store_reply_end end, in
  */
 enum outbox_result outbox_run(struct outbox *o, int limit)
 {
-    const struct conf *c = o->conf;
-    struct store_reply *replies = NULL;
-    size_t n = 0;
-    if (store_begin(o->store) != 0) {
+    struct batch b = {0};
+    if (claim(o, limit, &b) != 0) {
         return OUTBOX_DB_ERROR;
     }
-    if (store_outbox_claim(o->store, o->owner, c->instance, c->lease_s, c->replies.failover_after_s,
-                           limit, &replies, &n) != 0) {
-        store_rollback(o->store);
-        return OUTBOX_DB_ERROR;
-    }
-    if (n == 0) {
-        store_rollback(o->store);
+    if (b.n == 0) {
         return OUTBOX_IDLE;
     }
-
     enum outbox_result result = OUTBOX_DB_ERROR;
-    struct plan *plans = calloc(n, sizeof *plans);
-    /* At most OUTBOX_MAX_PARTS parts per reply. */
-    long long *ids = calloc(n * OUTBOX_MAX_PARTS, sizeof *ids);
-    int *seqs = calloc(n * OUTBOX_MAX_PARTS, sizeof *seqs);
-    bool *begun = calloc(n * OUTBOX_MAX_PARTS, sizeof *begun);
-    struct run run = {
-        .parts = calloc(n * OUTBOX_MAX_PARTS, sizeof *run.parts),
-        .ends = calloc(n, sizeof *run.ends),
-    };
-    char(*errors)[256] = calloc(n, sizeof *errors);
-    if (plans == NULL || ids == NULL || seqs == NULL || begun == NULL || run.parts == NULL ||
-        run.ends == NULL || errors == NULL) {
+    if (batch_alloc(&b) != 0) {
         log_err("out of memory sending replies");
         store_rollback(o->store);
         goto out;
     }
-
-    size_t todo = 0;
-    bool modem_gone = false;
-    for (size_t i = 0; i < n; i++) {
-        const struct store_reply *r = &replies[i];
-        struct plan *p = &plans[i];
-        char numbuf[MSISDN_MAX];
-        p->first = todo;
-        if (!msisdn_is_mobile(r->destination)) {
-            /* Never answer a service number or a sender id, whoever queued the reply. */
-            log_warn("reply %lld to %s refused: not a mobile number", r->id,
-                     log_number(r->destination, numbuf, sizeof numbuf));
-            end_reply(p, r->id, STORE_REPLY_RETRY, 0, 0, "not a mobile number");
-            continue;
-        }
-        int parts = modem_gone ? MODEM_GONE : o->modem->ops->count_parts(o->modem, r->text);
-        if (parts == MODEM_GONE) {
-            /* Nothing is wrong with the reply: it goes back to the queue, its attempt not
-             * counted, and the daemon reconnects. */
-            modem_gone = true;
-            end_reply(p, r->id, STORE_REPLY_RELEASE, 0, 0, NULL);
-            continue;
-        }
-        if (parts < 1 || parts > OUTBOX_MAX_PARTS) {
-            log_warn("reply %lld cannot be encoded (%d parts)", r->id, parts);
-            end_reply(p, r->id, STORE_REPLY_RETRY, 0, 0, "cannot be encoded as SMS");
-            continue;
-        }
-        p->parts = parts;
-        for (int k = 1; k <= parts; k++) {
-            if (!(r->sent & (1ULL << (k - 1)))) { /* else it went out in an earlier attempt */
-                ids[todo] = r->id;
-                seqs[todo] = k;
-                todo++;
-            }
-        }
-        p->count = todo - p->first;
+    for (size_t i = 0; i < b.n; i++) {
+        plan_reply(o, &b, i);
     }
-    if (store_outbox_parts_begin(o->store, o->owner, c->instance, ids, seqs, todo, begun) != 0 ||
-        store_commit(o->store) != 0) {
-        store_rollback(o->store);
+    if (begin_parts(o, &b) != 0) {
         goto out;
     }
     fault_point("claimed");
-
     /* A modem gone while the replies were planned: those planned are released below too. */
-    result = modem_gone ? OUTBOX_MODEM_ERROR : OUTBOX_WORKED;
-    for (size_t i = 0; i < n; i++) {
-        const struct store_reply *r = &replies[i];
-        struct plan *p = &plans[i];
-        if (p->end_set) {
-            continue;
-        }
-        size_t got = 0;
-        for (size_t k = p->first; k < p->first + p->count; k++) {
-            got += begun[k];
-        }
-        p->begun = got == p->count;
-        if (!p->begun) {
-            /* The lease went to another daemon, or a part is under way already: this reply is
-             * left as it is, and its parts begun here are marked as never handed over. */
-            log_warn("reply %lld: claim lost or part already under way", r->id);
-            for (size_t k = p->first; k < p->first + p->count; k++) {
-                if (begun[k]) {
-                    run.parts[run.n_parts++] = (struct store_part_result){
-                        r->id, seqs[k], "failed", -1, "not sent: claim lost"};
-                }
-            }
-        }
-    }
-
-    for (size_t i = 0; i < n; i++) {
-        const struct store_reply *r = &replies[i];
-        struct plan *p = &plans[i];
-        if (p->end_set || !p->begun) {
-            continue;
-        }
-        if (result == OUTBOX_MODEM_ERROR) {
-            /* The modem failed on an earlier reply: this one was not started; it goes back to
-             * the queue, its attempt not counted. */
-            for (size_t k = p->first; k < p->first + p->count; k++) {
-                run.parts[run.n_parts++] = (struct store_part_result){
-                    r->id, seqs[k], "failed", -1, "not sent: the modem failed before it"};
-            }
-            end_reply(p, r->id, STORE_REPLY_RELEASE, 0, 0, NULL);
-            continue;
-        }
-        char numbuf[MSISDN_MAX];
-        const char *masked = log_number(r->destination, numbuf, sizeof numbuf);
-        char *err = errors[i];
-        for (size_t k = p->first; k < p->first + p->count; k++) {
-            int seq = seqs[k];
-            if (p->end_set) {
-                /* An earlier part of this reply failed: this one never went to the modem. */
-                run.parts[run.n_parts++] = (struct store_part_result){
-                    r->id, seq, "failed", -1, "not sent: an earlier part failed"};
-                continue;
-            }
-            fault_point("send");
-            int msg_ref = -1;
-            err[0] = '\0';
-            enum modem_send_result res = o->modem->ops->send_part(
-                o->modem, r->destination, r->text, r->concat_ref, seq, &msg_ref, err, 256);
-            if (res == MODEM_SEND_OK) {
-                fault_point("sent");
-                run.parts[run.n_parts++] =
-                    (struct store_part_result){r->id, seq, "sent", msg_ref, NULL};
-            } else if (res == MODEM_SEND_REFUSED) {
-                int delay = outbox_retry_delay(&c->retry, r->attempts);
-                log_warn("reply %lld to %s, part %d/%d refused (attempt %d of %d): %s", r->id,
-                         masked, seq, p->parts, r->attempts, c->retry.max_attempts, err);
-                run.parts[run.n_parts++] =
-                    (struct store_part_result){r->id, seq, "failed", -1, err};
-                end_reply(p, r->id, STORE_REPLY_RETRY, delay, c->retry.max_attempts, err);
-            } else {
-                log_warn("reply %lld to %s, part %d/%d: outcome unknown (%s); not sent again by "
-                         "itself",
-                         r->id, masked, seq, p->parts, err);
-                run.parts[run.n_parts++] =
-                    (struct store_part_result){r->id, seq, "unknown", -1, err};
-                end_reply(p, r->id, STORE_REPLY_UNKNOWN, 0, 0, err);
-                result = OUTBOX_MODEM_ERROR;
-            }
-        }
-        if (!p->end_set) {
-            end_reply(p, r->id, STORE_REPLY_SENT, 0, 0, NULL);
-            log_info("reply %lld sent to %s in %d part%s", r->id, masked, p->parts,
-                     p->parts == 1 ? "" : "s");
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (plans[i].end_set) {
-            run.ends[run.n_ends++] = plans[i].end;
-        }
-    }
-    if (store_outbox_conclude(o->store, o->owner, run.parts, run.n_parts, run.ends, run.n_ends) !=
-        0) {
-        /* Remembered for when the database is back; should this process die first, the parts
-         * stay 'sending' and recovery calls their replies unknown, never resends them. */
-        size_t sent = 0;
-        for (size_t k = 0; k < run.n_parts; k++) {
-            sent += strcmp(run.parts[k].status, "sent") == 0;
-        }
-        struct unrecorded *u = realloc(o->pending, (o->n_pending + sent) * sizeof *u);
-        if (u != NULL) {
-            o->pending = u;
-            for (size_t k = 0; k < run.n_parts; k++) {
-                if (strcmp(run.parts[k].status, "sent") == 0) {
-                    int parts = 0;
-                    for (size_t i = 0; i < n; i++) {
-                        if (replies[i].id == run.parts[k].id) {
-                            parts = plans[i].parts;
-                        }
-                    }
-                    o->pending[o->n_pending++] = (struct unrecorded){
-                        run.parts[k].id, run.parts[k].seq, run.parts[k].msg_ref, parts};
-                }
-            }
-        }
+    result = b.modem_gone ? OUTBOX_MODEM_ERROR : OUTBOX_WORKED;
+    set_aside_lost_claims(&b);
+    result = send_all(o, &b, result);
+    if (conclude(o, &b) != 0) {
         result = OUTBOX_DB_ERROR;
     }
-
 out:
-    free(errors);
-    free(run.parts);
-    free(run.ends);
-    free(begun);
-    free(seqs);
-    free(ids);
-    free(plans);
-    store_replies_free(replies, n);
+    batch_free(&b);
     return result;
 }
 
