@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agency.h"
 #include "intake.h"
 #include "log.h"
 #include "migrations.h"
@@ -21,7 +22,6 @@
 #include "notify.h"
 #include "outbox.h"
 #include "proc.h"
-#include "agency.h"
 
 /* Replies claimed and sent per round of the main loop. */
 #define OUTBOX_PER_ROUND 50

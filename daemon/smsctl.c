@@ -11,11 +11,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "agency.h"
 #include "conf.h"
 #include "log.h"
 #include "modem.h"
 #include "msisdn.h"
-#include "agency.h"
 #include "store.h"
 #include "ticket.h"
 
