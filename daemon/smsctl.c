@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "log.h"
 #include "modem.h"
+#include "modem_dummy.h"
 #include "msisdn.h"
 #include "routing.h"
 #include "store.h"
