@@ -1,7 +1,9 @@
 /*
  * modem: a GSM modem behind a small table of operations, so that the loop never knows which kind
  * it drives. modem_gammu.c (the only file that includes gammu.h) implements it with libGammu, for
- * real modems (AT driver) and the simulated one (dummy driver).
+ * real modems (AT driver) and the simulated one (dummy driver); modem_proxy.c runs that in a
+ * worker process. modem_decode.c decodes what the modem gives, modem_dummy.c feeds the simulated
+ * one's inbox.
  */
 #ifndef LAPOR_MODEM_H
 #define LAPOR_MODEM_H
@@ -168,10 +170,11 @@ int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len);
 
 /* One part of a text as libGammu's splitter made it, in a form that needs no gammu.h. */
 struct modem_split_part {
-    bool unicode;                              /* UCS-2; else GSM 7-bit, given as UTF-16 */
-    unsigned char udh[MODEM_GAMMU_UDH_LENGTH]; /* the user data header, its length byte first */
-    size_t udh_len; /* as libGammu said: above MODEM_GAMMU_UDH_LENGTH, the
-                     * header was cut and is not to be trusted */
+    bool unicode; /* UCS-2; else GSM 7-bit, given as UTF-16 */
+    /* The user data header, its length byte first. udh_len is what libGammu said: above
+     * MODEM_GAMMU_UDH_LENGTH the header was cut and is not to be trusted. */
+    unsigned char udh[MODEM_GAMMU_UDH_LENGTH];
+    size_t udh_len;
     unsigned char text[2 * MODEM_GAMMU_PART_UNITS]; /* UTF-16BE, without a terminator */
     size_t units;
 };
