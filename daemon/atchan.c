@@ -227,10 +227,9 @@ int atchan_command(struct atchan *ch, const char *cmd, int timeout_ms, char *ans
     return -1;
 }
 
-int atchan_list(struct atchan *ch, struct modem_raw **items, size_t *n, char *err, size_t errcap)
+/* Wakes the modem and puts it into PDU mode on the SIM's storage. 0, or -1 with a reason. */
+static int prepare_listing(struct atchan *ch, char *err, size_t errcap)
 {
-    *items = NULL;
-    *n = 0;
     char scratch[512];
     /* A modem may still be busy with what the killed worker said last: try a few times. */
     int ok = -1;
@@ -247,17 +246,30 @@ int atchan_list(struct atchan *ch, struct modem_raw **items, size_t *n, char *er
         return -1;
     }
     atchan_command(ch, "AT+CPMS=\"SM\",\"SM\"", 5000, scratch, sizeof scratch);
-    size_t cap = 64 * 1024 * 8;
-    char *answer = malloc(cap);
-    if (answer == NULL) {
-        snprintf(err, errcap, "out of memory");
-        return -1;
+    return 0;
+}
+
+/* One listed message: the PDU line that follows its +CMGL header. */
+static void read_listed(struct modem_raw *r, int index, const char *line)
+{
+    memset(r, 0, sizeof *r);
+    r->index = index;
+    long len = pdu_from_hex(line, r->pdu, sizeof r->pdu);
+    if (len < 0) {
+        /* Not hex: keep the characters themselves as the evidence. */
+        size_t l = strlen(line);
+        r->len = l < sizeof r->pdu ? l : sizeof r->pdu;
+        memcpy(r->pdu, line, r->len);
+        r->undecodable = true;
+        snprintf(r->reason, sizeof r->reason, "the modem listed it as something not hex");
+    } else {
+        r->len = (size_t)len;
     }
-    if (atchan_command(ch, "AT+CMGL=4", 60000, answer, cap) != 0) {
-        free(answer);
-        snprintf(err, errcap, "listing the messages (AT+CMGL=4) failed");
-        return -1;
-    }
+}
+
+/* Reads AT+CMGL's answer (changed in place) into a malloc'd list. 0, or -1 when memory runs out. */
+static int parse_listing(char *answer, struct modem_raw **items, size_t *n)
+{
     size_t count = 0, room = 0;
     struct modem_raw *list = NULL;
     char *save = NULL;
@@ -277,33 +289,42 @@ int atchan_list(struct atchan *ch, struct modem_raw **items, size_t *n, char *er
             struct modem_raw *bigger = realloc(list, room * sizeof *list);
             if (bigger == NULL) {
                 free(list);
-                free(answer);
-                snprintf(err, errcap, "out of memory");
                 return -1;
             }
             list = bigger;
         }
-        struct modem_raw *r = &list[count];
-        memset(r, 0, sizeof *r);
-        r->index = pending;
-        long len = pdu_from_hex(line, r->pdu, sizeof r->pdu);
-        if (len < 0) {
-            /* Not hex: keep the characters themselves as the evidence. */
-            size_t l = strlen(line);
-            r->len = l < sizeof r->pdu ? l : sizeof r->pdu;
-            memcpy(r->pdu, line, r->len);
-            r->undecodable = true;
-            snprintf(r->reason, sizeof r->reason, "the modem listed it as something not hex");
-        } else {
-            r->len = (size_t)len;
-        }
-        count++;
+        read_listed(&list[count++], pending, line);
         pending = -1;
     }
-    free(answer);
     *items = list;
     *n = count;
     return 0;
+}
+
+int atchan_list(struct atchan *ch, struct modem_raw **items, size_t *n, char *err, size_t errcap)
+{
+    *items = NULL;
+    *n = 0;
+    if (prepare_listing(ch, err, errcap) != 0) {
+        return -1;
+    }
+    size_t cap = 64 * 1024 * 8;
+    char *answer = malloc(cap);
+    if (answer == NULL) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    if (atchan_command(ch, "AT+CMGL=4", 60000, answer, cap) != 0) {
+        free(answer);
+        snprintf(err, errcap, "listing the messages (AT+CMGL=4) failed");
+        return -1;
+    }
+    int rc = parse_listing(answer, items, n);
+    free(answer);
+    if (rc != 0) {
+        snprintf(err, errcap, "out of memory");
+    }
+    return rc;
 }
 
 int atchan_delete(struct atchan *ch, int index)

@@ -1,30 +1,26 @@
 /*
  * modem_gammu: the modem operations of include/modem.h on top of libGammu 1.42, for real modems
- * (AT driver) and for libGammu's dummy driver, plus an injector that writes SMS into a dummy
- * modem's inbox the way a phone would have delivered them.
+ * (AT driver) and for libGammu's dummy driver, and libGammu's splitter for modem_dummy.c, which
+ * writes SMS into a dummy modem's inbox.
  *
  * This is the only file of the project that includes gammu.h. libGammu's own text helpers
  * (GSM_LinkSMS, DecodeUnicodeString, ...) loop forever or return static buffers on hostile input,
- * so everything that comes from the radio is decoded here with bounded loops and the pure
- * textcodec module, and nothing that libGammu hands back is trusted to be terminated or in range.
+ * so everything that comes from the radio is decoded with bounded loops by the pure modules
+ * modem_decode and textcodec, and nothing that libGammu hands back is trusted to be terminated or
+ * in range.
  */
-#include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <dirent.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <gammu.h>
 
 #include "log.h"
 #include "modem.h"
+#include "modem_decode.h"
+#include "proc.h"
 #include "textcodec.h"
 
 /* The longest text we hand to the splitter: more than GSM_MAX_MULTI_SMS parts can ever hold, so
@@ -34,8 +30,11 @@
 /* How long send_part waits for the modem to say what became of a part. */
 #define MG_SEND_DEADLINE_S 30
 
-/* The dummy driver's highest message file name; a file named 10000 ends its enumeration. */
-#define MG_DUMMY_MAX_FILE 9999
+/* include/modem.h mirrors these limits for the modules that may not include gammu.h. */
+_Static_assert(MODEM_GAMMU_NUMBER_LENGTH == GSM_MAX_NUMBER_LENGTH, "libGammu's number length");
+_Static_assert(MODEM_GAMMU_MAX_PARTS == GSM_MAX_MULTI_SMS, "libGammu's part limit");
+_Static_assert(MODEM_GAMMU_PART_UNITS == GSM_MAX_SMS_LENGTH + 1, "libGammu's part text");
+_Static_assert(MODEM_GAMMU_UDH_LENGTH == GSM_MAX_UDH_LENGTH, "libGammu's header length");
 
 struct mg_modem {
     struct modem base; /* first, so that the public handle and ours are one allocation */
@@ -52,7 +51,7 @@ struct mg_modem {
     int calls_rejected;
 
     /* Reading: one enumeration at a time, continued from the last location we returned. */
-    GSM_MultiSMSMessage *in; /* about 265 KB: allocated once, never on the stack */
+    GSM_MultiSMSMessage *in; /* large: allocated once, never on the stack */
     int in_next;             /* index in *in of the next part to hand out */
     bool enum_open;          /* an enumeration is under way and may be continued */
     int enum_folder;         /* where libGammu continues from */
@@ -106,136 +105,19 @@ static void mg_wipe(void *p, size_t n)
     }
 }
 
-static char *mg_strdup(const char *s)
-{
-    size_t n = strlen(s != NULL ? s : "") + 1;
-    char *d = malloc(n);
-    if (d != NULL) {
-        memcpy(d, s != NULL ? s : "", n);
-    }
-    return d;
-}
-
-/* Copies valid UTF-8 into dst, cutting at a character boundary when it does not fit. */
-static void mg_copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (cap == 0) {
-        return;
-    }
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) {
-            n--;
-        }
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-/* Copies a string the modem reported (IMEI, network code...) keeping printable ASCII only, since
- * it ends up in JSON, metrics and terminals. */
-static void mg_copy_ascii(char *dst, size_t cap, const char *src, size_t srccap)
-{
-    size_t j = 0;
-    if (cap == 0) {
-        return;
-    }
-    for (size_t i = 0; i < srccap && src[i] != '\0' && j + 1 < cap; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[j++] = (c >= 0x20 && c < 0x7F) ? (char)c : '?';
-    }
-    dst[j] = '\0';
-}
-
-/* Number of UTF-16 units before the two-zero-byte terminator of a libGammu string, never looking
- * further than maxunits: libGammu does not always terminate what it fills from the radio. */
-static size_t mg_u16_len(const unsigned char *s, size_t maxunits)
-{
-    size_t n = 0;
-    while (n < maxunits && (s[2 * n] != 0 || s[2 * n + 1] != 0)) {
-        n++;
-    }
-    return n;
-}
-
-/* Decodes a libGammu UTF-16BE string (a number, a name) of at most maxunits units into dst. */
-static void mg_decode_u16(char *dst, size_t cap, const unsigned char *s, size_t maxunits)
-{
-    char buf[TEXT_UTF8_CAP(GSM_MAX_NUMBER_LENGTH + 1)];
-    size_t n = mg_u16_len(s, maxunits);
-    if (n > GSM_MAX_NUMBER_LENGTH) {
-        n = GSM_MAX_NUMBER_LENGTH;
-    }
-    if (text_utf16be_to_utf8(s, n, buf, sizeof(buf)) < 0) {
-        buf[0] = '\0';
-    }
-    mg_copy_utf8(dst, cap, buf);
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date; timegm() is not in POSIX, and the local
- * time zone of this host has nothing to do with the SMSC's. */
-static long long mg_days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned mp = m > 2 ? m - 3 : m + 9;
-    unsigned doy = (153 * mp + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-/* Seconds since the epoch of a libGammu date, honouring its zone offset; 0 when it is unset or
- * out of range (a malformed PDU can carry any digits). */
+/* Seconds since the epoch of a libGammu date; 0 when it is unset or out of range. */
 static long long mg_epoch_of(const GSM_DateTime *dt)
 {
-    if (dt->Year < 1970 || dt->Year > 9999 || dt->Month < 1 || dt->Month > 12 || dt->Day < 1 ||
-        dt->Day > 31 || dt->Hour < 0 || dt->Hour > 23 || dt->Minute < 0 || dt->Minute > 59 ||
-        dt->Second < 0 || dt->Second > 60 || dt->Timezone < -86400 || dt->Timezone > 86400) {
-        return 0;
-    }
-    long long days = mg_days_from_civil(dt->Year, (unsigned)dt->Month, (unsigned)dt->Day);
-    return days * 86400 + dt->Hour * 3600 + dt->Minute * 60 + dt->Second - dt->Timezone;
-}
-
-/*
- * Finds a concatenation element in a user data header (its first byte is the header length).
- * Every length is checked against the bytes really there: a malformed header sets nothing.
- */
-static void mg_parse_concat(const unsigned char *udh, size_t len, struct modem_part *part)
-{
-    if (len < 1) {
-        return;
-    }
-    size_t end = (size_t)udh[0] + 1;
-    if (end > len) {
-        end = len;
-    }
-    size_t i = 1;
-    while (i + 2 <= end) {
-        unsigned iei = udh[i];
-        size_t iedl = udh[i + 1];
-        size_t data = i + 2;
-        if (data + iedl > end) {
-            break;
-        }
-        if (iei == 0x00 && iedl == 3) {
-            part->concat_ref = udh[data];
-            part->concat_total = udh[data + 1];
-            part->concat_seq = udh[data + 2];
-        } else if (iei == 0x08 && iedl == 4) {
-            part->concat_ref = (udh[data] << 8) | udh[data + 1];
-            part->concat_total = udh[data + 2];
-            part->concat_seq = udh[data + 3];
-        }
-        i = data + iedl;
-    }
-    if (part->concat_total == 0) {
-        /* A total of zero is no concatenation at all: the part stands alone. */
-        part->concat_ref = 0;
-        part->concat_seq = 0;
-    }
+    struct modem_decode_time t = {
+        .year = dt->Year,
+        .month = dt->Month,
+        .day = dt->Day,
+        .hour = dt->Hour,
+        .minute = dt->Minute,
+        .second = dt->Second,
+        .zone_s = dt->Timezone,
+    };
+    return modem_decode_epoch(&t);
 }
 
 /* Turns one libGammu message into our part, decoding everything with explicit bounds. */
@@ -243,85 +125,27 @@ static void mg_fill_part(const GSM_SMSMessage *sms, struct modem_part *part)
 {
     memset(part, 0, sizeof(*part));
     part->location = sms->Location;
-    mg_decode_u16(part->sender, sizeof(part->sender), sms->Number, GSM_MAX_NUMBER_LENGTH + 1);
-    mg_decode_u16(part->smsc, sizeof(part->smsc), sms->SMSC.Number, GSM_MAX_NUMBER_LENGTH + 1);
+    modem_decode_u16(part->sender, sizeof(part->sender), sms->Number, GSM_MAX_NUMBER_LENGTH + 1);
+    modem_decode_u16(part->smsc, sizeof(part->smsc), sms->SMSC.Number, GSM_MAX_NUMBER_LENGTH + 1);
     part->smsc_time = mg_epoch_of(&sms->DateTime);
     part->status_report = sms->PDU == SMS_Status_Report;
     part->report_ref = part->status_report ? sms->MessageReference : -1;
     part->report_status = part->status_report ? sms->DeliveryStatus : -1;
     part->msg_class = (sms->Class >= 0 && sms->Class <= 3) ? sms->Class : -1;
-
     if (sms->UDH.Length > 0) {
         size_t ulen = (size_t)sms->UDH.Length;
-        if (ulen > sizeof(sms->UDH.Text)) {
-            ulen = sizeof(sms->UDH.Text);
-        }
-        if (ulen > sizeof(part->udh)) {
-            ulen = sizeof(part->udh);
-        }
-        memcpy(part->udh, sms->UDH.Text, ulen);
-        part->udh_len = ulen;
-        mg_parse_concat(part->udh, part->udh_len, part);
+        modem_decode_udh(part, sms->UDH.Text,
+                         ulen < sizeof(sms->UDH.Text) ? ulen : sizeof(sms->UDH.Text));
     }
-
+    /* What libGammu says the text's length is, never more than its buffer holds. */
     size_t length = sms->Length > 0 ? (size_t)sms->Length : 0;
-    long r;
-    switch (sms->Coding) {
-    case SMS_Coding_8bit: {
-        part->coding = MODEM_CODING_8BIT;
-        size_t n = length;
-        if (n > sizeof(sms->Text)) {
-            n = sizeof(sms->Text);
-        }
-        if (n > sizeof(part->raw)) {
-            n = sizeof(part->raw);
-        }
-        memcpy(part->raw, sms->Text, n);
-        part->raw_len = n;
-        if (n > MODEM_TEXT_UNITS) {
-            n = MODEM_TEXT_UNITS; /* every byte may become a 3-byte U+FFFD */
-        }
-        r = text_sanitize_utf8(part->raw, n, part->text, sizeof(part->text));
-        break;
-    }
-    case SMS_Coding_Unicode_No_Compression:
-    case SMS_Coding_Unicode_Compression:
-    default: {
-        /* Unicode text is taken for exactly Length units, so that a U+0000 inside becomes
-         * U+FFFD instead of cutting the text. Default (7-bit) text has already been turned into
-         * UTF-16 by libGammu, where escapes take one unit but Length counted two septets, so it
-         * ends at its terminator; a 7-bit character never decodes to U+0000. */
+    if (sms->Coding == SMS_Coding_8bit) {
+        modem_decode_8bit(part, sms->Text, length < sizeof(sms->Text) ? length : sizeof(sms->Text));
+    } else {
         bool unicode = sms->Coding == SMS_Coding_Unicode_No_Compression ||
                        sms->Coding == SMS_Coding_Unicode_Compression;
-        part->coding = unicode ? MODEM_CODING_UCS2 : MODEM_CODING_GSM7;
         size_t maxunits = sizeof(sms->Text) / 2 - 1;
-        size_t n = length < maxunits ? length : maxunits;
-        if (n > MODEM_TEXT_UNITS) {
-            n = MODEM_TEXT_UNITS;
-        }
-        if (!unicode) {
-            n = mg_u16_len(sms->Text, n);
-        }
-        memcpy(part->raw, sms->Text, 2 * n);
-        part->raw_len = 2 * n;
-        /* libGammu turns an escape with nothing valid after it (at the end of a part, say) into
-         * U+00B9, which the GSM 7-bit alphabet does not have: in 7-bit text it can only be that,
-         * and is shown as what it is, a character that could not be decoded. The raw bytes keep
-         * what libGammu gave. */
-        unsigned char units[2 * MODEM_TEXT_UNITS];
-        memcpy(units, part->raw, part->raw_len);
-        for (size_t i = 0; !unicode && i + 1 < part->raw_len; i += 2) {
-            if (units[i] == 0x00 && units[i + 1] == 0xB9) {
-                units[i] = 0xFF;
-                units[i + 1] = 0xFD;
-            }
-        }
-        r = text_utf16be_to_utf8(units, n, part->text, sizeof(part->text));
-        break;
-    }
-    }
-    if (r < 0) {
-        part->text[0] = '\0';
+        modem_decode_utf16(part, sms->Text, length < maxunits ? length : maxunits, unicode);
     }
 }
 
@@ -449,31 +273,18 @@ static int mg_unlock_sim(struct mg_modem *g, char *err, size_t errcap)
     return 0;
 }
 
-static int mg_connect(struct modem *m, char *err, size_t errcap)
+/* Fills libGammu's configuration for our modem. libGammu frees Device, Connection and DebugFile
+ * itself, so they must be its own copies. 0, or -1 when memory runs out. */
+static int mg_configure(struct mg_modem *g, GSM_Config *c, bool trace)
 {
-    struct mg_modem *g = mg_of(m);
-    mg_disconnect(m);
-
-    g->sm = GSM_AllocStateMachine();
-    if (g->sm == NULL) {
-        mg_seterr(err, errcap, "out of memory");
-        return -1;
-    }
-    GSM_Config *c = GSM_GetConfig(g->sm, 0);
-    /* libGammu frees Device, Connection and DebugFile itself, so they must be its own copies. */
-    c->Device = mg_strdup(g->device);
-    c->Connection = mg_strdup(g->connection);
-    c->DebugFile = mg_strdup("");
+    c->Device = strdup(g->device);
+    c->Connection = strdup(g->connection);
+    c->DebugFile = strdup("");
     if (c->Device == NULL || c->Connection == NULL || c->DebugFile == NULL) {
-        mg_disconnect(m);
-        mg_seterr(err, errcap, "out of memory");
         return -1;
     }
     const char *model = strcmp(g->model, "auto") == 0 ? "" : g->model;
     snprintf(c->Model, sizeof(c->Model), "%s", model);
-    /* libGammu's trace shows the AT traffic, PIN included: it only runs at debug level and only
-     * when no PIN is configured. */
-    bool trace = log_get_level() >= LOGL_DEBUG && g->pin[0] == '\0';
     snprintf(c->DebugLevel, sizeof(c->DebugLevel), "%s", trace ? "textall" : "");
     c->UseGlobalDebugFile = FALSE;
     c->SyncTime = FALSE;
@@ -488,6 +299,56 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
     for (size_t i = 0; i < sizeof(c->CNMIParams) / sizeof(c->CNMIParams[0]); i++) {
         c->CNMIParams[i] = -1; /* the driver's own defaults */
     }
+    return 0;
+}
+
+/* Sets the callbacks, which InitConnection clears: without the send-status one GSM_SendSMS
+ * crashes on the dummy driver. */
+static void mg_set_callbacks(struct mg_modem *g)
+{
+    GSM_SetSendSMSStatusCallback(g->sm, mg_send_status, g);
+    if (g->reject_calls) {
+        GSM_SetIncomingCallCallback(g->sm, mg_incoming_call, g);
+        GSM_Error ce = GSM_SetIncomingCall(g->sm, TRUE);
+        if (ce != ERR_NONE) {
+            log_debug("modem: incoming calls cannot be watched: %s", GSM_ErrorString(ce));
+        }
+    }
+}
+
+/* Reads the SMSC number once, so that sending need not ask for it each time. */
+static void mg_read_smsc(struct mg_modem *g)
+{
+    memset(&g->smsc, 0, sizeof(g->smsc));
+    g->smsc.Location = 1;
+    GSM_Error e = GSM_GetSMSC(g->sm, &g->smsc);
+    if (e == ERR_NONE) {
+        g->have_smsc = true;
+    } else {
+        /* Without it the driver asks the modem for the SMSC at each send, which also works. */
+        log_warn("modem: cannot read the SMSC number: %s", GSM_ErrorString(e));
+        g->have_smsc = false;
+    }
+}
+
+static int mg_connect(struct modem *m, char *err, size_t errcap)
+{
+    struct mg_modem *g = mg_of(m);
+    mg_disconnect(m);
+
+    g->sm = GSM_AllocStateMachine();
+    if (g->sm == NULL) {
+        mg_seterr(err, errcap, "out of memory");
+        return -1;
+    }
+    /* libGammu's trace shows the AT traffic, PIN included: it only runs at debug level and only
+     * when no PIN is configured. */
+    bool trace = log_get_level() >= LOGL_DEBUG && g->pin[0] == '\0';
+    if (mg_configure(g, GSM_GetConfig(g->sm, 0), trace) != 0) {
+        mg_disconnect(m);
+        mg_seterr(err, errcap, "out of memory");
+        return -1;
+    }
     GSM_SetConfigNum(g->sm, 1);
 
     GSM_Error e =
@@ -500,31 +361,12 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
         return -1;
     }
     g->connected = true;
-    /* InitConnection clears the callbacks; without this one GSM_SendSMS crashes on the dummy. */
-    GSM_SetSendSMSStatusCallback(g->sm, mg_send_status, g);
-    if (g->reject_calls) {
-        GSM_SetIncomingCallCallback(g->sm, mg_incoming_call, g);
-        GSM_Error ce = GSM_SetIncomingCall(g->sm, TRUE);
-        if (ce != ERR_NONE) {
-            log_debug("modem: incoming calls cannot be watched: %s", GSM_ErrorString(ce));
-        }
-    }
-
+    mg_set_callbacks(g);
     if (mg_unlock_sim(g, err, errcap) != 0) {
         mg_disconnect(m);
         return -1;
     }
-
-    memset(&g->smsc, 0, sizeof(g->smsc));
-    g->smsc.Location = 1;
-    e = GSM_GetSMSC(g->sm, &g->smsc);
-    if (e == ERR_NONE) {
-        g->have_smsc = true;
-    } else {
-        /* Without it the driver asks the modem for the SMSC at each send, which also works. */
-        log_warn("modem: cannot read the SMSC number: %s", GSM_ErrorString(e));
-        g->have_smsc = false;
-    }
+    mg_read_smsc(g);
     return 0;
 }
 
@@ -536,6 +378,59 @@ static bool mg_skippable(GSM_Error e)
            e == ERR_FILENOTSUPPORTED;
 }
 
+/* Ends the enumeration: the next read starts a new one. */
+static void mg_end_enumeration(struct mg_modem *g)
+{
+    g->enum_open = false;
+    g->in->Number = 0;
+    g->in_next = 0;
+}
+
+/* After GetNextSMS gave a location's parts: where the enumeration goes on (folder 0 and the
+ * driver's global location of the last part). False when it would not advance. */
+static bool mg_advance(struct mg_modem *g, bool start)
+{
+    if (g->in->Number < 0 || g->in->Number > GSM_MAX_MULTI_SMS) {
+        g->in->Number = 0;
+    }
+    int last = g->in->Number > 0 ? g->in->Number - 1 : 0;
+    int next_location = g->in->SMS[last].Location;
+    if (g->in->Number == 0 &&
+        (start || (g->enum_folder == 0 && next_location == g->enum_location))) {
+        /* Success without a message and without moving on would repeat forever. */
+        log_warn("modem: the enumeration does not advance past location %d", next_location);
+        g->enum_open = false;
+        return false;
+    }
+    g->enum_open = true;
+    g->enum_folder = 0;
+    g->enum_location = next_location;
+    return true;
+}
+
+/* After GetNextSMS failed on one message: the driver left its place in SMS[0]; go on after it,
+ * and leave it on the modem where its bytes can still be taken off by other means. */
+static enum modem_read_result mg_skip(struct mg_modem *g, GSM_Error e, bool start,
+                                      struct modem_part *part)
+{
+    int folder = g->in->SMS[0].Folder;
+    int location = g->in->SMS[0].Location;
+    log_warn("modem: skipping the message at folder %d location %d: %s", folder, location,
+             GSM_ErrorString(e));
+    if (!start && folder == g->enum_folder && location == g->enum_location) {
+        log_warn("modem: the enumeration does not advance past location %d", location);
+        g->enum_open = false;
+        return MODEM_READ_ERROR;
+    }
+    g->enum_open = true;
+    g->enum_folder = folder;
+    g->enum_location = location;
+    g->in->Number = 0;
+    memset(part, 0, sizeof *part);
+    part->location = location;
+    return MODEM_READ_UNDECODABLE;
+}
+
 static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct modem_part *part)
 {
     struct mg_modem *g = mg_of(m);
@@ -545,9 +440,7 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
     if (restart) {
         /* Once per listing, not per part: a RING waits at most a poll interval. */
         mg_handle_calls(g);
-        g->enum_open = false;
-        g->in->Number = 0;
-        g->in_next = 0;
+        mg_end_enumeration(g);
     }
     for (;;) {
         /* A driver may return several parts for one location (the dummy one, for a backup file
@@ -557,61 +450,26 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
             g->in_next++;
             return MODEM_READ_PART;
         }
-
         bool start = !g->enum_open;
         g->in->Number = 0;
         g->in_next = 0;
         g->in->SMS[0].Folder = start ? 0 : g->enum_folder;
         g->in->SMS[0].Location = start ? 0 : g->enum_location;
         GSM_Error e = GSM_GetNextSMS(g->sm, g->in, start ? TRUE : FALSE);
-        if (e == ERR_EMPTY) {
-            g->enum_open = false;
-            g->in->Number = 0;
-            return MODEM_READ_END;
-        }
         if (e == ERR_NONE) {
-            if (g->in->Number < 0 || g->in->Number > GSM_MAX_MULTI_SMS) {
-                g->in->Number = 0;
-            }
-            /* Continue after the last part, with folder 0 and the driver's global location. */
-            int last = g->in->Number > 0 ? g->in->Number - 1 : 0;
-            int next_location = g->in->SMS[last].Location;
-            if (g->in->Number == 0 &&
-                (start || (g->enum_folder == 0 && next_location == g->enum_location))) {
-                /* Success without a message and without moving on would repeat forever. */
-                log_warn("modem: the enumeration does not advance past location %d", next_location);
-                g->enum_open = false;
+            if (!mg_advance(g, start)) {
                 return MODEM_READ_ERROR;
             }
-            g->enum_open = true;
-            g->enum_folder = 0;
-            g->enum_location = next_location;
             continue;
         }
         if (mg_skippable(e)) {
-            /* The driver left the failing message's place in SMS[0]; go on after it, and leave
-             * it on the modem where its bytes can still be taken off by other means. */
-            int folder = g->in->SMS[0].Folder;
-            int location = g->in->SMS[0].Location;
-            log_warn("modem: skipping the message at folder %d location %d: %s", folder, location,
-                     GSM_ErrorString(e));
-            if (!start && folder == g->enum_folder && location == g->enum_location) {
-                log_warn("modem: the enumeration does not advance past location %d", location);
-                g->enum_open = false;
-                return MODEM_READ_ERROR;
-            }
-            g->enum_open = true;
-            g->enum_folder = folder;
-            g->enum_location = location;
-            g->in->Number = 0;
-            memset(part, 0, sizeof *part);
-            part->location = location;
-            return MODEM_READ_UNDECODABLE;
+            return mg_skip(g, e, start, part);
         }
-        log_warn("modem: reading messages failed: %s", GSM_ErrorString(e));
-        g->enum_open = false;
-        g->in->Number = 0;
-        return MODEM_READ_ERROR;
+        if (e != ERR_EMPTY) {
+            log_warn("modem: reading messages failed: %s", GSM_ErrorString(e));
+        }
+        mg_end_enumeration(g);
+        return e == ERR_EMPTY ? MODEM_READ_END : MODEM_READ_ERROR;
     }
 }
 
@@ -638,7 +496,7 @@ static int mg_remove(struct modem *m, const struct modem_part *part)
 /* Number of UTF-16 units libGammu put in one part it made. */
 static size_t mg_part_units(const GSM_SMSMessage *sms)
 {
-    return mg_u16_len(sms->Text, sizeof(sms->Text) / 2);
+    return modem_decode_u16_len(sms->Text, sizeof(sms->Text) / 2);
 }
 
 /*
@@ -705,6 +563,40 @@ static int mg_split(GSM_MultiPartSMSInfo *info, GSM_MultiSMSMessage *out, unsign
     return out->Number;
 }
 
+/* One part of the splitter's output in our own form. */
+static void mg_export_part(const GSM_SMSMessage *sms, struct modem_split_part *part)
+{
+    memset(part, 0, sizeof(*part));
+    part->unicode = sms->Coding == SMS_Coding_Unicode_No_Compression;
+    if (sms->UDH.Length > 0) {
+        part->udh_len = (size_t)sms->UDH.Length;
+        memcpy(part->udh, sms->UDH.Text, sizeof(part->udh));
+    }
+    part->units = mg_part_units(sms);
+    memcpy(part->text, sms->Text, 2 * part->units);
+}
+
+int modem_gammu_split(const char *utf8, int ref, struct modem_split_part *parts, char *err,
+                      size_t errcap)
+{
+    GSM_MultiPartSMSInfo *info = malloc(sizeof(*info));
+    GSM_MultiSMSMessage *out = malloc(sizeof(*out));
+    unsigned char *u16 = malloc((MG_MAX_UNITS + 1) * 2);
+    int n = -1;
+    if (info == NULL || out == NULL || u16 == NULL) {
+        mg_seterr(err, errcap, "out of memory");
+    } else {
+        n = mg_split(info, out, u16, MG_MAX_UNITS, utf8, ref, err, errcap);
+    }
+    for (int i = 0; i < n; i++) {
+        mg_export_part(&out->SMS[i], &parts[i]);
+    }
+    free(info);
+    free(out);
+    free(u16);
+    return n;
+}
+
 static int mg_count_parts(struct modem *m, const char *utf8)
 {
     struct mg_modem *g = mg_of(m);
@@ -716,11 +608,51 @@ static int mg_count_parts(struct modem *m, const char *utf8)
     return n;
 }
 
-static double mg_now(void)
+/* The part index (1-based) of utf8, split with ref and addressed to number, ready to send; NULL
+ * with a reason in err when it cannot be. */
+static GSM_SMSMessage *mg_prepare_part(struct mg_modem *g, const char *number, const char *utf8,
+                                       int ref, int index, char *err, size_t errcap)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    int n = mg_split(g->info, g->out, g->u16, MG_MAX_UNITS, utf8, ref, err, errcap);
+    if (n < 0) {
+        return NULL;
+    }
+    if (index < 1 || index > n) {
+        mg_seterr(err, errcap, "no such part of the text");
+        return NULL;
+    }
+    GSM_SMSMessage *sms = &g->out->SMS[index - 1];
+    memset(sms->Number, 0, sizeof(sms->Number));
+    long nu =
+        number != NULL ? text_utf8_to_utf16be(number, sms->Number, GSM_MAX_NUMBER_LENGTH) : -1;
+    if (nu <= 0) {
+        mg_seterr(err, errcap, "invalid destination number");
+        return NULL;
+    }
+    if (g->have_smsc) {
+        sms->SMSC = g->smsc;
+        sms->SMSC.Location = 0; /* use this number rather than asking the modem again */
+    }
+    /* A status report is asked for by the submit's TP-SRR bit, which libGammu sets for a message
+     * whose PDU type says so. */
+    sms->PDU = g->reports ? SMS_Status_Report : SMS_Submit;
+    return sms;
+}
+
+/* The outcome of a part sent only comes through the callback, read from the device; a modem that
+ * swallows the PDU never calls back, hence our own deadline. True when the callback came. */
+static bool mg_await_outcome(struct mg_modem *g)
+{
+    long long deadline = proc_now_ms() + MG_SEND_DEADLINE_S * 1000LL;
+    while (!g->send_done && proc_now_ms() < deadline) {
+        if (GSM_ReadDevice(g->sm, TRUE) < 0) {
+            break;
+        }
+        if (!g->send_done) {
+            proc_nap_ms(10);
+        }
+    }
+    return g->send_done;
 }
 
 static enum modem_send_result mg_send_part(struct modem *m, const char *number, const char *utf8,
@@ -739,31 +671,10 @@ static enum modem_send_result mg_send_part(struct modem *m, const char *number, 
         mg_seterr(err, errcap, "concatenation reference out of range");
         return MODEM_SEND_REFUSED;
     }
-    int n = mg_split(g->info, g->out, g->u16, MG_MAX_UNITS, utf8, ref, err, errcap);
-    if (n < 0) {
+    GSM_SMSMessage *sms = mg_prepare_part(g, number, utf8, ref, index, err, errcap);
+    if (sms == NULL) {
         return MODEM_SEND_REFUSED;
     }
-    if (index < 1 || index > n) {
-        mg_seterr(err, errcap, "no such part of the text");
-        return MODEM_SEND_REFUSED;
-    }
-    GSM_SMSMessage *sms = &g->out->SMS[index - 1];
-
-    memset(sms->Number, 0, sizeof(sms->Number));
-    long nu =
-        number != NULL ? text_utf8_to_utf16be(number, sms->Number, GSM_MAX_NUMBER_LENGTH) : -1;
-    if (nu <= 0) {
-        mg_seterr(err, errcap, "invalid destination number");
-        return MODEM_SEND_REFUSED;
-    }
-    if (g->have_smsc) {
-        sms->SMSC = g->smsc;
-        sms->SMSC.Location = 0; /* use this number rather than asking the modem again */
-    }
-    /* A status report is asked for by the submit's TP-SRR bit, which libGammu sets for a message
-     * whose PDU type says so. */
-    sms->PDU = g->reports ? SMS_Status_Report : SMS_Submit;
-
     g->send_done = false;
     g->send_status = -1;
     g->send_ref = -1;
@@ -773,26 +684,12 @@ static enum modem_send_result mg_send_part(struct modem *m, const char *number, 
         /* A timeout can come after the PDU went out; anything else stopped it before. */
         return e == ERR_TIMEOUT ? MODEM_SEND_UNKNOWN : MODEM_SEND_REFUSED;
     }
-    /* The outcome only comes through the callback, read from the device; a modem that swallows
-     * the PDU never calls back, hence our own deadline. */
-    double deadline = mg_now() + MG_SEND_DEADLINE_S;
-    while (!g->send_done && mg_now() < deadline) {
-        if (GSM_ReadDevice(g->sm, TRUE) < 0) {
-            break;
-        }
-        if (!g->send_done) {
-            struct timespec pause = {0, 10 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
-    }
-    if (!g->send_done) {
+    if (!mg_await_outcome(g)) {
         mg_seterr(err, errcap, "the modem did not say whether the part was sent");
         return MODEM_SEND_UNKNOWN;
     }
     if (g->send_status != 0) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "refused by the modem or network: error %d", g->send_status);
-        }
+        mg_seterr(err, errcap, "refused by the modem or network: error %d", g->send_status);
         return MODEM_SEND_REFUSED;
     }
     if (msg_ref != NULL) {
@@ -821,25 +718,19 @@ static int mg_status(struct modem *m, struct modem_status *st)
     char buf[256];
     memset(buf, 0, sizeof(buf));
     if (GSM_GetIMEI(g->sm, buf) == ERR_NONE) {
-        mg_copy_ascii(st->imei, sizeof(st->imei), buf, sizeof(buf));
+        modem_decode_copy_ascii(st->imei, sizeof(st->imei), buf, sizeof(buf));
         answered++;
     }
     memset(buf, 0, sizeof(buf));
     if (GSM_GetSIMIMSI(g->sm, buf) == ERR_NONE) {
-        mg_copy_ascii(st->imsi, sizeof(st->imsi), buf, sizeof(buf));
+        modem_decode_copy_ascii(st->imsi, sizeof(st->imsi), buf, sizeof(buf));
         answered++;
     }
     GSM_NetworkInfo net;
     memset(&net, 0, sizeof(net));
     if (GSM_GetNetworkInfo(g->sm, &net) == ERR_NONE) {
-        char code[sizeof(net.NetworkCode) + 1];
-        char name[64];
-        mg_copy_ascii(code, sizeof(code), net.NetworkCode, sizeof(net.NetworkCode));
-        mg_decode_u16(name, sizeof(name), net.NetworkName, sizeof(net.NetworkName) / 2);
-        char both[sizeof(code) + sizeof(name) + 2];
-        snprintf(both, sizeof(both), "%s%s%s", code, code[0] != '\0' && name[0] != '\0' ? " " : "",
-                 name);
-        mg_copy_utf8(st->network, sizeof(st->network), both);
+        modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
+                             sizeof(net.NetworkCode), net.NetworkName, sizeof(net.NetworkName) / 2);
         answered++;
     }
     GSM_SignalQuality sig;
@@ -890,7 +781,7 @@ static void mg_destroy(struct modem *m)
 
 int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len)
 {
-    /* A GSM_SMSMessage is small enough for the stack; the 265 KB multi-message is not needed. */
+    /* A GSM_SMSMessage is small enough for the stack; the large multi-message is not needed. */
     GSM_SMSMessage sms;
     memset(&sms, 0, sizeof sms);
     size_t pos = 0;
@@ -944,10 +835,10 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     }
     g->base.ops = &mg_ops;
     g->base.impl = g;
-    g->connection = mg_strdup(cfg->connection);
-    g->device = mg_strdup(cfg->device);
-    g->model = mg_strdup(cfg->model);
-    g->pin = mg_strdup(cfg->pin);
+    g->connection = strdup(cfg->connection != NULL ? cfg->connection : "");
+    g->device = strdup(cfg->device != NULL ? cfg->device : "");
+    g->model = strdup(cfg->model != NULL ? cfg->model : "");
+    g->pin = strdup(cfg->pin != NULL ? cfg->pin : "");
     g->reports = cfg->delivery_reports;
     g->reject_calls = cfg->reject_calls;
     g->in = malloc(sizeof(*g->in));
@@ -961,273 +852,4 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     g->in->Number = 0;
     g->out->Number = 0;
     return &g->base;
-}
-
-/* ---- Dummy-driver injection -------------------------------------------------------------- */
-
-/* Appends formatted text to a fixed buffer; false once it does not fit. */
-static bool mg_append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static bool mg_append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf + *len, cap - *len, fmt, ap);
-    va_end(ap);
-    if (r < 0 || (size_t)r >= cap - *len) {
-        return false;
-    }
-    *len += (size_t)r;
-    return true;
-}
-
-/* Renders one part as a Gammu SMS backup file (the dummy driver's message format). */
-static bool mg_render_backup(char *buf, size_t cap, size_t *len, const GSM_SMSMessage *sms,
-                             const char *sender, const struct tm *sent)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    *len = 0;
-    bool ok =
-        mg_append(buf, cap, len, "[SMSBackup000]\n") &&
-        mg_append(buf, cap, len, "Sent = %04d%02d%02dT%02d%02d%02d\n", sent->tm_year + 1900,
-                  sent->tm_mon + 1, sent->tm_mday, sent->tm_hour, sent->tm_min, sent->tm_sec) &&
-        mg_append(buf, cap, len, "State = UnRead\n") &&
-        mg_append(buf, cap, len, "Number = \"%s\"\n", sender) &&
-        mg_append(buf, cap, len, "Coding = %s\n",
-                  sms->Coding == SMS_Coding_Unicode_No_Compression ? "Unicode" : "Default");
-    if (ok && sms->UDH.Length > 0) {
-        size_t ulen = (size_t)sms->UDH.Length;
-        if (ulen > sizeof(sms->UDH.Text)) {
-            return false;
-        }
-        ok = mg_append(buf, cap, len, "UDH = ");
-        for (size_t i = 0; ok && i < ulen; i++) {
-            ok = mg_append(buf, cap, len, "%c%c", hex[sms->UDH.Text[i] >> 4],
-                           hex[sms->UDH.Text[i] & 0x0F]);
-        }
-        ok = ok && mg_append(buf, cap, len, "\n");
-    }
-    /* Gammu's own habit: the UTF-16BE text as hex, 200 digits (50 units) a line. */
-    size_t units = mg_part_units(sms);
-    for (size_t line = 0; ok && line * 50 < units; line++) {
-        ok = mg_append(buf, cap, len, "Text%02zu = ", line);
-        for (size_t u = line * 50; ok && u < units && u < (line + 1) * 50; u++) {
-            const unsigned char *b = &sms->Text[2 * u];
-            ok = mg_append(buf, cap, len, "%c%c%c%c", hex[b[0] >> 4], hex[b[0] & 0x0F],
-                           hex[b[1] >> 4], hex[b[1] & 0x0F]);
-        }
-        ok = ok && mg_append(buf, cap, len, "\n");
-    }
-    return ok;
-}
-
-/* The highest message file number in dir, 0 when there is none. */
-static int mg_highest_number(const char *dir)
-{
-    DIR *d = opendir(dir);
-    int best = 0;
-    if (d == NULL) {
-        return 0;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        const char *s = de->d_name;
-        int v = 0;
-        size_t i = 0;
-        for (; s[i] >= '0' && s[i] <= '9' && i < 6; i++) {
-            v = v * 10 + (s[i] - '0');
-        }
-        if (i > 0 && s[i] == '\0' && s[0] != '0' && v <= MG_DUMMY_MAX_FILE && v > best) {
-            best = v;
-        }
-    }
-    closedir(d);
-    return best;
-}
-
-/*
- * Writes content under a temporary name, then links it to the first free number from *next on
- * (wrapping after 9999), so that the driver never sees a half-written file and an existing
- * message is never overwritten. Advances *next past the number used.
- */
-static int mg_place_file(const char *dir, const char *content, size_t len, int *next, char *err,
-                         size_t errcap)
-{
-    static unsigned counter;
-    char tmp[4096];
-    char final[4096];
-    int r = snprintf(tmp, sizeof(tmp), "%s/.inject-%ld-%u", dir, (long)getpid(), counter++);
-    if (r < 0 || (size_t)r >= sizeof(tmp)) {
-        mg_seterr(err, errcap, "path too long: %s", dir);
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        mg_seterr(err, errcap, "cannot create %s: %s", tmp, strerror(errno));
-        return -1;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, content + off, len - off);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w <= 0) {
-            mg_seterr(err, errcap, "cannot write %s: %s", tmp, strerror(errno));
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    if (close(fd) != 0) {
-        mg_seterr(err, errcap, "cannot write %s: %s", tmp, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    int n = *next;
-    for (int tries = 0; tries < MG_DUMMY_MAX_FILE; tries++) {
-        if (n < 1 || n > MG_DUMMY_MAX_FILE) {
-            n = 1;
-        }
-        snprintf(final, sizeof(final), "%s/%d", dir, n);
-        if (link(tmp, final) == 0) {
-            unlink(tmp);
-            *next = n + 1;
-            return 0;
-        }
-        if (errno != EEXIST) {
-            mg_seterr(err, errcap, "cannot link %s: %s", final, strerror(errno));
-            unlink(tmp);
-            return -1;
-        }
-        n++;
-    }
-    unlink(tmp);
-    mg_seterr(err, errcap, "the inbox %s is full", dir);
-    return -1;
-}
-
-/* A reference for a multipart message when the caller lets us pick one. */
-static int mg_random_ref(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint32_t x = (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 7) ^ ((uint32_t)getpid() << 13);
-    x ^= x >> 16;
-    x *= 0x45d9f3bu;
-    x ^= x >> 16;
-    return (int)(x & 0xFF);
-}
-
-static bool mg_inject_batch;
-
-void modem_dummy_inject_batch(bool on)
-{
-    mg_inject_batch = on;
-}
-
-int modem_dummy_inject(const char *device, const char *sender, const char *utf8, int ref,
-                       const int *only, size_t nonly, long long smsc_time, char *err, size_t errcap)
-{
-    if (device == NULL || sender == NULL || utf8 == NULL) {
-        mg_seterr(err, errcap, "device, sender and text are required");
-        return -1;
-    }
-    size_t slen = strlen(sender);
-    if (slen == 0 || slen > GSM_MAX_NUMBER_LENGTH) {
-        mg_seterr(err, errcap, "the sender must have 1 to 200 bytes");
-        return -1;
-    }
-    for (size_t i = 0; i < slen; i++) {
-        if ((unsigned char)sender[i] < 0x20 || sender[i] == 0x7F) {
-            /* A line break would end the backup file's Number line early. */
-            mg_seterr(err, errcap, "the sender holds a control character");
-            return -1;
-        }
-    }
-    if (ref > 255) {
-        mg_seterr(err, errcap, "the concatenation reference must be 0..255");
-        return -1;
-    }
-    if (ref < 0) {
-        ref = mg_random_ref();
-    }
-
-    char dir[4096];
-    int r = snprintf(dir, sizeof(dir), "%s/sms", device);
-    if (r < 0 || (size_t)r >= sizeof(dir) - 3) {
-        mg_seterr(err, errcap, "path too long: %s", device);
-        return -1;
-    }
-    /* The driver makes these on connect, but a message may be injected before that. */
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        mg_seterr(err, errcap, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    strcat(dir, "/1");
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        mg_seterr(err, errcap, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
-
-    GSM_MultiPartSMSInfo *info = malloc(sizeof(*info));
-    GSM_MultiSMSMessage *out = malloc(sizeof(*out));
-    unsigned char *u16 = malloc((MG_MAX_UNITS + 1) * 2);
-    char *content = malloc(8192);
-    int result = -1;
-    if (info == NULL || out == NULL || u16 == NULL || content == NULL) {
-        mg_seterr(err, errcap, "out of memory");
-        goto done;
-    }
-    int n = mg_split(info, out, u16, MG_MAX_UNITS, utf8, ref, err, errcap);
-    if (n < 0) {
-        goto done;
-    }
-    for (size_t k = 0; only != NULL && k < nonly; k++) {
-        if (only[k] < 1 || only[k] > n) {
-            mg_seterr(err, errcap, "no such part to deliver");
-            goto done;
-        }
-    }
-
-    time_t when = smsc_time != 0 ? (time_t)smsc_time : time(NULL);
-    struct tm sent;
-    if (gmtime_r(&when, &sent) == NULL) {
-        mg_seterr(err, errcap, "invalid SMSC time");
-        goto done;
-    }
-    /* In a batch, one scan of the folder serves all injections: each goes on from where the last
-     * one ended, and a name taken meanwhile (or a wrap past 9999) is skipped by the link() test. */
-    static char last_dir[4096];
-    static int last_next;
-    int next;
-    if (mg_inject_batch && strcmp(last_dir, dir) == 0 && last_next > 0) {
-        next = last_next;
-    } else {
-        next = mg_highest_number(dir) + 1;
-        snprintf(last_dir, sizeof last_dir, "%s", dir);
-    }
-    size_t count = only != NULL ? nonly : (size_t)n;
-    for (size_t k = 0; k < count; k++) {
-        int idx = only != NULL ? only[k] : (int)k + 1;
-        size_t len;
-        if (!mg_render_backup(content, 8192, &len, &out->SMS[idx - 1], sender, &sent)) {
-            mg_seterr(err, errcap, "a message part does not fit the backup format");
-            goto done;
-        }
-        if (mg_place_file(dir, content, len, &next, err, errcap) != 0) {
-            last_next = 0;
-            goto done;
-        }
-        last_next = next;
-    }
-    result = n;
-done:
-    free(info);
-    free(out);
-    free(u16);
-    free(content);
-    return result;
 }

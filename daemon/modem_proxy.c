@@ -350,26 +350,9 @@ static void push_pending(struct proxy *p, enum pending_kind kind, int left, int 
     p->pend_count++;
 }
 
-/* Packs NUL-terminated strings one after the other. Returns the length, or 0 when they do not
- * fit. */
-static size_t pack(unsigned char *out, size_t cap, const char *const *strs, int n)
-{
-    size_t pos = 0;
-    for (int i = 0; i < n; i++) {
-        size_t l = strlen(strs[i]) + 1;
-        if (pos + l > cap) {
-            return 0;
-        }
-        memcpy(out + pos, strs[i], l);
-        pos += l;
-    }
-    return pos;
-}
-
 static const char *payload_text(struct proxy *p, const struct wire_msg *h)
 {
-    const char *s = (const char *)p->buf + sizeof *h;
-    return h->len > 0 && memchr(s, '\0', h->len) != NULL ? s : "";
+    return wire_string(p->buf + sizeof *h, h->len, 0);
 }
 
 static int px_connect(struct modem *m, char *err, size_t errcap)
@@ -392,7 +375,7 @@ static int px_connect(struct modem *m, char *err, size_t errcap)
                           p->cfg.delivery_reports ? "1" : "0",
                           p->cfg.reject_calls ? "1" : "0"};
     unsigned char payload[4096];
-    size_t len = pack(payload, sizeof payload, strs, 6);
+    size_t len = wire_pack(payload, sizeof payload, strs, 6);
     struct wire_msg h;
     /* Connecting takes longest: libGammu probes the modem with some thirty commands. */
     if (call(p, WIRE_CONNECT, NULL, payload, len, p->cfg.timeout_s * 2000, false, &h) < 0) {
@@ -602,7 +585,7 @@ static enum modem_send_result px_send_part(struct modem *m, const char *number, 
         return MODEM_SEND_REFUSED;
     }
     const char *strs[] = {number, utf8};
-    size_t len = pack(payload, WIRE_MAX - sizeof(struct wire_msg), strs, 2);
+    size_t len = wire_pack(payload, WIRE_MAX - sizeof(struct wire_msg), strs, 2);
     if (len == 0) {
         free(payload);
         snprintf(err, errcap, "text too long");
@@ -681,7 +664,7 @@ static int px_raw_list(struct modem *m, struct modem_raw **items, size_t *n, cha
     }
     const char *strs[] = {p->cfg.connection, p->cfg.device};
     unsigned char payload[4096];
-    size_t len = pack(payload, sizeof payload, strs, 2);
+    size_t len = wire_pack(payload, sizeof payload, strs, 2);
     struct wire_msg h;
     size_t count = 0, room = 0;
     struct modem_raw *list = NULL;

@@ -71,23 +71,6 @@ static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *pay
     return send(w->fd, w->out, sizeof h + len, MSG_NOSIGNAL) == (ssize_t)(sizeof h + len) ? 0 : -1;
 }
 
-/* The i-th NUL-terminated string of a payload, or "" when it is not there. */
-static const char *nth_string(const unsigned char *p, size_t len, int i)
-{
-    size_t pos = 0;
-    for (int k = 0; k < i; k++) {
-        const void *nul = memchr(p + pos, '\0', len - pos);
-        if (nul == NULL) {
-            return "";
-        }
-        pos = (size_t)((const unsigned char *)nul - p) + 1;
-        if (pos >= len) {
-            return "";
-        }
-    }
-    return memchr(p + pos, '\0', len - pos) ? (const char *)p + pos : "";
-}
-
 /* Decodes the PDU with libGammu in a throwaway process: what kills or hangs it there would kill
  * or hang the worker that reads it from the modem. */
 static void judge(struct modem_raw *r)
@@ -136,7 +119,7 @@ static void do_raw_list(struct worker *w, const unsigned char *p, size_t len)
         w->modem = NULL;
     }
     atchan_close(w->chan);
-    w->chan = atchan_open(nth_string(p, len, 0), nth_string(p, len, 1), err, sizeof err);
+    w->chan = atchan_open(wire_string(p, len, 0), wire_string(p, len, 1), err, sizeof err);
     drop_after_open(w);
     struct modem_raw *items = NULL;
     size_t n = 0;
@@ -156,91 +139,115 @@ static void do_raw_list(struct worker *w, const unsigned char *p, size_t len)
     answer(w, WIRE_RAW_LIST, 0, (int)n, "", 1);
 }
 
-static void serve(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+static void do_connect(struct worker *w, const struct wire_msg *h, const unsigned char *p)
 {
     char err[256] = "";
-    switch ((enum wire_op)h->op) {
-    case WIRE_CONNECT: {
-        struct conf_modem cfg = {
-            .connection = (char *)(uintptr_t)nth_string(p, h->len, 0),
-            .device = (char *)(uintptr_t)nth_string(p, h->len, 1),
-            .model = (char *)(uintptr_t)nth_string(p, h->len, 2),
-            .pin = (char *)(uintptr_t)nth_string(p, h->len, 3),
-            .delivery_reports = strcmp(nth_string(p, h->len, 4), "1") == 0,
-            .reject_calls = strcmp(nth_string(p, h->len, 5), "1") == 0,
-        };
-        if (w->modem == NULL) {
-            w->modem = modem_gammu_new(&cfg);
-        }
-        int rc = w->modem ? w->modem->ops->connect(w->modem, err, sizeof err) : -1;
-        drop_after_open(w);
-        answer(w, h->op, rc, 0, err, strlen(err) + 1);
-        return;
+    struct conf_modem cfg = {
+        .connection = (char *)(uintptr_t)wire_string(p, h->len, 0),
+        .device = (char *)(uintptr_t)wire_string(p, h->len, 1),
+        .model = (char *)(uintptr_t)wire_string(p, h->len, 2),
+        .pin = (char *)(uintptr_t)wire_string(p, h->len, 3),
+        .delivery_reports = strcmp(wire_string(p, h->len, 4), "1") == 0,
+        .reject_calls = strcmp(wire_string(p, h->len, 5), "1") == 0,
+    };
+    if (w->modem == NULL) {
+        w->modem = modem_gammu_new(&cfg);
     }
+    int rc = w->modem ? w->modem->ops->connect(w->modem, err, sizeof err) : -1;
+    drop_after_open(w);
+    answer(w, h->op, rc, 0, err, strlen(err) + 1);
+}
+
+/* Reads the next part and answers with it. True when a part went out, so that more may follow. */
+static bool read_and_answer(struct worker *w, uint32_t op, bool restart)
+{
+    static struct modem_part part;
+    enum modem_read_result r =
+        w->modem ? w->modem->ops->read_next(w->modem, restart, &part) : MODEM_READ_ERROR;
+    bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
+    return answer(w, op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0) == 0 &&
+           with_part;
+}
+
+static void do_remove(struct worker *w, const struct wire_msg *h)
+{
+    int rc = -1;
+    if (w->modem != NULL) {
+        /* Removing needs nothing but the location. */
+        static struct modem_part part;
+        part.location = h->arg[0];
+        rc = w->modem->ops->remove(w->modem, &part);
+    }
+    answer(w, h->op, rc, 0, NULL, 0);
+}
+
+static void do_send_part(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+{
+    char err[256] = "";
+    int msg_ref = -1;
+    enum modem_send_result r = MODEM_SEND_REFUSED;
+    if (w->modem != NULL) {
+        r = w->modem->ops->send_part(w->modem, wire_string(p, h->len, 0), wire_string(p, h->len, 1),
+                                     h->arg[0], h->arg[1], &msg_ref, err, sizeof err);
+    } else {
+        snprintf(err, sizeof err, "the modem is not connected");
+    }
+    answer(w, h->op, r, msg_ref, err, strlen(err) + 1);
+}
+
+static void do_status(struct worker *w, const struct wire_msg *h)
+{
+    struct modem_status st;
+    int rc = w->modem ? w->modem->ops->status(w->modem, &st) : -1;
+    answer(w, h->op, rc, 0, rc == 0 ? &st : NULL, rc == 0 ? sizeof st : 0);
+}
+
+static void do_reset(struct worker *w, const struct wire_msg *h)
+{
+    char err[256] = "";
+    int rc = w->modem && w->modem->ops->reset
+                 ? w->modem->ops->reset(w->modem, h->arg[0] != 0, err, sizeof err)
+                 : -1;
+    answer(w, h->op, rc, 0, err, strlen(err) + 1);
+}
+
+static void serve(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+{
+    switch ((enum wire_op)h->op) {
+    case WIRE_CONNECT:
+        do_connect(w, h, p);
+        return;
     case WIRE_DISCONNECT:
         if (w->modem != NULL) {
             w->modem->ops->disconnect(w->modem);
         }
         answer(w, h->op, 0, 0, NULL, 0);
         return;
-    case WIRE_READ_NEXT: {
-        static struct modem_part part;
-        enum modem_read_result r =
-            w->modem ? w->modem->ops->read_next(w->modem, h->arg[0] != 0, &part) : MODEM_READ_ERROR;
-        bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
-        answer(w, h->op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0);
+    case WIRE_READ_NEXT:
+        read_and_answer(w, h->op, h->arg[0] != 0);
         return;
-    }
-    case WIRE_READ_AHEAD: {
+    case WIRE_READ_AHEAD:
         /* Read while the daemon stores what it has; the answers wait in the socket. */
-        static struct modem_part part;
         for (int i = 0; i < h->arg[0]; i++) {
-            enum modem_read_result r =
-                w->modem ? w->modem->ops->read_next(w->modem, false, &part) : MODEM_READ_ERROR;
-            bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
-            if (answer(w, h->op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0) !=
-                    0 ||
-                !with_part) {
+            if (!read_and_answer(w, h->op, false)) {
                 break;
             }
         }
         return;
-    }
-    case WIRE_REMOVE: {
-        int rc = -1;
-        if (w->modem != NULL) {
-            /* Removing needs nothing but the location. */
-            static struct modem_part part;
-            part.location = h->arg[0];
-            rc = w->modem->ops->remove(w->modem, &part);
-        }
-        answer(w, h->op, rc, 0, NULL, 0);
+    case WIRE_REMOVE:
+        do_remove(w, h);
         return;
-    }
     case WIRE_COUNT_PARTS: {
-        int n = w->modem ? w->modem->ops->count_parts(w->modem, nth_string(p, h->len, 0)) : -1;
+        int n = w->modem ? w->modem->ops->count_parts(w->modem, wire_string(p, h->len, 0)) : -1;
         answer(w, h->op, n, 0, NULL, 0);
         return;
     }
-    case WIRE_SEND_PART: {
-        int msg_ref = -1;
-        enum modem_send_result r = MODEM_SEND_REFUSED;
-        if (w->modem != NULL) {
-            r = w->modem->ops->send_part(w->modem, nth_string(p, h->len, 0),
-                                         nth_string(p, h->len, 1), h->arg[0], h->arg[1], &msg_ref,
-                                         err, sizeof err);
-        } else {
-            snprintf(err, sizeof err, "the modem is not connected");
-        }
-        answer(w, h->op, r, msg_ref, err, strlen(err) + 1);
+    case WIRE_SEND_PART:
+        do_send_part(w, h, p);
         return;
-    }
-    case WIRE_STATUS: {
-        struct modem_status st;
-        int rc = w->modem ? w->modem->ops->status(w->modem, &st) : -1;
-        answer(w, h->op, rc, 0, rc == 0 ? &st : NULL, rc == 0 ? sizeof st : 0);
+    case WIRE_STATUS:
+        do_status(w, h);
         return;
-    }
     case WIRE_RAW_LIST:
         do_raw_list(w, p, h->len);
         return;
@@ -249,13 +256,9 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         answer(w, h->op, rc, 0, NULL, 0);
         return;
     }
-    case WIRE_RESET: {
-        int rc = w->modem && w->modem->ops->reset
-                     ? w->modem->ops->reset(w->modem, h->arg[0] != 0, err, sizeof err)
-                     : -1;
-        answer(w, h->op, rc, 0, err, strlen(err) + 1);
+    case WIRE_RESET:
+        do_reset(w, h);
         return;
-    }
     case WIRE_RAW_ITEM:
         break;
     }

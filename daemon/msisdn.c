@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "ascii.h"
+
 /* E.164 allows at most 15 digits, country code included. */
 #define E164_MAX_DIGITS 15
 /*
@@ -15,16 +17,6 @@
 #define E164_MIN_DIGITS 7
 /* Digit strings without a prefix of this length or shorter are short codes such as 1708. */
 #define SHORT_CODE_MAX_DIGITS 6
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 /* Characters people and phones put between the digits of a number. */
 static bool is_separator(char c)
@@ -50,8 +42,7 @@ static int emit(char *out, size_t outcap, const char *src, size_t len, int rc)
 
 /*
  * Builds "+<cc><national>" when it is a plausible E.164 number. Returns the digits written after
- * the
- * '+', or 0 when the result would not be one (so that the caller keeps the input as it was).
+ * the '+', or 0 when the result would not be one (so that the caller keeps the input as it was).
  */
 static size_t build_e164(char *buf, size_t bufcap, const char *cc, const char *national)
 {
@@ -73,50 +64,42 @@ static size_t build_e164(char *buf, size_t bufcap, const char *cc, const char *n
     return total;
 }
 
-int msisdn_normalise(const char *in, char *out, size_t outcap)
+/*
+ * Collects the digits of [start, end) into digits (cap bytes, NUL-terminated) when it is a phone
+ * number: digits and separators, with at most one '+' and only at the front. False when it is not
+ * one, or has no digits, or more than digits can hold.
+ */
+static bool read_phone(const char *start, const char *end, char *digits, size_t cap,
+                       size_t *ndigits, bool *plus)
 {
-    const char *start, *end;
-    char digits[E164_MAX_DIGITS + 8];
-    char e164[E164_MAX_DIGITS + 2];
-    const char *intl = NULL;
-    size_t ndigits = 0, e164len = 0;
-    bool plus = false, phone = true;
-
-    if (out == NULL || outcap == 0) {
-        return -1;
-    }
-    if (in == NULL) {
-        in = "";
-    }
-    start = in;
-    end = in + strlen(in);
-    while (start < end && is_space(*start)) {
-        start++;
-    }
-    while (end > start && is_space(end[-1])) {
-        end--;
-    }
-
-    /* A phone number is digits and separators, with at most one '+' and only at the front. */
+    size_t n = 0;
+    *plus = false;
     for (const char *p = start; p < end; p++) {
-        if (is_digit(*p)) {
+        if (ascii_is_digit(*p)) {
             /* Digits past the buffer are only counted: that many cannot make a number. */
-            if (ndigits < sizeof digits - 1) {
-                digits[ndigits] = *p;
+            if (n < cap - 1) {
+                digits[n] = *p;
             }
-            ndigits++;
+            n++;
         } else if (*p == '+' && p == start) {
-            plus = true;
+            *plus = true;
         } else if (!is_separator(*p)) {
-            phone = false;
-            break;
+            return false;
         }
     }
-    if (!phone || ndigits == 0 || ndigits >= sizeof digits - 1) {
-        return emit(out, outcap, start, (size_t)(end - start), 0);
+    if (n == 0 || n >= cap - 1) {
+        return false;
     }
-    digits[ndigits] = '\0';
+    digits[n] = '\0';
+    *ndigits = n;
+    return true;
+}
 
+/* The E.164 form of a phone number's digits into e164 (cap bytes): the digits written after the
+ * '+', or 0 when it is none (a short code, a bare number of unknown country). */
+static size_t to_e164(const char *digits, size_t ndigits, bool plus, char *e164, size_t cap)
+{
+    const char *intl = NULL;
     if (plus) {
         intl = digits;
     } else if (starts_with(digits, "00")) {
@@ -124,12 +107,12 @@ int msisdn_normalise(const char *in, char *out, size_t outcap)
         intl = digits + 2;
     } else if (digits[0] == '0') {
         /* The national form: the trunk 0 stands for +62. */
-        e164len = build_e164(e164, sizeof e164, "62", digits + 1);
+        return build_e164(e164, cap, "62", digits + 1);
     } else if (ndigits <= SHORT_CODE_MAX_DIGITS) {
-        /* A short code such as 1708 or 3636: not a number to be dressed up. The length checks below
-         * would refuse it too; saying so here keeps a later change to them from turning 626262
-         * into a phone number. */
-        e164len = 0;
+        /* A short code such as 1708 or 3636: not a number to be dressed up. The length checks in
+         * build_e164 would refuse it too; saying so here keeps a later change to them from
+         * turning 626262 into a phone number. */
+        return 0;
     } else if (starts_with(digits, "62")) {
         /* The international form without its '+', as many modems report it. */
         intl = digits;
@@ -139,22 +122,45 @@ int msisdn_normalise(const char *in, char *out, size_t outcap)
          * (8123456789). Other bare digit strings are left alone: guessing their country could
          * send a reply to a stranger abroad.
          */
-        e164len = build_e164(e164, sizeof e164, "62", digits);
+        return build_e164(e164, cap, "62", digits);
+    } else {
+        return 0;
     }
-
-    if (intl != NULL) {
-        if (starts_with(intl, "62")) {
-            const char *national = intl + 2;
-            /* "+62 0812..." is a common mistake: the trunk 0 written after the country code. */
-            if (national[0] == '0') {
-                national++;
-            }
-            e164len = build_e164(e164, sizeof e164, "62", national);
-        } else {
-            e164len = build_e164(e164, sizeof e164, "", intl);
-        }
+    if (!starts_with(intl, "62")) {
+        return build_e164(e164, cap, "", intl);
     }
+    const char *national = intl + 2;
+    /* "+62 0812..." is a common mistake: the trunk 0 written after the country code. */
+    if (national[0] == '0') {
+        national++;
+    }
+    return build_e164(e164, cap, "62", national);
+}
 
+int msisdn_normalise(const char *in, char *out, size_t outcap)
+{
+    char digits[E164_MAX_DIGITS + 8];
+    char e164[E164_MAX_DIGITS + 2];
+    size_t ndigits = 0, e164len = 0;
+    bool plus = false;
+
+    if (out == NULL || outcap == 0) {
+        return -1;
+    }
+    if (in == NULL) {
+        in = "";
+    }
+    const char *start = in;
+    const char *end = in + strlen(in);
+    while (start < end && ascii_is_space(*start)) {
+        start++;
+    }
+    while (end > start && ascii_is_space(end[-1])) {
+        end--;
+    }
+    if (read_phone(start, end, digits, sizeof digits, &ndigits, &plus)) {
+        e164len = to_e164(digits, ndigits, plus, e164, sizeof e164);
+    }
     if (e164len == 0) {
         return emit(out, outcap, start, (size_t)(end - start), 0);
     }
@@ -170,7 +176,7 @@ bool msisdn_is_mobile(const char *normalised)
     }
     len = strlen(normalised + 1);
     for (size_t i = 1; i <= len; i++) {
-        if (!is_digit(normalised[i])) {
+        if (!ascii_is_digit(normalised[i])) {
             return false;
         }
     }

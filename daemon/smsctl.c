@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "log.h"
 #include "modem.h"
+#include "modem_dummy.h"
 #include "msisdn.h"
 #include "store.h"
 #include "ticket.h"
@@ -290,6 +291,61 @@ static void operator_name(const struct words *a, char *buf, size_t cap)
     snprintf(buf, cap, "operator:%s", who && who[0] ? who : "unknown");
 }
 
+/* ticket route: hands the ticket to an agency, in one transaction. */
+static int ticket_route(struct store *s, const struct conf *c, const struct words *a, long long seq,
+                        const char *actor)
+{
+    int agency;
+    bool found;
+    struct store_ticket t;
+    if (store_begin(s) != 0 || store_agency_id(s, a->w[2], &agency) != 0 ||
+        store_ticket_get(s, seq, &t, &found) != 0) {
+        return in_transaction(s, -1);
+    }
+    if (!found || agency == 0) {
+        fprintf(stderr, "lapor-smsctl: %s\n", !found ? "no such ticket" : "no such agency");
+        store_rollback(s);
+        return 1;
+    }
+    free(t.text);
+    return in_transaction(s, agency_route(s, c, seq, agency, actor, a->reason));
+}
+
+/* ticket reject, defer and archive: moves the ticket to the verb's status. 2 when the verb is
+ * none of them or lacks its --reason. */
+static int ticket_move(struct store *s, const struct words *a, long long seq, const char *actor)
+{
+    static const struct {
+        const char *verb;
+        const char *status;
+        bool needs_reason;
+    } moves[] = {
+        {"reject", "ditolak", true}, {"defer", "ditunda", true}, {"archive", "arsip", false}};
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+        if (strcmp(a->w[0], moves[i].verb) != 0 || a->n != 2) {
+            continue;
+        }
+        if (moves[i].needs_reason && a->reason == NULL) {
+            fprintf(stderr, "lapor-smsctl: ticket %s needs --reason\n", moves[i].verb);
+            return 2;
+        }
+        bool found;
+        struct store_ticket t;
+        if (store_begin(s) != 0 || store_ticket_get(s, seq, &t, &found) != 0) {
+            return in_transaction(s, -1);
+        }
+        if (!found) {
+            fprintf(stderr, "lapor-smsctl: no such ticket\n");
+            store_rollback(s);
+            return 1;
+        }
+        free(t.text);
+        return in_transaction(
+            s, store_complaint_event(s, seq, moves[i].status, actor, "status", a->reason));
+    }
+    return 2;
+}
+
 static int cmd_ticket(const struct conf *c, int argc, char **argv)
 {
     struct words a;
@@ -303,61 +359,19 @@ static int cmd_ticket(const struct conf *c, int argc, char **argv)
     }
     char seqbuf[24];
     snprintf(seqbuf, sizeof seqbuf, "%lld", seq);
-    static const struct {
-        const char *verb;
-        const char *status;
-        bool needs_reason;
-    } moves[] = {
-        {"reject", "ditolak", true}, {"defer", "ditunda", true}, {"archive", "arsip", false}};
     struct store *s = open_store(c);
     if (s == NULL) {
         return 1;
     }
     char actor[96];
     operator_name(&a, actor, sizeof actor);
-    int rc = 2;
+    int rc;
     if (strcmp(a.w[0], "show") == 0 && a.n == 2) {
         rc = print_report(s, "ticket", seqbuf, a.json);
     } else if (strcmp(a.w[0], "route") == 0 && a.n == 3) {
-        int agency;
-        bool found;
-        struct store_ticket t;
-        rc = 1;
-        if (store_begin(s) != 0 || store_agency_id(s, a.w[2], &agency) != 0 ||
-            store_ticket_get(s, seq, &t, &found) != 0) {
-            rc = in_transaction(s, -1);
-        } else if (!found || agency == 0) {
-            fprintf(stderr, "lapor-smsctl: %s\n", !found ? "no such ticket" : "no such agency");
-            store_rollback(s);
-        } else {
-            free(t.text);
-            rc = in_transaction(s, agency_route(s, c, seq, agency, actor, a.reason));
-        }
+        rc = ticket_route(s, c, &a, seq, actor);
     } else {
-        for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
-            if (strcmp(a.w[0], moves[i].verb) != 0 || a.n != 2) {
-                continue;
-            }
-            if (moves[i].needs_reason && a.reason == NULL) {
-                fprintf(stderr, "lapor-smsctl: ticket %s needs --reason\n", moves[i].verb);
-                rc = 2;
-                break;
-            }
-            bool found;
-            struct store_ticket t;
-            if (store_begin(s) != 0 || store_ticket_get(s, seq, &t, &found) != 0) {
-                rc = in_transaction(s, -1);
-            } else if (!found) {
-                fprintf(stderr, "lapor-smsctl: no such ticket\n");
-                store_rollback(s);
-                rc = 1;
-            } else {
-                free(t.text);
-                rc = in_transaction(
-                    s, store_complaint_event(s, seq, moves[i].status, actor, "status", a.reason));
-            }
-            break;
-        }
+        rc = ticket_move(s, &a, seq, actor);
         if (rc == 2) {
             usage(stderr);
         }
@@ -559,6 +573,22 @@ static int inject_file(const struct conf *c, FILE *f)
     return rc;
 }
 
+/* inject --file: the file ("-" for standard input), numbered on as one batch. */
+static int inject_named_file(const struct conf *c, const char *file)
+{
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+    if (f == NULL) {
+        fprintf(stderr, "lapor-smsctl: %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    modem_dummy_inject_batch(true);
+    int rc = inject_file(c, f);
+    if (f != stdin) {
+        fclose(f);
+    }
+    return rc;
+}
+
 static int cmd_inject(const struct conf *c, int argc, char **argv)
 {
     const char *from = NULL;
@@ -609,17 +639,7 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
-        if (f == NULL) {
-            fprintf(stderr, "lapor-smsctl: %s: %s\n", file, strerror(errno));
-            return 1;
-        }
-        modem_dummy_inject_batch(true);
-        int rc = inject_file(c, f);
-        if (f != stdin) {
-            fclose(f);
-        }
-        return rc;
+        return inject_named_file(c, file);
     }
     if (from == NULL || optind != argc - 1) {
         usage(stderr);

@@ -1,7 +1,9 @@
 /*
  * modem: a GSM modem behind a small table of operations, so that the loop never knows which kind
  * it drives. modem_gammu.c (the only file that includes gammu.h) implements it with libGammu, for
- * real modems (AT driver) and the simulated one (dummy driver).
+ * real modems (AT driver) and the simulated one (dummy driver); modem_proxy.c runs that in a
+ * worker process. modem_decode.c decodes what the modem gives, modem_dummy.c feeds the simulated
+ * one's inbox.
  */
 #ifndef LAPOR_MODEM_H
 #define LAPOR_MODEM_H
@@ -157,19 +159,33 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg);
  */
 int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len);
 
-/*
- * Puts an incoming SMS into a dummy-driver modem's inbox folder (device/sms/1), split into parts
- * the way a phone does. ref is the concatenation reference for a multipart message (-1 picks one).
- * When only is non-NULL, just the parts listed there (1-based, in that order) are written, so that
- * tests can deliver parts out of order or leave one out. smsc_time 0 means now.
- * Returns the number of parts the whole message has, or -1 with a reason in err.
- */
-int modem_dummy_inject(const char *device, const char *sender, const char *utf8, int ref,
-                       const int *only, size_t nonly, long long smsc_time, char *err,
-                       size_t errcap);
+/* libGammu's limits, mirrored for the modules that may not include gammu.h (modem_gammu.c checks
+ * that they match): a number's length (GSM_MAX_NUMBER_LENGTH), the parts of one text
+ * (GSM_MAX_MULTI_SMS), the units of one part's text (GSM_MAX_SMS_LENGTH + 1) and the bytes of its
+ * user data header (GSM_MAX_UDH_LENGTH). */
+#define MODEM_GAMMU_NUMBER_LENGTH 200
+#define MODEM_GAMMU_MAX_PARTS 50
+#define MODEM_GAMMU_PART_UNITS 651
+#define MODEM_GAMMU_UDH_LENGTH 140
 
-/* While on, modem_dummy_inject numbers its files on from its last injection instead of scanning
- * the folder for the highest number each time: for putting in thousands of messages at once. */
-void modem_dummy_inject_batch(bool on);
+/* One part of a text as libGammu's splitter made it, in a form that needs no gammu.h. */
+struct modem_split_part {
+    bool unicode; /* UCS-2; else GSM 7-bit, given as UTF-16 */
+    /* The user data header, its length byte first. udh_len is what libGammu said: above
+     * MODEM_GAMMU_UDH_LENGTH the header was cut and is not to be trusted. */
+    unsigned char udh[MODEM_GAMMU_UDH_LENGTH];
+    size_t udh_len;
+    unsigned char text[2 * MODEM_GAMMU_PART_UNITS]; /* UTF-16BE, without a terminator */
+    size_t units;
+};
+
+/*
+ * Splits utf8 into parts the way a phone does (GSM 7-bit when every character allows it, else
+ * UCS-2), with ref (0..255) as the 8-bit concatenation reference: the same text and reference
+ * always give the same parts. parts has room for MODEM_GAMMU_MAX_PARTS. Returns the number of
+ * parts, or -1 with a reason in err.
+ */
+int modem_gammu_split(const char *utf8, int ref, struct modem_split_part *parts, char *err,
+                      size_t errcap);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef LAPOR_MODEM_WIRE_H
 #define LAPOR_MODEM_WIRE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The worker's end of the socketpair, as the worker process finds it. */
@@ -38,5 +39,12 @@ struct wire_msg {
     int32_t arg[3];
     uint32_t len; /* payload bytes that follow in the same message */
 };
+
+/* Packs n NUL-terminated strings one after the other into out (cap bytes), as a payload. Returns
+ * the length, or 0 when they do not fit. */
+size_t wire_pack(unsigned char *out, size_t cap, const char *const *strs, int n);
+
+/* The i-th NUL-terminated string of a payload of len bytes, or "" when it is not there. */
+const char *wire_string(const unsigned char *payload, size_t len, int i);
 
 #endif

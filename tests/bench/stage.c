@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "modem.h"
+#include "modem_dummy.h"
 
 struct corpus {
     char **text;

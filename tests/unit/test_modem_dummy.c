@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "modem.h"
+#include "modem_dummy.h"
 
 #define T_SMSC 1710491400LL /* 2024-03-15 08:30:00 UTC */
 #define MAX_READ 64

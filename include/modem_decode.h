@@ -1,0 +1,73 @@
+/*
+ * modem_decode: bounded decoding of what a modem hands over. Strings from libGammu may lack their
+ * terminator, dates and headers come from the radio with any digits and lengths: every helper
+ * here reads only within the bounds it is given and always produces valid, terminated text.
+ * modem_gammu.c fills its parts with these; they know nothing of libGammu's types.
+ *
+ * Pure module: libc and textcodec only.
+ */
+#ifndef LAPOR_MODEM_DECODE_H
+#define LAPOR_MODEM_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "modem.h"
+
+/* A date as the SMSC stamped it, with its zone as seconds east of UTC. */
+struct modem_decode_time {
+    int year, month, day;
+    int hour, minute, second;
+    int zone_s;
+};
+
+/* Copies valid UTF-8 into dst, cutting at a character boundary when it does not fit. */
+void modem_decode_copy_utf8(char *dst, size_t cap, const char *src);
+
+/* Copies at most srccap bytes of a string the modem reported (IMEI, network code...) keeping
+ * printable ASCII only, since it ends up in JSON, metrics and terminals; others become '?'. */
+void modem_decode_copy_ascii(char *dst, size_t cap, const char *src, size_t srccap);
+
+/* Number of UTF-16 units before the two-zero-byte terminator, never looking further than
+ * maxunits: libGammu does not always terminate what it fills from the radio. */
+size_t modem_decode_u16_len(const unsigned char *s, size_t maxunits);
+
+/* Decodes a UTF-16BE string (a number, a name) of at most maxunits units, and at most
+ * MODEM_GAMMU_NUMBER_LENGTH, into dst; "" when it cannot be decoded. */
+void modem_decode_u16(char *dst, size_t cap, const unsigned char *s, size_t maxunits);
+
+/* Seconds since the epoch of an SMSC date, honouring its zone; 0 when a field is out of range
+ * (a malformed PDU can carry any digits). */
+long long modem_decode_epoch(const struct modem_decode_time *t);
+
+/* Sets part's concatenation fields from the concatenation element (8- or 16-bit reference) of a
+ * user data header of len bytes, its length byte first. Every length is checked against the bytes
+ * really there: a malformed header sets nothing. A total of zero is no concatenation at all. */
+void modem_decode_concat(const unsigned char *udh, size_t len, struct modem_part *part);
+
+/* "code name" for a network from its code (ASCII, at most codecap bytes, fewer than 32) and its
+ * name (UTF-16BE, at most nameunits units); either may be missing. */
+void modem_decode_network(char *dst, size_t cap, const char *code, size_t codecap,
+                          const unsigned char *name, size_t nameunits);
+
+/* Keeps len bytes of a user data header (its length byte first) in part, and the concatenation
+ * it announces. */
+void modem_decode_udh(struct modem_part *part, const unsigned char *udh, size_t len);
+
+/* Fills part's coding, raw bytes and text from len bytes of 8-bit data: the bytes are kept as
+ * they are, the text made valid UTF-8. */
+void modem_decode_8bit(struct modem_part *part, const unsigned char *data, size_t len);
+
+/*
+ * Fills part's coding, raw bytes and text from text libGammu has turned into UTF-16BE, of which
+ * n units may be read. Unicode text is taken for exactly n units, so that a U+0000 inside becomes
+ * U+FFFD instead of cutting the text. Default (7-bit) text ends at its terminator, since escapes
+ * take one unit where the length counted two septets; a 7-bit character never decodes to U+0000.
+ * libGammu turns an escape with nothing valid after it (at the end of a part, say) into U+00B9,
+ * which the GSM 7-bit alphabet does not have: in 7-bit text it can only be that, and is shown as
+ * U+FFFD, a character that could not be decoded. The raw bytes keep what libGammu gave.
+ */
+void modem_decode_utf16(struct modem_part *part, const unsigned char *units, size_t n,
+                        bool unicode);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * Unit tests for modem_decode: what a modem hands over, decoded within its bounds. The cases are
+ * tables; each states the bytes a modem could give and what must come out.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "modem_decode.h"
+
+static void test_epoch(void **state)
+{
+    (void)state;
+    static const struct {
+        struct modem_decode_time t;
+        long long want;
+    } cases[] = {
+        {{1970, 1, 1, 0, 0, 0, 0}, 0},
+        {{2024, 3, 15, 8, 30, 0, 0}, 1710491400LL},
+        {{2024, 3, 15, 15, 30, 0, 7 * 3600}, 1710491400LL}, /* WIB, UTC+7 */
+        {{2000, 2, 29, 23, 59, 60, 0}, 951868800LL},        /* a leap second is taken as it is */
+        {{2100, 3, 1, 0, 0, 0, 0}, 4107542400LL},           /* 2100 is no leap year */
+        {{1969, 12, 31, 23, 59, 59, 0}, 0},                 /* before the epoch: unknown */
+        {{2024, 13, 1, 0, 0, 0, 0}, 0},
+        {{2024, 0, 1, 0, 0, 0, 0}, 0},
+        {{2024, 1, 32, 0, 0, 0, 0}, 0},
+        {{2024, 1, 1, 24, 0, 0, 0}, 0},
+        {{2024, 1, 1, 0, 60, 0, 0}, 0},
+        {{2024, 1, 1, 0, 0, 61, 0}, 0},
+        {{2024, 1, 1, 0, 0, 0, 86401}, 0},
+        {{10000, 1, 1, 0, 0, 0, 0}, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(modem_decode_epoch(&cases[i].t), cases[i].want);
+    }
+}
+
+static void test_concat(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned char udh[12];
+        size_t len;
+        int ref, total, seq;
+    } cases[] = {
+        {{5, 0x00, 3, 0xAB, 3, 2}, 6, 0xAB, 3, 2},
+        {{6, 0x08, 4, 0x12, 0x34, 2, 1}, 7, 0x1234, 2, 1},
+        {{8, 0x0A, 1, 0xFF, 0x00, 3, 0x42, 2, 2}, 9, 0x42, 2, 2}, /* after another element */
+        {{5, 0x00, 3, 0xAB, 3, 2}, 5, 0, 0, 0},                   /* cut short: nothing */
+        {{5, 0x00, 4, 0xAB, 3, 2}, 6, 0, 0, 0},                   /* element runs past the end */
+        {{5, 0x00, 3, 0xAB, 0, 2}, 6, 0, 0, 0},                   /* total 0: stands alone */
+        {{0}, 1, 0, 0, 0},
+        {{0}, 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        static struct modem_part part;
+        memset(&part, 0, sizeof part);
+        modem_decode_concat(cases[i].udh, cases[i].len, &part);
+        assert_int_equal(part.concat_ref, cases[i].ref);
+        assert_int_equal(part.concat_total, cases[i].total);
+        assert_int_equal(part.concat_seq, cases[i].seq);
+    }
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    char out[8];
+    /* "hhéé" cut to 5 bytes must not end in half an é. */
+    modem_decode_copy_utf8(out, 6, "hh\xC3\xA9\xC3\xA9");
+    assert_string_equal(out, "hh\xC3\xA9");
+    modem_decode_copy_ascii(out, sizeof out,
+                            "35\x01"
+                            "9\xFF"
+                            "12345",
+                            5);
+    assert_string_equal(out, "35?9?");
+
+    /* No terminator within the bound: the bound ends the string. */
+    static const unsigned char unterminated[] = {0, '+', 0, '6', 0, '2'};
+    assert_int_equal(modem_decode_u16_len(unterminated, 3), 3);
+    char number[16];
+    modem_decode_u16(number, sizeof number, unterminated, 3);
+    assert_string_equal(number, "+62");
+    modem_decode_u16(number, sizeof number, unterminated, 2);
+    assert_string_equal(number, "+6");
+
+    static const unsigned char name[] = {0, 'T', 0, 's', 0, 'e', 0, 'l', 0, 0};
+    char network[64];
+    modem_decode_network(network, sizeof network, "51010\0xx", 8, name, 5);
+    assert_string_equal(network, "51010 Tsel");
+    modem_decode_network(network, sizeof network, "", 8, name, 5);
+    assert_string_equal(network, "Tsel");
+    modem_decode_network(network, sizeof network, "51010", 5, name + 8, 1);
+    assert_string_equal(network, "51010");
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    static struct modem_part part;
+    /* 7-bit text: a lone escape (U+00B9) shows as U+FFFD, the raw bytes keep it; it ends at the
+     * terminator. */
+    static const unsigned char gsm7[] = {0, 'a', 0, 0xB9, 0, 'b', 0, 0, 0, 'c'};
+    memset(&part, 0, sizeof part);
+    modem_decode_utf16(&part, gsm7, 5, false);
+    assert_int_equal(part.coding, MODEM_CODING_GSM7);
+    assert_int_equal(part.raw_len, 6);
+    assert_memory_equal(part.raw, gsm7, 6);
+    assert_string_equal(part.text, "a\xEF\xBF\xBD"
+                                   "b");
+
+    /* UCS-2: exactly n units, a U+0000 inside does not cut the text, U+00B9 is itself. */
+    memset(&part, 0, sizeof part);
+    modem_decode_utf16(&part, gsm7, 5, true);
+    assert_int_equal(part.coding, MODEM_CODING_UCS2);
+    assert_int_equal(part.raw_len, 10);
+    assert_string_equal(part.text, "a\xC2\xB9"
+                                   "b\xEF\xBF\xBD"
+                                   "c");
+
+    /* 8-bit data: bytes kept, text valid UTF-8. */
+    static const unsigned char data[] = {'o', 'k', 0x00, 0xFF};
+    memset(&part, 0, sizeof part);
+    modem_decode_8bit(&part, data, sizeof data);
+    assert_int_equal(part.coding, MODEM_CODING_8BIT);
+    assert_int_equal(part.raw_len, 4);
+    assert_string_equal(part.text, "ok\xEF\xBF\xBD\xEF\xBF\xBD");
+
+    /* A header is kept and its concatenation read. */
+    static const unsigned char udh[] = {5, 0x00, 3, 7, 2, 1};
+    memset(&part, 0, sizeof part);
+    modem_decode_udh(&part, udh, sizeof udh);
+    assert_int_equal(part.udh_len, 6);
+    assert_int_equal(part.concat_ref, 7);
+    assert_int_equal(part.concat_total, 2);
+    assert_int_equal(part.concat_seq, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_concat),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
