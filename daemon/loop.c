@@ -21,6 +21,9 @@
 #include "notify.h"
 #include "outbox.h"
 #include "proc.h"
+#include "store_agency.h"
+#include "store_schema.h"
+#include "store_status.h"
 #include "agency.h"
 
 /* Replies claimed and sent per round of the main loop. */
