@@ -9,6 +9,7 @@
 
 #include "lifecycle.h"
 #include "log.h"
+#include "store_intake.h"
 #include "ticket.h"
 
 static int answer_without_ticket(const struct reply_to *to, const char *name, long long shown,

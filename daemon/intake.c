@@ -26,6 +26,7 @@
 #include "msisdn.h"
 #include "pdu.h"
 #include "reply.h"
+#include "store_intake.h"
 #include "ticket.h"
 
 /* How far apart the SMSC times of the parts of one message may lie. A phone hands all parts to

@@ -22,6 +22,9 @@
 #include "notify.h"
 #include "outbox.h"
 #include "proc.h"
+#include "store_agency.h"
+#include "store_schema.h"
+#include "store_status.h"
 
 /* Replies claimed and sent per round of the main loop. */
 #define OUTBOX_PER_ROUND 50

@@ -10,6 +10,7 @@
 #include "fault.h"
 #include "log.h"
 #include "msisdn.h"
+#include "store_outbox.h"
 
 /* Parts one reply may have: the per-reply record of sent parts is a 64-bit mask. */
 #define OUTBOX_MAX_PARTS 64

@@ -10,6 +10,8 @@
 
 #include "log.h"
 #include "msisdn.h"
+#include "store_intake.h"
+#include "store_outbox.h"
 #include "template.h"
 #include "ticket.h"
 

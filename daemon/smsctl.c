@@ -18,6 +18,11 @@
 #include "modem_dummy.h"
 #include "msisdn.h"
 #include "store.h"
+#include "store_admin.h"
+#include "store_agency.h"
+#include "store_intake.h"
+#include "store_schema.h"
+#include "store_status.h"
 #include "ticket.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"

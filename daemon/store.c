@@ -1,11 +1,10 @@
 /*
- * store: PostgreSQL through libpq. Every statement is a parameterised query; text parameters go
- * as text, byte strings in binary format, so that nothing a citizen sends is ever parsed as SQL.
+ * store: PostgreSQL through libpq (see store.h). The connection, the statements prepared on it,
+ * running them alone or in a pipeline, and reading their rows; what the statements say lives in
+ * the query files beside it.
  */
 #include "store.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +12,16 @@
 
 #include <libpq-fe.h>
 
-#include "migrations.h"
 #include "sqlguard.h"
 
 /* Statements prepared on the current connection, each known by the address of its SQL text: all
- * SQL here is string literals, so an address names one statement for the life of the process.
+ * SQL is string literals, so an address names one statement for the life of the process.
  * Preparing once per connection spares the server parsing and planning the same text for every
- * message, which was most of its work per message. */
+ * message. */
 #define STORE_PREPARED_MAX 160
+
+/* The most parameters a statement takes. */
+#define STORE_PARAMS_MAX 32
 
 struct store {
     char *conninfo;
@@ -30,12 +31,14 @@ struct store {
     int n_prepared;
 };
 
-/* Longest decimal form of a 64-bit number, sign and NUL included. */
-#define NUMBUF 24
+/* struct store_rows is a PGresult under another name, so that the query files never see libpq's
+ * types and reading a row costs nothing more. */
+static const PGresult *result_of(const struct store_rows *r)
+{
+    return (const PGresult *)r;
+}
 
-static void set_error(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_error(struct store *s, const char *fmt, ...)
+void store_set_error(struct store *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -46,6 +49,20 @@ static void set_error(struct store *s, const char *fmt, ...)
     while (n > 0 && (s->error[n - 1] == '\n' || s->error[n - 1] == ' ')) {
         s->error[--n] = '\0';
     }
+}
+
+void store_fmt_ll(char *buf, long long v)
+{
+    snprintf(buf, STORE_NUMBUF, "%lld", v);
+}
+
+const char *store_param_ll(char *buf, bool present, long long v)
+{
+    if (!present) {
+        return NULL;
+    }
+    store_fmt_ll(buf, v);
+    return buf;
 }
 
 struct store *store_new(const char *conninfo)
@@ -84,12 +101,12 @@ int store_connect(struct store *s)
     store_disconnect(s);
     s->conn = PQconnectdb(s->conninfo);
     if (s->conn == NULL) {
-        set_error(s, "out of memory connecting to the database");
+        store_set_error(s, "out of memory connecting to the database");
         return -1;
     }
     if (PQstatus(s->conn) != CONNECTION_OK) {
         /* libpq's message names the host and socket, never the password. */
-        set_error(s, "database connection failed: %s", PQerrorMessage(s->conn));
+        store_set_error(s, "database connection failed: %s", PQerrorMessage(s->conn));
         store_disconnect(s);
         return -1;
     }
@@ -117,6 +134,38 @@ const char *store_error(const struct store *s)
     return s->error;
 }
 
+/* ---- statements ---- */
+
+/* Records the error of result r (or of the connection when r is NULL); a statement skipped
+ * because an earlier one in the pipeline failed adds nothing to that one's error. */
+static void result_error(struct store *s, const PGresult *r)
+{
+    if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        store_set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r),
+                        state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "");
+    } else if (r == NULL) {
+        store_set_error(s, "database: %s", PQerrorMessage(s->conn));
+    }
+}
+
+/* The name a prepared statement has on the server. */
+static void slot_name(char name[16], int slot)
+{
+    snprintf(name, 16, "l%d", slot);
+}
+
+/* The slot of sql among the statements prepared on this connection, -1 when it is not one. */
+static int find_prepared(const struct store *s, const char *sql)
+{
+    for (int i = 0; i < s->n_prepared; i++) {
+        if (s->prepared[i] == sql) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 /*
  * The slot of sql among the statements prepared on this connection, preparing it first when
  * needed; -1 when the table is full (the caller then runs it unprepared), or when preparing failed,
@@ -124,10 +173,9 @@ const char *store_error(const struct store *s)
  */
 static int prepared_slot(struct store *s, const char *sql, int n, PGresult **failed)
 {
-    for (int i = 0; i < s->n_prepared; i++) {
-        if (s->prepared[i] == sql) {
-            return i;
-        }
+    int found = find_prepared(s, sql);
+    if (found >= 0) {
+        return found;
     }
     if (s->n_prepared >= STORE_PREPARED_MAX) {
         return -1;
@@ -136,7 +184,7 @@ static int prepared_slot(struct store *s, const char *sql, int n, PGresult **fai
     sqlguard_check(sql);
     int slot = s->n_prepared;
     char name[16];
-    snprintf(name, sizeof name, "l%d", slot);
+    slot_name(name, slot);
     PGresult *r = PQprepare(s->conn, name, sql, n, NULL);
     if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
         /* Without a result (no memory, no connection) the caller runs the statement unprepared,
@@ -150,36 +198,41 @@ static int prepared_slot(struct store *s, const char *sql, int n, PGresult **fai
     return slot;
 }
 
+/* Parameter formats and lengths for libpq: text, except where lens[i] is non-negative (binary,
+ * that many bytes). lens may be NULL. */
+static void param_formats(int n, const int *lens, int formats[STORE_PARAMS_MAX],
+                          int lengths[STORE_PARAMS_MAX])
+{
+    for (int i = 0; i < n; i++) {
+        bool binary = lens != NULL && lens[i] >= 0;
+        formats[i] = binary ? 1 : 0;
+        lengths[i] = binary ? lens[i] : 0;
+    }
+}
+
 /*
- * Runs one parameterised statement. All parameters are text except those whose length in lens is
- * non-negative, which are binary. Returns the result when its status is the expected one, else
+ * Runs one parameterised statement. Returns the result when its status is the expected one, else
  * NULL with the error set (and the connection dropped when it broke, so the caller reconnects).
  */
 static PGresult *run(struct store *s, const char *sql, int n, const char *const *values,
                      const int *lens, ExecStatusType want)
 {
     if (s->conn == NULL) {
-        set_error(s, "not connected to the database");
+        store_set_error(s, "not connected to the database");
         return NULL;
     }
     sqlguard_check(sql);
-    int formats[32] = {0};
-    int lengths[32] = {0};
-    if (n > 32) {
-        set_error(s, "too many parameters");
+    if (n > STORE_PARAMS_MAX) {
+        store_set_error(s, "too many parameters");
         return NULL;
     }
-    for (int i = 0; i < n && lens != NULL; i++) {
-        if (lens[i] >= 0) {
-            formats[i] = 1;
-            lengths[i] = lens[i];
-        }
-    }
+    int formats[STORE_PARAMS_MAX], lengths[STORE_PARAMS_MAX];
+    param_formats(n, lens, formats, lengths);
     PGresult *r = NULL;
     int slot = prepared_slot(s, sql, n, &r);
     if (slot >= 0) {
         char name[16];
-        snprintf(name, sizeof name, "l%d", slot);
+        slot_name(name, slot);
         r = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
     } else if (r == NULL) {
         r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
@@ -187,21 +240,15 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
     if (r != NULL && PQresultStatus(r) == want) {
         return r;
     }
-    if (r != NULL) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r), state ? " (SQLSTATE " : "",
-                  state ? state : "", state ? ")" : "");
-        PQclear(r);
-    } else {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-    }
+    result_error(s, r);
+    PQclear(r);
     if (PQstatus(s->conn) != CONNECTION_OK) {
         store_disconnect(s);
     }
     return NULL;
 }
 
-static int run_command(struct store *s, const char *sql, int n, const char *const *values)
+int store_exec(struct store *s, const char *sql, int n, const char *const *values)
 {
     PGresult *r = run(s, sql, n, values, NULL, PGRES_COMMAND_OK);
     if (r == NULL) {
@@ -211,115 +258,31 @@ static int run_command(struct store *s, const char *sql, int n, const char *cons
     return 0;
 }
 
-static void fmt_ll(char *buf, long long v)
+struct store_rows *store_query(struct store *s, const char *sql, int n, const char *const *values)
 {
-    snprintf(buf, NUMBUF, "%lld", v);
+    return store_query_binary(s, sql, n, values, NULL);
 }
 
-static long long get_ll(const PGresult *r, int row, int col)
+struct store_rows *store_query_binary(struct store *s, const char *sql, int n,
+                                      const char *const *values, const int *lens)
 {
-    if (PQgetisnull(r, row, col)) {
-        return 0;
-    }
-    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+    return (struct store_rows *)run(s, sql, n, values, lens, PGRES_TUPLES_OK);
 }
 
-/* What the intake functions say of a complaint they took in: four columns from column c on
- * (complaint_id, resent, agency_id, within), in that order in all of them. */
-static struct store_complaint_taken taken_at(const PGresult *r, int row, int c)
+int store_run_script(struct store *s, const char *script)
 {
-    return (struct store_complaint_taken){
-        .complaint_id = get_ll(r, row, c),
-        .resent = PQgetvalue(r, row, c + 1)[0] == 't',
-        .agency_id = (int)get_ll(r, row, c + 2),
-        .within_budget = PQgetvalue(r, row, c + 3)[0] == 't',
-    };
-}
-
-static char *get_str(const PGresult *r, int row, int col)
-{
-    return strdup(PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
-/* An array of one element per result row (NULL for none); on running out of memory the result is
- * cleared, the error set, and *failed raised, so that callers stay short. */
-static void *row_array(struct store *s, PGresult *r, size_t size, bool *failed)
-{
-    int rows = PQntuples(r);
-    if (rows == 0 || *failed) {
-        return NULL;
-    }
-    void *a = calloc((size_t)rows, size);
-    if (a == NULL) {
-        set_error(s, "out of memory");
-        *failed = true;
-    }
-    return a;
-}
-
-/* ---- schema ---- */
-
-int store_schema_version(struct store *s, int *version)
-{
-    PGresult *r =
-        run(s, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
+    if (s->conn == NULL) {
+        store_set_error(s, "not connected to the database");
         return -1;
     }
-    bool have = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    *version = 0;
-    if (!have) {
-        return 0;
-    }
-    r = run(s, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL, NULL,
-            PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *version = (int)get_ll(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-int store_migrate(struct store *s, int *from, int *to)
-{
-    int version;
-    if (store_schema_version(s, &version) != 0) {
-        return -1;
-    }
-    *from = *to = version;
-    for (int i = 0; i < migration_count; i++) {
-        const struct migration *m = &migrations[i];
-        if (m->version <= version) {
-            continue;
-        }
-        if (store_begin(s) != 0) {
-            return -1;
-        }
-        /* A migration is a script of many statements: the simple query protocol runs it whole,
-         * and no parameter of ours is part of it. */
-        sqlguard_check(m->sql);
-        PGresult *r = PQexec(s->conn, m->sql);
-        if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
-            set_error(s, "migration %s failed: %s", m->name,
-                      r ? PQresultErrorMessage(r) : PQerrorMessage(s->conn));
-            PQclear(r);
-            store_rollback(s);
-            return -1;
-        }
+    sqlguard_check(script);
+    PGresult *r = PQexec(s->conn, script);
+    if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        store_set_error(s, "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(s->conn));
         PQclear(r);
-        char vbuf[NUMBUF];
-        fmt_ll(vbuf, m->version);
-        const char *params[] = {vbuf, m->name};
-        if (run_command(s, "INSERT INTO schema_version (version, name) VALUES ($1::int, $2)", 2,
-                        params) != 0 ||
-            store_commit(s) != 0) {
-            store_rollback(s);
-            return -1;
-        }
-        *to = m->version;
+        return -1;
     }
+    PQclear(r);
     return 0;
 }
 
@@ -327,12 +290,12 @@ int store_migrate(struct store *s, int *from, int *to)
 
 int store_begin(struct store *s)
 {
-    return run_command(s, "BEGIN", 0, NULL);
+    return store_exec(s, "BEGIN", 0, NULL);
 }
 
 int store_commit(struct store *s)
 {
-    return run_command(s, "COMMIT", 0, NULL);
+    return store_exec(s, "COMMIT", 0, NULL);
 }
 
 void store_rollback(struct store *s)
@@ -346,467 +309,126 @@ void store_rollback(struct store *s)
     }
 }
 
-/* ---- arrays: many rows as one parameter per column, in PostgreSQL's text form ---- */
+/* ---- rows ---- */
 
-/*
- * A PostgreSQL array literal ("{1,2,NULL,"a \"b\""}") built as a parameter value: many rows go in
- * one statement as arrays, which the statement unnests. Values are quoted and escaped, so they are
- * data whatever they contain; the SQL text stays a literal.
- */
-struct arr {
-    char *buf;
-    size_t len, cap;
-    bool failed;
-};
-
-static void arr_put(struct arr *a, const char *v, size_t n)
+int store_rows_count(const struct store_rows *r)
 {
-    if (a->failed) {
-        return;
+    return PQntuples(result_of(r));
+}
+
+bool store_rows_isnull(const struct store_rows *r, int row, int col)
+{
+    return PQgetisnull(result_of(r), row, col);
+}
+
+const char *store_rows_text(const struct store_rows *r, int row, int col)
+{
+    return PQgetvalue(result_of(r), row, col);
+}
+
+long long store_rows_ll(const struct store_rows *r, int row, int col)
+{
+    if (store_rows_isnull(r, row, col)) {
+        return 0;
     }
-    if (a->len + n + 2 > a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 256;
-        while (cap < a->len + n + 2) {
-            cap *= 2;
-        }
-        char *b = realloc(a->buf, cap);
-        if (b == NULL) {
-            a->failed = true;
-            return;
-        }
-        a->buf = b;
-        a->cap = cap;
-    }
-    memcpy(a->buf + a->len, v, n);
-    a->len += n;
-    a->buf[a->len] = '\0';
+    return strtoll(store_rows_text(r, row, col), NULL, 10);
 }
 
-static void arr_sep(struct arr *a)
+bool store_rows_bool(const struct store_rows *r, int row, int col)
 {
-    arr_put(a, a->len == 0 ? "{" : ",", 1);
+    return store_rows_text(r, row, col)[0] == 't';
 }
 
-static void arr_ll(struct arr *a, long long v)
+char *store_rows_strdup(const struct store_rows *r, int row, int col)
 {
-    char b[NUMBUF];
-    fmt_ll(b, v);
-    arr_sep(a);
-    arr_put(a, b, strlen(b));
+    return strdup(store_rows_text(r, row, col));
 }
 
-/* NULL for v NULL. */
-static void arr_str(struct arr *a, const char *v)
+void store_rows_free(struct store_rows *r)
 {
-    arr_sep(a);
-    if (v == NULL) {
-        arr_put(a, "NULL", 4);
-        return;
-    }
-    arr_put(a, "\"", 1);
-    for (const char *c = v; *c != '\0'; c++) {
-        if (*c == '"' || *c == '\\') {
-            arr_put(a, "\\", 1);
-        }
-        arr_put(a, c, 1);
-    }
-    arr_put(a, "\"", 1);
+    PQclear((PGresult *)r);
 }
 
-/* A number that may be absent (then NULL in the array). */
-static void arr_ll_if(struct arr *a, bool present, long long v)
+void *store_rows_array(struct store *s, const struct store_rows *r, size_t size, bool *failed)
 {
-    if (present) {
-        arr_ll(a, v);
-    } else {
-        arr_str(a, NULL);
-    }
-}
-
-/* Bytes as lowercase hex, quoted: "" for none. */
-static void arr_hex(struct arr *a, const unsigned char *v, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    arr_sep(a);
-    arr_put(a, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        char pair[2] = {digits[v[i] >> 4], digits[v[i] & 15]};
-        arr_put(a, pair, 2);
-    }
-    arr_put(a, "\"", 1);
-}
-
-/* The literal, "{}" for no element; NULL when memory ran out. */
-static const char *arr_done(struct arr *a)
-{
-    if (a->len == 0) {
-        arr_put(a, "{", 1);
-    }
-    arr_put(a, "}", 1);
-    return a->failed ? NULL : a->buf;
-}
-
-/* Finishes n arrays into params[0..n-1]: 0, or -1 with the error set when memory ran out. */
-static int arr_done_all(struct store *s, struct arr *a, int n, const char **params)
-{
-    for (int i = 0; i < n; i++) {
-        params[i] = arr_done(&a[i]);
-        if (params[i] == NULL) {
-            set_error(s, "out of memory");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void arr_free(struct arr *a)
-{
-    free(a->buf);
-    *a = (struct arr){0};
-}
-
-/* ---- intake ---- */
-
-static const char *class_param(int msg_class, char *buf)
-{
-    if (msg_class < 0) {
+    int rows = store_rows_count(r);
+    if (rows == 0 || *failed) {
         return NULL;
     }
-    fmt_ll(buf, msg_class);
-    return buf;
+    void *a = calloc((size_t)rows, size);
+    if (a == NULL) {
+        store_set_error(s, "out of memory");
+        *failed = true;
+    }
+    return a;
 }
 
-/* intake_part() with one part's values; one literal, so that both ways of running it share its
- * prepared statement. */
-static const char part_add_sql[] =
-    "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
-    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
-    " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
-    " make_interval(secs => $15::int))";
-#define PART_PARAMS 15
-
-/* The parameters of one part; they point into in and into b. */
-struct part_params {
-    char t[NUMBUF], cls[NUMBUF], ref[NUMBUF], total[NUMBUF], seq[NUMBUF], win[NUMBUF];
-    const char *values[PART_PARAMS];
-    int lens[PART_PARAMS];
-    int formats[PART_PARAMS];
-};
-
-static void part_params(const struct store_part_in *in, struct part_params *b)
+struct store_rows *store_query_array(struct store *s, const char *sql, int n,
+                                     const char *const *values, size_t size, void **array)
 {
-    snprintf(b->t, sizeof b->t, "%lld", in->smsc_time);
-    fmt_ll(b->ref, in->concat_ref);
-    fmt_ll(b->total, in->concat_total);
-    fmt_ll(b->seq, in->concat_seq);
-    fmt_ll(b->win, in->join_window_s);
-    bool multipart = in->concat_total > 0;
-    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
-    static const unsigned char empty[1] = {0};
-    const char *values[PART_PARAMS] = {
-        in->instance,
-        in->sender,
-        in->sender_raw,
-        in->smsc,
-        in->smsc_time > 0 ? b->t : NULL,
-        in->coding,
-        class_param(in->msg_class, b->cls),
-        in->kind,
-        multipart ? b->ref : NULL,
-        multipart ? b->total : NULL,
-        multipart ? b->seq : NULL,
-        in->udh != NULL ? (const char *)in->udh : (const char *)empty,
-        in->raw != NULL ? (const char *)in->raw : (const char *)empty,
-        in->text,
-        b->win,
-    };
-    memcpy(b->values, values, sizeof values);
-    /* The byte strings go in binary, everything else as text. */
-    for (int i = 0; i < PART_PARAMS; i++) {
-        b->lens[i] = -1;
-        b->formats[i] = 0;
-    }
-    b->lens[11] = (int)in->udh_len;
-    b->lens[12] = (int)in->raw_len;
-    b->formats[11] = b->formats[12] = 1;
-}
-
-/* intake_single_complaint() (sql/011): a single SMS that is a complaint, stored and taken in. */
-static const char single_add_sql[] =
-    "SELECT outcome, msg_id, complaint_id, resent, agency_id, within FROM intake_single_complaint("
-    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8, $9::bytea,"
-    " $10::bytea, $11, $12, $13::boolean, $14, $15, $16::int, $17::boolean, $18::int,"
-    " $19::int)";
-#define SINGLE_PARAMS 19
-
-/* The parameters of a single complaint: the part's (from its part_params) and the complaint's. */
-struct single_params {
-    char win[NUMBUF], budget[NUMBUF], bwin[NUMBUF];
-    const char *values[SINGLE_PARAMS];
-    int lens[SINGLE_PARAMS];
-    int formats[SINGLE_PARAMS];
-};
-
-static void single_params(const struct store_part_in *in, const struct part_params *pb,
-                          struct single_params *b)
-{
-    const struct store_part_complaint *c = in->complaint;
-    fmt_ll(b->win, c->resend_window_s);
-    fmt_ll(b->budget, c->budget);
-    fmt_ll(b->bwin, c->budget_window_s);
-    /* intake_part()'s parameters 1-8 and 12-14 (no reference, total or number), then the
-     * complaint's. */
-    static const int from_part[] = {0, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13};
-    int k = 0;
-    for (size_t i = 0; i < sizeof from_part / sizeof from_part[0]; i++, k++) {
-        b->values[k] = pb->values[from_part[i]];
-        b->lens[k] = pb->lens[from_part[i]];
-        b->formats[k] = pb->formats[from_part[i]];
-    }
-    const char *rest[] = {c->body,
-                          c->confidential ? "t" : "f",
-                          c->keyword != NULL ? c->keyword : "",
-                          c->actor,
-                          b->win,
-                          c->replyable ? "t" : "f",
-                          b->budget,
-                          b->bwin};
-    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++, k++) {
-        b->values[k] = rest[i];
-        b->lens[k] = -1;
-        b->formats[k] = 0;
-    }
-}
-
-/* What intake_single_complaint() said of one message: row row of r, from column c (its
- * outcome) on; r stays the caller's. */
-static int single_result(struct store *s, const PGresult *r, int row, int c,
-                         struct store_part_out *out)
-{
-    const char *outcome = PQgetvalue(r, row, c);
-    out->msg_id = get_ll(r, row, c + 1);
-    out->complete = true;
-    if (strcmp(outcome, "duplicate") == 0) {
-        out->outcome = STORE_PART_DUPLICATE;
-        return 0;
-    }
-    if (strcmp(outcome, "single") != 0) {
-        set_error(s, "intake_single_complaint gave an unknown outcome '%s'", outcome);
-        return -1;
-    }
-    out->outcome = STORE_PART_SINGLE;
-    out->taken = true;
-    out->complaint = taken_at(r, row, c + 2);
-    return 0;
-}
-
-/* intake_single_complaints() (sql/012): the single complaints of a batch, all in one call. The
- * first five parameters are the same for all of them; the rest are one array per column. */
-static const char singles_add_sql[] =
-    "SELECT ord, outcome, msg_id, complaint_id, resent, agency_id, within"
-    " FROM intake_single_complaints($1, $2, $3::int, $4::int, $5::int, $6::text[], $7::text[],"
-    " $8::text[], $9::double precision[], $10::text[], $11::smallint[], $12::text[], $13::text[],"
-    " $14::text[], $15::text[], $16::text[], $17::boolean[], $18::text[], $19::boolean[])";
-#define SINGLES_PARAMS 19
-#define SINGLES_COLUMNS 14
-
-/* The ten columns both batch calls take first, in their order: the part as read. */
-#define PART_COLUMNS 10
-static void part_columns(struct arr a[PART_COLUMNS], const struct store_part_in *in)
-{
-    arr_str(&a[0], in->sender);
-    arr_str(&a[1], in->sender_raw);
-    arr_str(&a[2], in->smsc);
-    arr_ll_if(&a[3], in->smsc_time > 0, in->smsc_time);
-    arr_str(&a[4], in->coding);
-    arr_ll_if(&a[5], in->msg_class >= 0, in->msg_class);
-    arr_str(&a[6], in->kind);
-    arr_hex(&a[7], in->udh, in->udh != NULL ? in->udh_len : 0);
-    arr_hex(&a[8], in->raw, in->raw != NULL ? in->raw_len : 0);
-    arr_str(&a[9], in->text);
-}
-
-/* The parameters of the single complaints among in[0..n-1] (see single_complaint), in the order
- * given. a holds the columns' arrays (freed by the caller); nums the three numbers. 0, or -1 with
- * the error set when memory ran out. */
-static int singles_params(struct store *s, const struct store_part_in *in, size_t n,
-                          struct arr a[SINGLES_COLUMNS], char nums[3][NUMBUF],
-                          const char *values[SINGLES_PARAMS])
-{
-    const struct store_part_complaint *first = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct store_part_complaint *c = in[i].complaint;
-        if (in[i].complaint == NULL || in[i].concat_total != 0) {
-            continue;
-        }
-        if (first == NULL) {
-            first = c;
-            values[0] = in[i].instance;
-        }
-        part_columns(a, &in[i]);
-        arr_str(&a[10], c->body);
-        arr_str(&a[11], c->confidential ? "t" : "f");
-        arr_str(&a[12], c->keyword != NULL ? c->keyword : "");
-        arr_str(&a[13], c->replyable ? "t" : "f");
-    }
-    if (first == NULL) {
-        return 0;
-    }
-    /* The daemon's settings, the same for every message of a batch. */
-    values[1] = first->actor;
-    fmt_ll(nums[0], first->resend_window_s);
-    fmt_ll(nums[1], first->budget);
-    fmt_ll(nums[2], first->budget_window_s);
-    for (int i = 0; i < 3; i++) {
-        values[2 + i] = nums[i];
-    }
-    return arr_done_all(s, a, SINGLES_COLUMNS, values + 5);
-}
-
-/* intake_parts() (sql/013): the parts of concatenated messages of a batch, all in one call. */
-static const char parts_add_sql[] =
-    "SELECT ord, outcome, msg_id, msg_text, msg_complete"
-    " FROM intake_parts($1, $2::int, $3::text[], $4::text[], $5::text[],"
-    " $6::double precision[], $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[],"
-    " $12::text[], $13::int[], $14::int[], $15::int[])";
-#define PARTS_PARAMS 15
-#define PARTS_COLUMNS 13
-
-/* Whether part in goes to intake_parts(): a part of a concatenated message. */
-static bool concatenated(const struct store_part_in *in)
-{
-    return in->concat_total > 1 && in->complaint == NULL;
-}
-
-/* The parameters of the parts among in[0..n-1] that go to intake_parts(), in the order given; as
- * singles_params. */
-static int parts_params(struct store *s, const struct store_part_in *in, size_t n,
-                        struct arr a[PARTS_COLUMNS], char *window, const char *values[PARTS_PARAMS])
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!concatenated(&in[i])) {
-            continue;
-        }
-        values[0] = in[i].instance;
-        fmt_ll(window, in[i].join_window_s);
-        values[1] = window;
-        part_columns(a, &in[i]);
-        arr_ll(&a[10], in[i].concat_ref);
-        arr_ll(&a[11], in[i].concat_total);
-        arr_ll(&a[12], in[i].concat_seq);
-    }
-    return arr_done_all(s, a, PARTS_COLUMNS, values + 2);
-}
-
-/* Whether part in goes through intake_single_complaint(). */
-static bool single_complaint(const struct store_part_in *in)
-{
-    return in->complaint != NULL && in->concat_total == 0;
-}
-
-/* What intake_part() said of one part: row row of r, from column c (its outcome) on; r stays
- * the caller's. */
-static int part_result(struct store *s, const PGresult *r, int row, int c,
-                       struct store_part_out *out)
-{
-    const char *outcome = PQgetvalue(r, row, c);
-    static const struct {
-        const char *name;
-        enum store_part_outcome value;
-    } outcomes[] = {
-        {"duplicate", STORE_PART_DUPLICATE}, {"single", STORE_PART_SINGLE},
-        {"waiting", STORE_PART_WAITING},     {"complete", STORE_PART_COMPLETE},
-        {"late", STORE_PART_LATE},
-    };
-    int found = -1;
-    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
-        if (strcmp(outcome, outcomes[i].name) == 0) {
-            found = (int)i;
-        }
-    }
-    if (found < 0) {
-        set_error(s, "intake_part gave an unknown outcome '%s'", outcome);
-        return -1;
-    }
-    out->outcome = outcomes[found].value;
-    out->msg_id = get_ll(r, row, c + 1);
-    out->text = PQgetisnull(r, row, c + 2) ? NULL : get_str(r, row, c + 2);
-    out->complete = PQgetvalue(r, row, c + 3)[0] == 't';
-    return 0;
-}
-
-int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
-{
-    *out = (struct store_part_out){0};
-    struct part_params b;
-    struct single_params sb;
-    part_params(in, &b);
-    bool single = single_complaint(in);
-    if (single) {
-        single_params(in, &b, &sb);
-    }
-    PGresult *r = single
-                      ? run(s, single_add_sql, SINGLE_PARAMS, sb.values, sb.lens, PGRES_TUPLES_OK)
-                      : run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
+    *array = NULL;
+    struct store_rows *r = store_query(s, sql, n, values);
     if (r == NULL) {
-        return -1;
+        return NULL;
     }
-    int rc = single ? single_result(s, r, 0, 0, out) : part_result(s, r, 0, 0, out);
-    PQclear(r);
-    return rc;
+    bool failed = false;
+    *array = store_rows_array(s, r, size, &failed);
+    if (failed) {
+        store_rows_free(r);
+        return NULL;
+    }
+    return r;
 }
 
-/* Records the error of result r (or of the connection when r is NULL). */
-static void result_error(struct store *s, const PGresult *r)
-{
-    if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r), state ? " (SQLSTATE " : "",
-                  state ? state : "", state ? ")" : "");
-    } else if (r == NULL) {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-    }
-}
+/* ---- the pipeline ---- */
 
-/* The result of a call for many parts (all single complaints, or all parts of concatenated
- * messages): one row per part that took, numbered from 1 in the order given, each put in the out
- * of its part. r stays the caller's. */
-static int batch_result(struct store *s, const PGresult *r, const struct store_part_in *in,
-                        size_t n, bool (*took)(const struct store_part_in *),
-                        int (*row_result)(struct store *, const PGresult *, int, int,
-                                          struct store_part_out *),
-                        struct store_part_out *out)
+int store_pipeline_enter(struct store *s, const char *const *sqls, const int *nparams, int n)
 {
-    size_t want = 0;
-    for (size_t i = 0; i < n; i++) {
-        want += took(&in[i]);
-    }
-    if (PQntuples(r) != (int)want) {
-        set_error(s, "the database gave %d rows for %zu parts", PQntuples(r), want);
+    if (s->conn == NULL) {
+        store_set_error(s, "not connected to the database");
         return -1;
     }
-    size_t i = 0;
-    for (int row = 0; row < PQntuples(r); row++, i++) {
-        while (i < n && !took(&in[i])) {
-            i++;
+    for (int i = 0; i < n; i++) {
+        PGresult *failed = NULL;
+        if (prepared_slot(s, sqls[i], nparams[i], &failed) < 0) {
+            PQclear(failed);
+            return 0;
         }
-        /* Rows come in the order given: row k is the k-th part the call took. */
-        if (i == n || get_ll(r, row, 0) != row + 1) {
-            set_error(s, "the database answered for parts out of order");
-            return -1;
-        }
-        if (row_result(s, r, row, 1, &out[i]) != 0) {
-            return -1;
-        }
+    }
+    return PQenterPipelineMode(s->conn) == 1 ? 1 : 0;
+}
+
+int store_pipeline_send(struct store *s, const char *sql, int n, const char *const *values,
+                        const int *lens)
+{
+    int slot = find_prepared(s, sql);
+    if (slot < 0 || n > STORE_PARAMS_MAX) {
+        store_set_error(s, "database: a statement sent into the pipeline was not prepared");
+        return -1;
+    }
+    int formats[STORE_PARAMS_MAX], lengths[STORE_PARAMS_MAX];
+    param_formats(n, lens, formats, lengths);
+    char name[16];
+    slot_name(name, slot);
+    if (PQsendQueryPrepared(s->conn, name, n, values, lengths, formats, 0) != 1) {
+        store_set_error(s, "database: %s", PQerrorMessage(s->conn));
+        return -1;
     }
     return 0;
 }
 
-/* Reads the result of one call of a pipeline and the NULL after it; parse reads its rows into
- * out (0, or -1 with the error set). Returns 0 when the result was read; -1 when the call failed
- * (the error set unless *rc was set already); -2 when the pipeline is out of step. */
-static int pipeline_result(struct store *s, int *rc,
-                           int (*parse)(struct store *, const PGresult *, void *), void *arg)
+int store_pipeline_sync(struct store *s)
+{
+    if (PQpipelineSync(s->conn) != 1) {
+        store_set_error(s, "database: %s", PQerrorMessage(s->conn));
+        return -1;
+    }
+    return 0;
+}
+
+int store_pipeline_result(struct store *s, int *rc,
+                          int (*parse)(struct store *, const struct store_rows *, void *),
+                          void *arg)
 {
     PGresult *r = PQgetResult(s->conn);
     if (r == NULL) {
@@ -815,7 +437,7 @@ static int pipeline_result(struct store *s, int *rc,
         return -2;
     }
     if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-        if (*rc == 0 && parse(s, r, arg) != 0) {
+        if (*rc == 0 && parse(s, (const struct store_rows *)r, arg) != 0) {
             *rc = -1;
         }
     } else {
@@ -833,152 +455,8 @@ static int pipeline_result(struct store *s, int *rc,
     return 0;
 }
 
-/* What pipeline_result parses: many parts in one call, or one part. */
-struct batch_arg {
-    const struct store_part_in *in;
-    size_t n;
-    bool (*took)(const struct store_part_in *);
-    int (*row_result)(struct store *, const PGresult *, int, int, struct store_part_out *);
-    struct store_part_out *out;
-};
-
-static int parse_batch(struct store *s, const PGresult *r, void *arg)
+int store_pipeline_leave(struct store *s, bool broken)
 {
-    const struct batch_arg *a = arg;
-    return batch_result(s, r, a->in, a->n, a->took, a->row_result, a->out);
-}
-
-static int parse_part(struct store *s, const PGresult *r, void *arg)
-{
-    if (PQntuples(r) != 1) {
-        set_error(s, "intake_part gave %d rows", PQntuples(r));
-        return -1;
-    }
-    return part_result(s, r, 0, 0, arg);
-}
-
-/* Whether any of in[0..n-1] is one that took takes. */
-static bool any_of(const struct store_part_in *in, size_t n,
-                   bool (*took)(const struct store_part_in *))
-{
-    for (size_t i = 0; i < n; i++) {
-        if (took(&in[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Whether part in is stored by an intake_part() call of its own. */
-static bool stored_alone(const struct store_part_in *in)
-{
-    return !single_complaint(in) && !concatenated(in);
-}
-
-/* Sends prepared statement slot into the pipeline (lens and formats as PQsendQueryPrepared's;
- * NULL for text parameters): 0, or -1 with the error set. */
-static int send_prepared(struct store *s, int slot, int n, const char *const *values,
-                         const int *lens, const int *formats)
-{
-    char name[16];
-    snprintf(name, sizeof name, "l%d", slot);
-    if (PQsendQueryPrepared(s->conn, name, n, values, lens, formats, 0) != 1) {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-        return -1;
-    }
-    return 0;
-}
-
-/*
- * All n parts in libpq's pipeline mode: every call is sent before the first answer is read, so
- * the batch costs one round trip instead of n. The single complaints go first, all in one call
- * (each has a sender of its own, so the order between them and the other parts changes nothing);
- * then the parts of concatenated messages, all in one call that ends as calls for each of them
- * in order would (sql/013); then each other part, in order, as store_part_add would store it.
- * Messages of different groups never meet, so which of the three stores a part first changes
- * nothing. All of it is in the caller's transaction; after the first error the rest are skipped
- * by the server, and the caller rolls back.
- */
-int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
-                        struct store_part_out *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        out[i] = (struct store_part_out){0};
-    }
-    if (s->conn == NULL) {
-        set_error(s, "not connected to the database");
-        return -1;
-    }
-    PGresult *failed = NULL;
-    int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
-    int singles_slot = slot < 0 ? -1 : prepared_slot(s, singles_add_sql, SINGLES_PARAMS, &failed);
-    int parts_slot = singles_slot < 0 ? -1 : prepared_slot(s, parts_add_sql, PARTS_PARAMS, &failed);
-    if (parts_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
-        /* No statement slot left, or no pipeline: one call at a time does the same. */
-        PQclear(failed);
-        for (size_t i = 0; i < n; i++) {
-            if (store_part_add(s, &in[i], &out[i]) != 0) {
-                return -1;
-            }
-        }
-        return 0;
-    }
-    int rc = 0;
-    bool singles_sent = false, parts_sent = false;
-    if (any_of(in, n, single_complaint)) {
-        struct arr cols[SINGLES_COLUMNS] = {{0}};
-        char nums[3][NUMBUF];
-        const char *values[SINGLES_PARAMS] = {NULL};
-        rc = singles_params(s, in, n, cols, nums, values);
-        singles_sent =
-            rc == 0 && send_prepared(s, singles_slot, SINGLES_PARAMS, values, NULL, NULL) == 0;
-        rc = singles_sent ? 0 : -1;
-        for (size_t i = 0; i < SINGLES_COLUMNS; i++) {
-            arr_free(&cols[i]);
-        }
-    }
-    if (rc == 0 && any_of(in, n, concatenated)) {
-        struct arr cols[PARTS_COLUMNS] = {{0}};
-        char window[NUMBUF];
-        const char *values[PARTS_PARAMS] = {NULL};
-        rc = parts_params(s, in, n, cols, window, values);
-        parts_sent = rc == 0 && send_prepared(s, parts_slot, PARTS_PARAMS, values, NULL, NULL) == 0;
-        rc = parts_sent ? 0 : -1;
-        for (size_t i = 0; i < PARTS_COLUMNS; i++) {
-            arr_free(&cols[i]);
-        }
-    }
-    size_t sent = 0; /* how far the parts stored by a call each were sent */
-    for (; rc == 0 && sent < n; sent++) {
-        if (!stored_alone(&in[sent])) {
-            continue;
-        }
-        struct part_params b;
-        part_params(&in[sent], &b);
-        if (send_prepared(s, slot, PART_PARAMS, b.values, b.lens, b.formats) != 0) {
-            rc = -1;
-            break;
-        }
-    }
-    if (PQpipelineSync(s->conn) != 1) {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-        rc = -1;
-    }
-    /* Every call sent has its result and then a NULL; the sync has its own result last. */
-    bool broken = false;
-    if (singles_sent) {
-        struct batch_arg a = {in, n, single_complaint, single_result, out};
-        broken = pipeline_result(s, &rc, parse_batch, &a) == -2;
-    }
-    if (parts_sent && !broken) {
-        struct batch_arg a = {in, n, concatenated, part_result, out};
-        broken = pipeline_result(s, &rc, parse_batch, &a) == -2;
-    }
-    for (size_t i = 0; i < sent && !broken; i++) {
-        if (stored_alone(&in[i])) {
-            broken = pipeline_result(s, &rc, parse_part, &out[i]) == -2;
-        }
-    }
     if (!broken) {
         PGresult *r = PQgetResult(s->conn);
         if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
@@ -987,1334 +465,11 @@ int store_part_add_many(struct store *s, const struct store_part_in *in, size_t 
         PQclear(r);
     }
     if (broken || PQexitPipelineMode(s->conn) != 1) {
-        /* Results left unread would be taken for the next statement's: start afresh. */
-        if (rc == 0) {
-            set_error(s, "database: the pipeline of parts ended out of step");
-        }
-        rc = -1;
         store_disconnect(s);
-    } else if (PQstatus(s->conn) != CONNECTION_OK) {
+        return -1;
+    }
+    if (PQstatus(s->conn) != CONNECTION_OK) {
         store_disconnect(s);
     }
-    if (rc != 0) {
-        for (size_t i = 0; i < n; i++) {
-            free(out[i].text);
-            out[i].text = NULL;
-        }
-    }
-    return rc;
-}
-
-int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n)
-{
-    char tbuf[NUMBUF], lbuf[NUMBUF];
-    fmt_ll(tbuf, timeout_s);
-    fmt_ll(lbuf, limit);
-    const char *params[] = {tbuf, lbuf};
-    *out = NULL;
-    *n = 0;
-    PGresult *r = run(s,
-                      "SELECT msg_id, msg_sender, msg_kind, msg_text FROM "
-                      "intake_expire(make_interval(secs => $1::int), $2::int)",
-                      2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rows = PQntuples(r);
-    bool failed = false;
-    *out = row_array(s, r, sizeof **out, &failed);
-    if (failed) {
-        PQclear(r);
-        return -1;
-    }
-    if (rows > 0) {
-        for (int i = 0; i < rows; i++) {
-            (*out)[i].id = get_ll(r, i, 0);
-            (*out)[i].sender = get_str(r, i, 1);
-            (*out)[i].kind = get_str(r, i, 2);
-            (*out)[i].text = get_str(r, i, 3);
-        }
-    }
-    *n = (size_t)rows;
-    PQclear(r);
-    return 0;
-}
-
-void store_msgs_free(struct store_msg *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(m[i].sender);
-        free(m[i].kind);
-        free(m[i].text);
-    }
-    free(m);
-}
-
-/*
- * Serialises this transaction with every other that takes the same lock (until it ends). Taken in
- * a statement of its own: in READ COMMITTED each statement sees what committed before it began,
- * so the statement after the lock sees what the previous holder wrote.
- */
-static int lock_for_transaction(struct store *s, const char *kind, const char *key)
-{
-    const char *params[] = {kind, key};
-    PGresult *r = run(s, "SELECT pg_advisory_xact_lock(hashtext($1 || $2))", 2, params, NULL,
-                      PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    PQclear(r);
-    return 0;
-}
-
-int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
-                           const struct store_complaint_take *how,
-                           struct store_complaint_taken *out)
-{
-    char mbuf[NUMBUF], wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF], pbuf[NUMBUF];
-    fmt_ll(mbuf, c->msg_id);
-    fmt_ll(pbuf, how->pending);
-    fmt_ll(wbuf, how->resend_window_s);
-    fmt_ll(bbuf, how->budget);
-    fmt_ll(bwbuf, how->budget_window_s);
-    const char *params[] = {mbuf,
-                            c->sender,
-                            c->text,
-                            c->incomplete ? "t" : "f",
-                            c->confidential ? "t" : "f",
-                            c->keyword != NULL ? c->keyword : "",
-                            c->actor,
-                            wbuf,
-                            how->replyable ? "t" : "f",
-                            bbuf,
-                            bwbuf,
-                            pbuf};
-    *out = (struct store_complaint_taken){0};
-    /* intake_complaint() (sql/008) does in one round trip what took five. */
-    PGresult *r = run(s,
-                      "SELECT complaint_id, resent, agency_id, within FROM intake_complaint("
-                      "$1::bigint, $2, $3, $4::boolean, $5::boolean, $6, $7, $8::int,"
-                      " $9::boolean, $10::int, $11::int, $12::int)",
-                      12, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *out = taken_at(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-int store_complaints_intake(struct store *s, const struct store_complaint_new *c,
-                            const struct store_complaint_take *how, size_t n,
-                            struct store_complaint_taken *out)
-{
-    if (n == 0) {
-        return 0;
-    }
-    struct arr a[6] = {{0}};
-    for (size_t i = 0; i < n; i++) {
-        arr_ll(&a[0], c[i].msg_id);
-        arr_str(&a[1], c[i].sender);
-        arr_str(&a[2], c[i].text);
-        arr_str(&a[3], c[i].confidential ? "t" : "f");
-        arr_str(&a[4], c[i].keyword != NULL ? c[i].keyword : "");
-        arr_str(&a[5], how[i].replyable ? "t" : "f");
-        out[i] = (struct store_complaint_taken){0};
-    }
-    char wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF];
-    const char *params[10];
-    int rc = -1;
-    if (arr_done_all(s, a, 6, params + 4) != 0) {
-        goto out;
-    }
-    fmt_ll(wbuf, how[0].resend_window_s);
-    fmt_ll(bbuf, how[0].budget);
-    fmt_ll(bwbuf, how[0].budget_window_s);
-    params[0] = c[0].actor;
-    params[1] = wbuf;
-    params[2] = bbuf;
-    params[3] = bwbuf;
-    PGresult *r = run(s,
-                      "SELECT ord, complaint_id, resent, agency_id, within FROM intake_complaints("
-                      "$1, $2::int, $3::int, $4::int, $5::bigint[], $6::text[], $7::text[],"
-                      " $8::boolean[], $9::text[], $10::boolean[])",
-                      10, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        goto out;
-    }
-    if (PQntuples(r) != (int)n) {
-        set_error(s, "intake_complaints gave %d rows for %zu messages", PQntuples(r), n);
-        PQclear(r);
-        goto out;
-    }
-    for (int row = 0; row < PQntuples(r); row++) {
-        if (get_ll(r, row, 0) != row + 1) {
-            set_error(s, "intake_complaints answered out of order");
-            PQclear(r);
-            goto out;
-        }
-        out[row] = taken_at(r, row, 1);
-    }
-    PQclear(r);
-    rc = 0;
-out:
-    for (int i = 0; i < 6; i++) {
-        arr_free(&a[i]);
-    }
-    return rc;
-}
-
-int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,
-                           char *status, size_t cap)
-{
-    char sbuf[NUMBUF];
-    fmt_ll(sbuf, seq);
-    const char *params[] = {sbuf, sender};
-    *found = false;
-    PGresult *r = run(s,
-                      "SELECT status FROM complaint WHERE id = $1::bigint AND sender = $2"
-                      " FOR UPDATE",
-                      2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    if (PQntuples(r) > 0) {
-        *found = true;
-        snprintf(status, cap, "%s", PQgetvalue(r, 0, 0));
-    }
-    PQclear(r);
-    return 0;
-}
-
-int store_complaint_event(struct store *s, long long seq, const char *status, const char *actor,
-                          const char *kind, const char *detail)
-{
-    char sbuf[NUMBUF];
-    fmt_ll(sbuf, seq);
-    const char *params[] = {sbuf, status, actor, kind, detail};
-    return run_command(s,
-                       "WITH u AS (UPDATE complaint SET status = coalesce($2, status),"
-                       " first_followup_at = CASE WHEN $2 = 'diproses'"
-                       "   THEN coalesce(first_followup_at, now()) ELSE first_followup_at END,"
-                       " closed_at = CASE WHEN $2 IN ('selesai', 'ditolak', 'dibatalkan', 'arsip')"
-                       "   THEN now() ELSE closed_at END,"
-                       " updated_at = now() WHERE id = $1::bigint)"
-                       " INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-                       " VALUES ($1::bigint, $3, $4, $5)",
-                       5, params);
-}
-
-int store_message_note(struct store *s, long long msg_id, const char *command,
-                       long long complaint_id)
-{
-    char mbuf[NUMBUF], cbuf[NUMBUF];
-    fmt_ll(mbuf, msg_id);
-    fmt_ll(cbuf, complaint_id);
-    const char *params[] = {mbuf, command, complaint_id > 0 ? cbuf : NULL};
-    return run_command(s,
-                       "UPDATE sms_in SET command = $2, complaint_id = $3::bigint"
-                       " WHERE id = $1::bigint",
-                       3, params);
-}
-
-int store_reply_budget(struct store *s, const char *destination, int budget, int window_s,
-                       bool *within)
-{
-    char bbuf[NUMBUF], wbuf[NUMBUF];
-    fmt_ll(bbuf, budget);
-    fmt_ll(wbuf, window_s);
-    const char *params[] = {destination, bbuf, wbuf};
-    *within = false;
-    if (lock_for_transaction(s, "budget:", destination) != 0) {
-        return -1;
-    }
-    PGresult *r = run(s,
-                      "SELECT count(*) < $2::int FROM outbox WHERE destination = $1"
-                      " AND created_at > now() - make_interval(secs => $3::int)",
-                      3, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *within = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    return 0;
-}
-
-int store_complaint_retext(struct store *s, long long msg_id, const char *text, bool incomplete,
-                           const char *actor, long long *complaint_id)
-{
-    char mbuf[NUMBUF];
-    fmt_ll(mbuf, msg_id);
-    const char *params[] = {mbuf, text, incomplete ? "t" : "f", actor};
-    PGresult *r = run(s,
-                      "WITH c AS (UPDATE complaint SET text = $2, incomplete = $3::boolean,"
-                      " updated_at = now() WHERE sms_in_id = $1::bigint RETURNING id),"
-                      " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-                      " SELECT id, $4, 'part_added', CASE WHEN $3::boolean THEN 'still incomplete'"
-                      " ELSE 'now complete' END FROM c)"
-                      " SELECT id FROM c",
-                      4, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *complaint_id = PQntuples(r) > 0 ? get_ll(r, 0, 0) : 0;
-    PQclear(r);
-    return 0;
-}
-
-int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,
-                          const char *via_instance)
-{
-    struct arr a[5] = {{0}};
-    for (size_t i = 0; i < n; i++) {
-        arr_ll_if(&a[0], rows[i].complaint_id > 0, rows[i].complaint_id);
-        arr_ll_if(&a[1], rows[i].msg_id > 0, rows[i].msg_id);
-        arr_str(&a[2], rows[i].kind);
-        arr_str(&a[3], rows[i].destination);
-        arr_str(&a[4], rows[i].text);
-    }
-    const char *params[6];
-    int rc = -1;
-    if (arr_done_all(s, a, 5, params) != 0) {
-        goto out;
-    }
-    params[5] = via_instance;
-    /* unnest keeps the rows' order, so the outbox ids follow the order they were queued in. */
-    rc = run_command(s,
-                     "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
-                     " via_instance)"
-                     " SELECT u.complaint_id, u.sms_in_id, u.kind, u.destination, u.text, $6"
-                     " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])"
-                     "   AS u(complaint_id, sms_in_id, kind, destination, text)"
-                     " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
-                     6, params);
-out:
-    for (int i = 0; i < 5; i++) {
-        arr_free(&a[i]);
-    }
-    return rc;
-}
-
-int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
-                     const char *destination, const char *text, const char *via_instance)
-{
-    char cbuf[NUMBUF], mbuf[NUMBUF];
-    fmt_ll(cbuf, complaint_id);
-    fmt_ll(mbuf, msg_id);
-    const char *params[] = {complaint_id > 0 ? cbuf : NULL,
-                            msg_id > 0 ? mbuf : NULL,
-                            kind,
-                            destination,
-                            text,
-                            via_instance};
-    return run_command(s,
-                       "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
-                       " via_instance) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6)"
-                       " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
-                       6, params);
-}
-
-int store_delivery_report(struct store *s, const char *destination, int msg_ref, const char *status,
-                          int code, long long at, long long *outbox_id)
-{
-    char rbuf[NUMBUF], cbuf[NUMBUF], abuf[NUMBUF];
-    fmt_ll(rbuf, msg_ref);
-    fmt_ll(cbuf, code);
-    fmt_ll(abuf, at);
-    const char *params[] = {destination, rbuf, status, cbuf, at > 0 ? abuf : NULL};
-    *outbox_id = 0;
-    PGresult *r = run(s,
-                      "UPDATE outbox_part p SET delivery = $3, delivery_code = $4::int,"
-                      " delivery_at = coalesce(to_timestamp($5::double precision), now())"
-                      " WHERE (p.outbox_id, p.seq) = (SELECT q.outbox_id, q.seq FROM outbox_part q"
-                      "   JOIN outbox o ON o.id = q.outbox_id WHERE q.msg_ref = $2::int"
-                      "   AND q.status = 'sent' AND o.destination = $1"
-                      "   ORDER BY q.updated_at DESC LIMIT 1)"
-                      " RETURNING p.outbox_id",
-                      5, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    if (PQntuples(r) > 0) {
-        *outbox_id = get_ll(r, 0, 0);
-    }
-    PQclear(r);
-    return 0;
-}
-
-/* ---- outbox ---- */
-
-int store_outbox_claim(struct store *s, const char *owner, const char *instance, int lease_s,
-                       int grace_s, int limit, struct store_reply **out, size_t *n)
-{
-    char lbuf[NUMBUF], gbuf[NUMBUF], nbuf[NUMBUF];
-    fmt_ll(lbuf, lease_s);
-    fmt_ll(gbuf, grace_s);
-    fmt_ll(nbuf, limit);
-    const char *params[] = {owner, instance, lbuf, gbuf, nbuf};
-    *out = NULL;
-    *n = 0;
-    /* The reference is chosen once per reply, so that parts resent later still join the parts
-     * that went before them. */
-    PGresult *r =
-        run(s,
-            "UPDATE outbox o SET status = 'sending', lease_owner = $1,"
-            " lease_until = now() + make_interval(secs => $3::int), attempts = o.attempts + 1,"
-            " concat_ref = coalesce(o.concat_ref, floor(random() * 256)::int)"
-            " WHERE o.id IN (SELECT q.id FROM outbox q WHERE q.status = 'queued'"
-            "   AND q.next_attempt_at <= now()"
-            "   AND (q.via_instance IS NULL OR q.via_instance = $2"
-            "        OR q.created_at < now() - make_interval(secs => $4::int))"
-            "   ORDER BY q.next_attempt_at, q.id LIMIT $5::int FOR UPDATE SKIP LOCKED)"
-            " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts,"
-            " (SELECT string_agg(p.seq::text, ',') FROM outbox_part p WHERE p.outbox_id = o.id"
-            "   AND p.status = 'sent' AND p.seq BETWEEN 1 AND 64)",
-            5, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rows = PQntuples(r);
-    bool failed = false;
-    *out = row_array(s, r, sizeof **out, &failed);
-    if (failed) {
-        PQclear(r);
-        return -1;
-    }
-    if (rows > 0) {
-        for (int i = 0; i < rows; i++) {
-            (*out)[i].id = get_ll(r, i, 0);
-            (*out)[i].destination = get_str(r, i, 1);
-            (*out)[i].text = get_str(r, i, 2);
-            (*out)[i].concat_ref = (int)get_ll(r, i, 3);
-            (*out)[i].attempts = (int)get_ll(r, i, 4);
-            /* The parts an earlier attempt sent, as "1,3": never sent again. */
-            unsigned long long sent = 0;
-            for (const char *q = PQgetvalue(r, i, 5); *q != '\0';) {
-                char *end;
-                long seq = strtol(q, &end, 10);
-                if (end == q) {
-                    break;
-                }
-                if (seq >= 1 && seq <= 64) {
-                    sent |= 1ULL << (seq - 1);
-                }
-                q = *end == ',' ? end + 1 : end;
-            }
-            (*out)[i].sent = sent;
-        }
-    }
-    *n = (size_t)rows;
-    PQclear(r);
-    return 0;
-}
-
-void store_replies_free(struct store_reply *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(r[i].destination);
-        free(r[i].text);
-    }
-    free(r);
-}
-
-int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
-                             const long long *ids, const int *seqs, size_t n, bool *begun)
-{
-    struct arr ai = {0}, as = {0};
-    for (size_t i = 0; i < n; i++) {
-        arr_ll(&ai, ids[i]);
-        arr_ll(&as, seqs[i]);
-        begun[i] = false;
-    }
-    const char *params[] = {arr_done(&ai), arr_done(&as), owner, instance};
-    int rc = -1;
-    if (params[0] == NULL || params[1] == NULL) {
-        set_error(s, "out of memory");
-        goto out;
-    }
-    /* Only while the lease is ours: a daemon that lost its claim must not send. A part already
-     * under way, sent or unknown is not begun again; one that failed may be. */
-    PGresult *r = run(s,
-                      "INSERT INTO outbox_part (outbox_id, seq, status, instance)"
-                      " SELECT o.id, u.seq, 'sending', $4"
-                      " FROM unnest($1::bigint[], $2::int[]) AS u(id, seq)"
-                      " JOIN outbox o ON o.id = u.id"
-                      " WHERE o.status = 'sending' AND o.lease_owner = $3"
-                      " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
-                      " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
-                      " WHERE outbox_part.status = 'failed'"
-                      " RETURNING outbox_id, seq",
-                      4, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        goto out;
-    }
-    for (int row = 0; row < PQntuples(r); row++) {
-        long long id = get_ll(r, row, 0);
-        int seq = (int)get_ll(r, row, 1);
-        for (size_t i = 0; i < n; i++) {
-            if (ids[i] == id && seqs[i] == seq) {
-                begun[i] = true;
-                break;
-            }
-        }
-    }
-    PQclear(r);
-    rc = 0;
-out:
-    arr_free(&ai);
-    arr_free(&as);
-    return rc;
-}
-
-int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
-                          size_t np, const struct store_reply_result *rr, size_t nr)
-{
-    static const char *const end_names[] = {
-        [STORE_REPLY_SENT] = "sent",
-        [STORE_REPLY_RETRY] = "retry",
-        [STORE_REPLY_UNKNOWN] = "unknown",
-        [STORE_REPLY_RELEASE] = "release",
-    };
-    struct arr a[11] = {{0}};
-    for (size_t i = 0; i < np; i++) {
-        arr_ll(&a[0], p[i].id);
-        arr_ll(&a[1], p[i].seq);
-        arr_str(&a[2], p[i].status);
-        arr_ll_if(&a[3], p[i].msg_ref >= 0, p[i].msg_ref);
-        arr_str(&a[4], p[i].error);
-    }
-    for (size_t i = 0; i < nr; i++) {
-        arr_ll(&a[5], rr[i].id);
-        arr_str(&a[6], end_names[rr[i].end]);
-        arr_ll(&a[7], rr[i].parts);
-        arr_ll(&a[8], rr[i].retry_delay_s);
-        arr_ll(&a[9], rr[i].max_attempts);
-        arr_str(&a[10], rr[i].error);
-    }
-    const char *params[12];
-    int rc = -1;
-    if (arr_done_all(s, a, 11, params) != 0) {
-        goto out;
-    }
-    params[11] = owner;
-    /*
-     * One statement, so one commit, for the whole batch: the parts' outcomes, and each reply's
-     * end. SENT; RETRY (queued again after its delay, or 'failed' once attempts reached the
-     * maximum); UNKNOWN (never sent again by itself); RELEASE (not started: queued again, the
-     * attempt not counted).
-     */
-    rc = run_command(
-        s,
-        "WITH p AS (UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref,"
-        "   error = u.error, updated_at = now()"
-        "   FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[])"
-        "     AS u(outbox_id, seq, status, msg_ref, error)"
-        "   WHERE t.outbox_id = u.outbox_id AND t.seq = u.seq)"
-        " UPDATE outbox o SET parts = CASE f.end_name WHEN 'release' THEN o.parts ELSE f.parts END,"
-        " last_error = CASE f.end_name WHEN 'release' THEN o.last_error ELSE f.error END,"
-        " lease_owner = NULL, lease_until = NULL,"
-        " status = CASE f.end_name WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
-        "   WHEN 'release' THEN 'queued'"
-        "   ELSE CASE WHEN o.attempts >= f.max_attempts THEN 'failed' ELSE 'queued' END END,"
-        " attempts = CASE f.end_name WHEN 'release' THEN o.attempts - 1 ELSE o.attempts END,"
-        " sent_at = CASE f.end_name WHEN 'sent' THEN now() END,"
-        " next_attempt_at = CASE f.end_name WHEN 'retry'"
-        "   THEN now() + make_interval(secs => f.delay) ELSE o.next_attempt_at END"
-        " FROM unnest($6::bigint[], $7::text[], $8::int[], $9::int[], $10::int[], $11::text[])"
-        "   AS f(id, end_name, parts, delay, max_attempts, error)"
-        " WHERE o.id = f.id AND o.status = 'sending' AND o.lease_owner = $12",
-        12, params);
-out:
-    for (int i = 0; i < 11; i++) {
-        arr_free(&a[i]);
-    }
-    return rc;
-}
-
-/* Records a part's outcome ("sent", "failed" or "unknown"), clearing any earlier error. */
-static int outbox_part_end(struct store *s, long long id, int seq, const char *status, int msg_ref)
-{
-    char ibuf[NUMBUF], sbuf[NUMBUF], rbuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    fmt_ll(sbuf, seq);
-    fmt_ll(rbuf, msg_ref);
-    const char *params[] = {ibuf, sbuf, status, msg_ref >= 0 ? rbuf : NULL};
-    return run_command(s,
-                       "UPDATE outbox_part SET status = $3, msg_ref = $4::int, error = NULL,"
-                       " updated_at = now() WHERE outbox_id = $1::bigint AND seq = $2::int",
-                       4, params);
-}
-
-int store_outbox_settle(struct store *s, long long id, const char *owner, int seq,
-                        const char *status, int msg_ref, int parts)
-{
-    if (outbox_part_end(s, id, seq, status, msg_ref) != 0) {
-        return -1;
-    }
-    char ibuf[NUMBUF], pbuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    fmt_ll(pbuf, parts);
-    const char *params[] = {ibuf, owner, pbuf};
-    return run_command(
-        s,
-        "UPDATE outbox o SET lease_owner = NULL, lease_until = NULL, parts = $3::int,"
-        " status = CASE WHEN (SELECT count(*) FROM outbox_part p WHERE p.outbox_id = o.id"
-        "   AND p.status = 'sent') >= $3::int THEN 'sent' ELSE 'queued' END,"
-        " sent_at = CASE WHEN (SELECT count(*) FROM outbox_part p WHERE p.outbox_id = o.id"
-        "   AND p.status = 'sent') >= $3::int THEN now() END,"
-        " last_error = NULL"
-        " WHERE o.id = $1::bigint"
-        " AND ((o.status = 'sending' AND o.lease_owner = $2) OR o.status = 'unknown')"
-        " AND NOT EXISTS (SELECT 1 FROM outbox_part p WHERE p.outbox_id = o.id"
-        "   AND p.status IN ('sending', 'unknown'))",
-        3, params);
-}
-
-int store_outbox_recover(struct store *s, const char *owner, const char *instance, bool own,
-                         int *requeued, int *unknown)
-{
-    const char *params[] = {owner, instance, own ? "t" : "f"};
-    *requeued = *unknown = 0;
-    /* A part that was 'sending' when its daemon died may have reached the network: its reply is
-     * marked 'unknown' for an operator rather than sent a second time. */
-    PGresult *r =
-        run(s,
-            "WITH stale AS (SELECT id FROM outbox WHERE status = 'sending'"
-            "   AND (lease_until < now() OR (split_part(lease_owner, ':', 1) = $2 AND lease_owner "
-            "<> $1))"
-            "   FOR UPDATE SKIP LOCKED),"
-            " parts AS (UPDATE outbox_part p SET status = 'unknown', updated_at = now(),"
-            "   error = 'the daemon sending it stopped' FROM stale"
-            "   WHERE p.outbox_id = stale.id AND p.status = 'sending' RETURNING p.outbox_id)"
-            " UPDATE outbox o SET lease_owner = NULL, lease_until = NULL,"
-            "   status = CASE WHEN o.id IN (SELECT outbox_id FROM parts) THEN 'unknown'"
-            "     ELSE 'queued' END,"
-            "   last_error = 'claim taken back from ' || coalesce(o.lease_owner, '?')"
-            " FROM stale WHERE o.id = stale.id RETURNING o.status",
-            2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    for (int i = 0; i < PQntuples(r); i++) {
-        if (strcmp(PQgetvalue(r, i, 0), "unknown") == 0) {
-            (*unknown)++;
-        } else {
-            (*requeued)++;
-        }
-    }
-    PQclear(r);
-    return 0;
-}
-
-/* ---- heartbeat and status ---- */
-
-static const char *epoch_param(long long t, char *buf)
-{
-    if (t <= 0) {
-        return NULL;
-    }
-    fmt_ll(buf, t);
-    return buf;
-}
-
-static const char *empty_to_null(const char *v)
-{
-    return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
-static const char *int_param(int v, char *buf)
-{
-    if (v < 0) {
-        return NULL;
-    }
-    fmt_ll(buf, v);
-    return buf;
-}
-
-int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
-{
-    char pid[NUMBUF], started[NUMBUF], wpid[NUMBUF], starts[NUMBUF], deaths[NUMBUF], taken[NUMBUF],
-        errat[NUMBUF], recv[NUMBUF], sent[NUMBUF], sig[NUMBUF], bat[NUMBUF], used[NUMBUF],
-        total[NUMBUF], pused[NUMBUF], ptotal[NUMBUF];
-    char calls[NUMBUF], rfail[NUMBUF], recs[NUMBUF], recat[NUMBUF];
-    fmt_ll(calls, hb->calls_rejected);
-    fmt_ll(rfail, hb->recovery_failures);
-    fmt_ll(recs, hb->recoveries);
-    fmt_ll(pid, hb->pid);
-    fmt_ll(started, hb->started_at);
-    fmt_ll(starts, hb->worker_starts);
-    fmt_ll(deaths, hb->worker_deaths);
-    fmt_ll(taken, hb->undecodable_taken);
-    const struct modem_status_view *m = hb->modem;
-    const char *params[] = {
-        hb->instance,
-        hb->host,
-        pid,
-        started,
-        hb->modem_state,
-        hb->modem_connected ? "t" : "f",
-        hb->worker_pid > 0 ? (fmt_ll(wpid, hb->worker_pid), wpid) : NULL,
-        starts,
-        deaths,
-        empty_to_null(hb->last_worker_death),
-        taken,
-        empty_to_null(hb->last_error),
-        epoch_param(hb->last_error_at, errat),
-        epoch_param(hb->last_receive_at, recv),
-        epoch_param(hb->last_send_at, sent),
-        m ? empty_to_null(m->imei) : NULL,
-        m ? empty_to_null(m->imsi) : NULL,
-        m ? empty_to_null(m->network) : NULL,
-        m ? int_param(m->signal_percent, sig) : NULL,
-        m ? int_param(m->battery_percent, bat) : NULL,
-        m ? int_param(m->sim_used, used) : NULL,
-        m ? int_param(m->sim_total, total) : NULL,
-        m ? int_param(m->phone_used, pused) : NULL,
-        m ? int_param(m->phone_total, ptotal) : NULL,
-        calls,
-        empty_to_null(hb->recovery_step),
-        rfail,
-        recs,
-        empty_to_null(hb->last_recovery),
-        epoch_param(hb->last_recovery_at, recat),
-    };
-    return run_command(
-        s,
-        "INSERT INTO heartbeat (instance, host, pid, started_at, beat_at, modem_state,"
-        " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
-        " undecodable_taken, last_error, last_error_at, last_receive_at, last_send_at, imei, imsi,"
-        " network, signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total,"
-        " calls_rejected, recovery_step, recovery_failures, recoveries, last_recovery,"
-        " last_recovery_at)"
-        " VALUES ($1, $2, $3::int, to_timestamp($4::double precision), now(), $5, $6::boolean,"
-        " $7::int, $8::int, $9::int, $10, $11::int, $12, to_timestamp($13::double precision),"
-        " to_timestamp($14::double precision), to_timestamp($15::double precision), $16, $17, $18,"
-        " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int, $25::int, $26, $27::int,"
-        " $28::int, $29, to_timestamp($30::double precision))"
-        " ON CONFLICT (instance) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
-        " started_at = EXCLUDED.started_at, beat_at = now(), modem_state = EXCLUDED.modem_state,"
-        " modem_connected = EXCLUDED.modem_connected, worker_pid = EXCLUDED.worker_pid,"
-        " worker_starts = EXCLUDED.worker_starts, worker_deaths = EXCLUDED.worker_deaths,"
-        " last_worker_death = coalesce(EXCLUDED.last_worker_death, heartbeat.last_worker_death),"
-        " undecodable_taken = EXCLUDED.undecodable_taken,"
-        " last_error = coalesce(EXCLUDED.last_error, heartbeat.last_error),"
-        " last_error_at = coalesce(EXCLUDED.last_error_at, heartbeat.last_error_at),"
-        " last_receive_at = coalesce(EXCLUDED.last_receive_at, heartbeat.last_receive_at),"
-        " last_send_at = coalesce(EXCLUDED.last_send_at, heartbeat.last_send_at),"
-        " imei = coalesce(EXCLUDED.imei, heartbeat.imei),"
-        " imsi = coalesce(EXCLUDED.imsi, heartbeat.imsi),"
-        " network = coalesce(EXCLUDED.network, heartbeat.network),"
-        " signal_percent = coalesce(EXCLUDED.signal_percent, heartbeat.signal_percent),"
-        " battery_percent = coalesce(EXCLUDED.battery_percent, heartbeat.battery_percent),"
-        " sim_used = coalesce(EXCLUDED.sim_used, heartbeat.sim_used),"
-        " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total),"
-        " phone_used = coalesce(EXCLUDED.phone_used, heartbeat.phone_used),"
-        " phone_total = coalesce(EXCLUDED.phone_total, heartbeat.phone_total),"
-        " calls_rejected = EXCLUDED.calls_rejected, recovery_step = EXCLUDED.recovery_step,"
-        " recovery_failures = EXCLUDED.recovery_failures, recoveries = EXCLUDED.recoveries,"
-        " last_recovery = EXCLUDED.last_recovery, last_recovery_at = EXCLUDED.last_recovery_at",
-        30, params);
-}
-
-int store_status_json(struct store *s, int stale_after_s, char **json)
-{
-    char sbuf[NUMBUF];
-    fmt_ll(sbuf, stale_after_s);
-    const char *params[] = {sbuf};
-    *json = NULL;
-    PGresult *r = run(
-        s,
-        "WITH hb AS (SELECT h.*, beat_at > now() - make_interval(secs => $1::int) AS alive,"
-        "   round(extract(epoch FROM now() - beat_at)::numeric, 1) AS age FROM heartbeat h)"
-        " SELECT json_build_object("
-        " 'modems', coalesce((SELECT json_agg(json_build_object("
-        "   'instance', instance, 'host', host, 'pid', pid,"
-        "   'up', alive AND modem_connected, 'daemon_alive', alive, 'heartbeat_age_s', age,"
-        "   'modem_state', CASE WHEN alive THEN modem_state ELSE 'down' END,"
-        "   'modem_connected', modem_connected, 'worker_pid', worker_pid,"
-        "   'worker_starts', worker_starts, 'worker_deaths', worker_deaths,"
-        "   'last_worker_death', last_worker_death, 'undecodable_taken', undecodable_taken,"
-        "   'last_error', last_error, 'last_error_at', last_error_at,"
-        "   'last_receive_at', last_receive_at, 'last_send_at', last_send_at,"
-        "   'imei', imei, 'imsi', imsi, 'network', network, 'signal_percent', signal_percent,"
-        "   'battery_percent', battery_percent, 'sim_used', sim_used, 'sim_total', sim_total,"
-        "   'phone_used', phone_used, 'phone_total', phone_total, 'calls_rejected', calls_rejected,"
-        "   'recovery_step', CASE WHEN alive THEN recovery_step END,"
-        "   'recovery_failures', recovery_failures, 'recoveries', recoveries,"
-        "   'last_recovery', last_recovery, 'last_recovery_at', last_recovery_at,"
-        "   'storage_alarm', coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
-        "     OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false))"
-        "   ORDER BY instance) FROM hb), '[]'::json),"
-        " 'queues', json_build_object("
-        "   'parts_waiting', (SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id"
-        "     WHERE m.state = 'open'),"
-        "   'messages_open', (SELECT count(*) FROM sms_in WHERE state = 'open'),"
-        "   'oldest_open_age_s', (SELECT round(extract(epoch FROM now() - min(first_received_at))"
-        "     ::numeric, 1) FROM sms_in WHERE state = 'open'),"
-        "   'replies', (SELECT json_build_object("
-        "     'queued', count(*) FILTER (WHERE status = 'queued'),"
-        "     'sending', count(*) FILTER (WHERE status = 'sending'),"
-        "     'sent', count(*) FILTER (WHERE status = 'sent'),"
-        "     'failed', count(*) FILTER (WHERE status = 'failed'),"
-        "     'unknown', count(*) FILTER (WHERE status = 'unknown'),"
-        "     'cancelled', count(*) FILTER (WHERE status = 'cancelled')) FROM outbox),"
-        "   'oldest_queued_age_s', (SELECT round(extract(epoch FROM now() - min(created_at))"
-        "     ::numeric, 1) FROM outbox WHERE status = 'queued'),"
-        "   'undecodable_messages', (SELECT count(*) FROM sms_in WHERE kind = 'undecodable'),"
-        "   'complaints_today', (SELECT count(*) FROM complaint"
-        "     WHERE created_at >= date_trunc('day', now())),"
-        "   'received_today', (SELECT count(*) FROM sms_in"
-        "     WHERE first_received_at >= date_trunc('day', now())),"
-        "   'sent_today', (SELECT count(*) FROM outbox WHERE status = 'sent'"
-        "     AND sent_at >= date_trunc('day', now())),"
-        "   'delivery_reports_today', (SELECT json_build_object("
-        "     'delivered', count(*) FILTER (WHERE delivery = 'delivered'),"
-        "     'failed', count(*) FILTER (WHERE delivery = 'failed'),"
-        "     'expired', count(*) FILTER (WHERE delivery = 'expired'),"
-        "     'pending', count(*) FILTER (WHERE delivery = 'pending'))"
-        "     FROM outbox_part WHERE delivery_at >= date_trunc('day', now()))))::text",
-        1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *json = get_str(r, 0, 0);
-    PQclear(r);
-    return *json != NULL ? 0 : -1;
-}
-
-int store_status_text(struct store *s, int stale_after_s, char **text)
-{
-    char *json;
-    if (store_status_json(s, stale_after_s, &json) != 0) {
-        return -1;
-    }
-    const char *params[] = {json};
-    /* Laid out from the JSON document, so that both forms always tell the same. */
-    PGresult *r = run(
-        s,
-        "WITH j AS (SELECT $1::jsonb AS doc),"
-        " m AS (SELECT e FROM j, jsonb_array_elements(doc->'modems') e)"
-        " SELECT concat_ws(E'\\n',"
-        "  format('%-16s %-6s %-10s %7s %6s %6s %-20s %s', 'INSTANCE', 'UP', 'STATE', 'BEAT', "
-        "'SIGNAL',"
-        "    'SIM', 'NETWORK', 'WORKER'),"
-        "  (SELECT string_agg(format('%-16s %-6s %-10s %6ss %6s %6s %-20s %s',"
-        "     e->>'instance', CASE WHEN (e->>'up')::boolean THEN 'up' ELSE 'DOWN' END,"
-        "     e->>'modem_state', e->>'heartbeat_age_s', coalesce((e->>'signal_percent') || '%', "
-        "'-'),"
-        "     coalesce((e->>'sim_used') || '/' || (e->>'sim_total'), '-'),"
-        "     coalesce(e->>'network', '-'),"
-        "     format('pid %s, %s started, %s died%s', coalesce(e->>'worker_pid', '-'),"
-        "       e->>'worker_starts', e->>'worker_deaths',"
-        "       coalesce(', last: ' || (e->>'last_worker_death'), '')))"
-        "     || CASE WHEN e->>'recovery_step' IS NOT NULL THEN format(E'\\n%16s recovering the"
-        " modem: %s (%s failures in a row)', '', e->>'recovery_step', e->>'recovery_failures')"
-        " ELSE '' END"
-        "     || CASE WHEN coalesce((e->>'recoveries')::int, 0) > 0 THEN format(E'\\n%16s modem"
-        " brought back %s time(s), last by %s at %s', '', e->>'recoveries', e->>'last_recovery',"
-        " e->>'last_recovery_at') ELSE '' END"
-        "     || CASE WHEN coalesce((e->>'calls_rejected')::int, 0) > 0 THEN format(E'\\n%16s %s"
-        " voice call(s) rejected', '', e->>'calls_rejected') ELSE '' END"
-        "     || CASE WHEN (e->>'undecodable_taken')::int > 0 THEN format(E'\\n%16s %s undecodable"
-        " message(s) taken off its SIM', '', e->>'undecodable_taken') ELSE '' END"
-        "     || CASE WHEN (e->>'storage_alarm')::boolean THEN format(E'\\n%16s ALARM: message"
-        " storage 80%% full or more (SIM %s of %s, phone %s of %s)', '',"
-        " coalesce(e->>'sim_used', '-'), coalesce(e->>'sim_total', '-'),"
-        " coalesce(e->>'phone_used', '-'), coalesce(e->>'phone_total', '-')) ELSE '' END"
-        "     || CASE WHEN e->>'last_error' IS NOT NULL THEN format(E'\\n%16s last error: %s', '',"
-        " e->>'last_error') ELSE '' END,"
-        "     E'\\n' ORDER BY e->>'instance') FROM m),"
-        "  '',"
-        "  format('multipart messages waiting for parts: %s (%s parts, oldest %s s)',"
-        "    doc#>>'{queues,messages_open}', doc#>>'{queues,parts_waiting}',"
-        "    coalesce(doc#>>'{queues,oldest_open_age_s}', '-')),"
-        "  format('replies: %s queued (oldest %s s), %s sending, %s sent, %s failed, %s unknown,"
-        " %s cancelled',"
-        "    doc#>>'{queues,replies,queued}', coalesce(doc#>>'{queues,oldest_queued_age_s}', '-'),"
-        "    doc#>>'{queues,replies,sending}', doc#>>'{queues,replies,sent}',"
-        "    doc#>>'{queues,replies,failed}', doc#>>'{queues,replies,unknown}',"
-        "    doc#>>'{queues,replies,cancelled}'),"
-        "  format('undecodable messages stored: %s', doc#>>'{queues,undecodable_messages}'),"
-        "  format('today: %s messages received, %s complaints, %s messages sent; delivery"
-        " reports: %s delivered, %s failed, %s expired',"
-        "    doc#>>'{queues,received_today}', doc#>>'{queues,complaints_today}',"
-        "    doc#>>'{queues,sent_today}', doc#>>'{queues,delivery_reports_today,delivered}',"
-        "    doc#>>'{queues,delivery_reports_today,failed}',"
-        "    doc#>>'{queues,delivery_reports_today,expired}'))"
-        " FROM j",
-        1, params, NULL, PGRES_TUPLES_OK);
-    free(json);
-    if (r == NULL) {
-        return -1;
-    }
-    *text = get_str(r, 0, 0);
-    PQclear(r);
-    return *text != NULL ? 0 : -1;
-}
-
-/* ---- agencies, routing, follow-ups ---- */
-
-int store_ticket_get(struct store *s, long long seq, struct store_ticket *t, bool *found)
-{
-    char sbuf[NUMBUF];
-    fmt_ll(sbuf, seq);
-    const char *params[] = {sbuf};
-    memset(t, 0, sizeof *t);
-    *found = false;
-    PGresult *r = run(s,
-                      "SELECT c.status, c.sender, c.text, coalesce(c.agency_id, 0),"
-                      " coalesce(a.code, ''), c.confidential"
-                      " FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
-                      " WHERE c.id = $1::bigint FOR UPDATE OF c",
-                      1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    if (PQntuples(r) > 0) {
-        *found = true;
-        t->seq = seq;
-        snprintf(t->status, sizeof t->status, "%s", PQgetvalue(r, 0, 0));
-        snprintf(t->sender, sizeof t->sender, "%s", PQgetvalue(r, 0, 1));
-        t->text = get_str(r, 0, 2);
-        t->agency_id = (int)get_ll(r, 0, 3);
-        snprintf(t->agency, sizeof t->agency, "%s", PQgetvalue(r, 0, 4));
-        t->confidential = PQgetvalue(r, 0, 5)[0] == 't';
-    }
-    PQclear(r);
-    return *found && t->text == NULL ? -1 : 0;
-}
-
-int store_complaint_route(struct store *s, long long seq, int agency_id, const char *actor,
-                          const char *reason)
-{
-    char sbuf[NUMBUF], abuf[NUMBUF];
-    fmt_ll(sbuf, seq);
-    fmt_ll(abuf, agency_id);
-    const char *params[] = {sbuf, abuf, actor, reason};
-    PGresult *r = run(s, "SELECT route_complaint($1::bigint, $2::int, $3, $4)", 4, params, NULL,
-                      PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    PQclear(r);
-    return 0;
-}
-
-int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n)
-{
-    char abuf[NUMBUF];
-    fmt_ll(abuf, agency_id);
-    const char *params[] = {abuf};
-    *numbers = NULL;
-    *n = 0;
-    PGresult *r = run(s,
-                      "SELECT number FROM liaison WHERE agency_id = $1::int AND active"
-                      " ORDER BY id",
-                      1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rows = PQntuples(r);
-    bool failed = false;
-    *numbers = row_array(s, r, sizeof **numbers, &failed);
-    if (failed) {
-        PQclear(r);
-        return -1;
-    }
-    if (rows > 0) {
-        for (int i = 0; i < rows; i++) {
-            (*numbers)[i] = get_str(r, i, 0);
-        }
-    }
-    *n = (size_t)rows;
-    PQclear(r);
-    return 0;
-}
-
-int store_is_liaison(struct store *s, const char *number, int agency_id, bool *yes)
-{
-    char abuf[NUMBUF];
-    fmt_ll(abuf, agency_id);
-    const char *params[] = {number, abuf};
-    PGresult *r = run(s,
-                      "SELECT EXISTS (SELECT 1 FROM liaison WHERE number = $1 AND active"
-                      " AND ($2::int = 0 OR agency_id = $2::int))",
-                      2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *yes = PQgetvalue(r, 0, 0)[0] == 't';
-    PQclear(r);
-    return 0;
-}
-
-int store_agency_id(struct store *s, const char *code, int *id)
-{
-    const char *params[] = {code};
-    *id = 0;
-    PGresult *r =
-        run(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    if (PQntuples(r) > 0) {
-        *id = (int)get_ll(r, 0, 0);
-    }
-    PQclear(r);
-    return 0;
-}
-
-int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_t *n)
-{
-    *seqs = NULL;
-    *agencies = NULL;
-    *n = 0;
-    /* The reminder row is the claim: of several daemons, the one whose insert lands sends. */
-    PGresult *r = run(s,
-                      "WITH due AS (SELECT d.id FROM complaint_deadline d"
-                      "   WHERE d.followup_by < (now() AT TIME ZONE 'Asia/Jakarta')::date),"
-                      " claimed AS (INSERT INTO reminder (complaint_id, day)"
-                      "   SELECT id, (now() AT TIME ZONE 'Asia/Jakarta')::date FROM due"
-                      "   ON CONFLICT DO NOTHING RETURNING complaint_id)"
-                      " SELECT c.id, c.agency_id FROM complaint c JOIN claimed k"
-                      "   ON k.complaint_id = c.id ORDER BY c.id",
-                      0, NULL, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rows = PQntuples(r);
-    bool failed = false;
-    *seqs = row_array(s, r, sizeof **seqs, &failed);
-    *agencies = row_array(s, r, sizeof **agencies, &failed);
-    if (failed) {
-        free(*seqs);
-        *seqs = NULL;
-        PQclear(r);
-        return -1;
-    }
-    if (rows > 0) {
-        for (int i = 0; i < rows; i++) {
-            (*seqs)[i] = get_ll(r, i, 0);
-            (*agencies)[i] = (int)get_ll(r, i, 1);
-        }
-    }
-    *n = (size_t)rows;
-    PQclear(r);
-    return 0;
-}
-
-int store_holidays_sync(struct store *s, const char *csv)
-{
-    const char *params[] = {csv};
-    return run_command(s,
-                       "WITH wanted AS (SELECT d::date AS day FROM"
-                       "   unnest(string_to_array(nullif($1, ''), ',')) AS d),"
-                       " gone AS (DELETE FROM holiday WHERE source = 'config'"
-                       "   AND day NOT IN (SELECT day FROM wanted))"
-                       " INSERT INTO holiday (day, name, source)"
-                       " SELECT day, 'from the configuration', 'config' FROM wanted"
-                       " ON CONFLICT (day) DO NOTHING",
-                       1, params);
-}
-
-int store_agency_add(struct store *s, const char *code, const char *name)
-{
-    const char *params[] = {code, name};
-    return run_command(s, "INSERT INTO agency (code, name) VALUES (upper($1), $2)", 2, params);
-}
-
-int store_agency_keyword(struct store *s, const char *code, const char *keyword)
-{
-    const char *params[] = {code, keyword};
-    PGresult *r = run(s,
-                      "INSERT INTO agency_keyword (keyword, agency_id)"
-                      " SELECT upper($2), id FROM agency WHERE code = upper($1) RETURNING 1",
-                      2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rows = PQntuples(r);
-    PQclear(r);
-    if (rows == 0) {
-        set_error(s, "no agency has the code %s", code);
-        return -1;
-    }
-    return 0;
-}
-
-int store_liaison_add(struct store *s, const char *code, const char *number, const char *name)
-{
-    const char *params[] = {code, number, name};
-    PGresult *r = run(s,
-                      "INSERT INTO liaison (agency_id, number, name)"
-                      " SELECT id, $2, nullif($3, '') FROM agency WHERE code = upper($1)"
-                      " ON CONFLICT (agency_id, number) DO UPDATE SET active = true,"
-                      " name = coalesce(EXCLUDED.name, liaison.name) RETURNING 1",
-                      3, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rows = PQntuples(r);
-    PQclear(r);
-    if (rows == 0) {
-        set_error(s, "no agency has the code %s", code);
-        return -1;
-    }
-    return 0;
-}
-
-int store_liaison_remove(struct store *s, const char *code, const char *number, bool *removed)
-{
-    const char *params[] = {code, number};
-    /* Kept inactive rather than deleted: the history names who answered. */
-    PGresult *r = run(s,
-                      "UPDATE liaison SET active = false WHERE number = $2 AND active"
-                      " AND agency_id = (SELECT id FROM agency WHERE code = upper($1)) RETURNING 1",
-                      2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *removed = PQntuples(r) > 0;
-    PQclear(r);
-    return 0;
-}
-
-int store_holiday_add(struct store *s, const char *day, const char *name)
-{
-    const char *params[] = {day, name};
-    return run_command(s,
-                       "INSERT INTO holiday (day, name) VALUES ($1::date, nullif($2, ''))"
-                       " ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name,"
-                       " source = 'database'",
-                       2, params);
-}
-
-/* Each report is one fixed statement producing a JSON document from $1, the report's parameter
- * (or NULL); the text form is laid out from that document ($1 there), so both say the same. */
-static const struct {
-    const char *name;
-    const char *json;
-    const char *text;
-} reports[] = {
-    {"agencies",
-     "SELECT coalesce(json_agg(json_build_object('code', a.code, 'name', a.name,"
-     " 'keywords', (SELECT coalesce(json_agg(k.keyword ORDER BY k.keyword), '[]')"
-     "   FROM agency_keyword k WHERE k.agency_id = a.id),"
-     " 'liaisons', (SELECT count(*) FROM liaison l WHERE l.agency_id = a.id AND l.active))"
-     " ORDER BY a.code), '[]')::text FROM agency a WHERE $1::text IS NULL OR a.code = upper($1)",
-     "SELECT coalesce(string_agg(format('%-10s %-40s keywords: %s; liaisons: %s', e->>'code',"
-     " e->>'name', (SELECT string_agg(k, ' ') FROM jsonb_array_elements_text(e->'keywords') k),"
-     " e->>'liaisons'), E'\\n'), 'no agencies') FROM jsonb_array_elements($1::jsonb) e"},
-    {"liaisons",
-     "SELECT coalesce(json_agg(json_build_object('agency', a.code, 'number', l.number,"
-     " 'name', l.name, 'active', l.active) ORDER BY a.code, l.number), '[]')::text"
-     " FROM liaison l JOIN agency a ON a.id = l.agency_id"
-     " WHERE $1::text IS NULL OR a.code = upper($1)",
-     "SELECT coalesce(string_agg(format('%-10s %-16s %-24s %s', e->>'agency', e->>'number',"
-     " coalesce(e->>'name', '-'), CASE WHEN (e->>'active')::boolean THEN 'active'"
-     " ELSE 'removed' END), E'\\n'), 'no liaisons') FROM jsonb_array_elements($1::jsonb) e"},
-    {"ticket",
-     "SELECT json_build_object('ticket', ticket_of(c.id), 'status', c.status, 'sender', c.sender,"
-     " 'confidential', c.confidential, 'agency', a.code, 'keyword', c.keyword,"
-     " 'incomplete', c.incomplete, 'text', c.text, 'created_at', c.created_at,"
-     " 'routed_at', c.routed_at, 'route_by', d.route_by, 'followup_by', d.followup_by,"
-     " 'history', (SELECT json_agg(json_build_object('at', e.at, 'actor', e.actor, 'kind', e.kind,"
-     "   'detail', e.detail) ORDER BY e.id) FROM complaint_event e WHERE e.complaint_id = c.id))"
-     "::text FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
-     " LEFT JOIN complaint_deadline d ON d.id = c.id WHERE c.id = $1::bigint",
-     "SELECT concat_ws(E'\\n', format('ticket #%s: %s%s', $1::jsonb->>'ticket',"
-     " $1::jsonb->>'status', coalesce(', agency ' || ($1::jsonb->>'agency'), '')),"
-     " format('from %s%s%s', $1::jsonb->>'sender',"
-     " CASE WHEN ($1::jsonb->>'confidential')::boolean THEN ' (confidential)' ELSE '' END,"
-     " CASE WHEN ($1::jsonb->>'incomplete')::boolean THEN ', incomplete' ELSE '' END),"
-     " 'text: ' || ($1::jsonb->>'text'),"
-     " 'route by: ' || ($1::jsonb->>'route_by'), 'first follow-up by: ' ||"
-     " ($1::jsonb->>'followup_by'), 'history:',"
-     " (SELECT string_agg(format('  %s  %-22s %-14s %s', left(e->>'at', 19), e->>'actor',"
-     "   e->>'kind', coalesce(e->>'detail', '')), E'\\n')"
-     "   FROM jsonb_array_elements($1::jsonb->'history') e))"},
-    {"outbox",
-     "SELECT coalesce(json_agg(json_build_object('id', o.id, 'kind', o.kind,"
-     " 'destination', o.destination, 'status', o.status, 'attempts', o.attempts,"
-     " 'parts', o.parts, 'ticket', CASE WHEN o.complaint_id IS NOT NULL"
-     " THEN ticket_of(o.complaint_id) END, 'created_at', o.created_at, 'sent_at', o.sent_at,"
-     " 'next_attempt_at', o.next_attempt_at, 'last_error', o.last_error, 'text', o.text,"
-     " 'delivery', (SELECT CASE WHEN count(*) FILTER (WHERE p.delivery IS NOT NULL) = 0 THEN NULL"
-     "   WHEN bool_and(p.delivery = 'delivered') THEN 'delivered'"
-     "   WHEN bool_or(p.delivery IN ('failed', 'expired')) THEN max(p.delivery)"
-     "   ELSE 'pending' END FROM outbox_part p WHERE p.outbox_id = o.id))"
-     " ORDER BY o.id DESC), '[]')::text"
-     " FROM (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1"
-     "   ORDER BY id DESC LIMIT 200) o",
-     "SELECT coalesce(string_agg(format('%8s %-9s %-16s %-9s %-9s %2s try %-8s %s%s', e->>'id',"
-     " e->>'kind', e->>'destination', e->>'status', coalesce(e->>'delivery', '-'), e->>'attempts',"
-     " coalesce('#' || (e->>'ticket'), '-'), left(e->>'text', 40),"
-     " coalesce(E'\n         last error: ' || (e->>'last_error'), '')), E'\n'),"
-     " 'no messages') FROM jsonb_array_elements($1::jsonb) e"},
-    {"metrics",
-     "WITH hb AS (SELECT h.*, extract(epoch FROM now() - beat_at) AS age FROM heartbeat h),"
-     " fam(ord, name, type, help, samples) AS (VALUES"
-     " (1, 'lapor_modem_up', 'gauge', 'Whether the modem is connected and its daemon''s heartbeat"
-     " is fresh.', (SELECT string_agg(format('lapor_modem_up{modem=\"%s\"} %s', instance,"
-     " CASE WHEN modem_connected AND age < $1::int THEN 1 ELSE 0 END), E'\n') FROM hb)),"
-     " (2, 'lapor_heartbeat_age_seconds', 'gauge', 'Seconds since the daemon''s last heartbeat.',"
-     " (SELECT string_agg(format('lapor_heartbeat_age_seconds{modem=\"%s\"} %s', instance,"
-     " round(age::numeric, 3)), E'\n') FROM hb)),"
-     " (3, 'lapor_modem_signal_percent', 'gauge', 'Signal strength the modem reports.',"
-     " (SELECT string_agg(format('lapor_modem_signal_percent{modem=\"%s\"} %s', instance,"
-     " signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
-     " (4, 'lapor_sim_used_messages', 'gauge', 'Messages stored on the SIM.',"
-     " (SELECT string_agg(format('lapor_sim_used_messages{modem=\"%s\"} %s', instance,"
-     " sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
-     " (5, 'lapor_sim_capacity_messages', 'gauge', 'Messages the SIM can hold.',"
-     " (SELECT string_agg(format('lapor_sim_capacity_messages{modem=\"%s\"} %s', instance,"
-     " sim_total), E'\n') FROM hb WHERE sim_total IS NOT NULL)),"
-     " (15, 'lapor_storage_alarm', 'gauge', 'Whether SIM or phone memory is 80% full.',"
-     " (SELECT string_agg(format('lapor_storage_alarm{modem=\"%s\"} %s', instance,"
-     " CASE WHEN coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
-     " OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false)"
-     " THEN 1 ELSE 0 END), E'\\n') FROM hb)),"
-
-     " (6, 'lapor_modem_worker_deaths_total', 'counter', 'Modem workers that died or were"
-     " killed.',"
-     " (SELECT string_agg(format('lapor_modem_worker_deaths_total{modem=\"%s\"} %s',"
-     " instance, worker_deaths), E'\n') FROM hb)),"
-     " (16, 'lapor_modem_recoveries_total', 'counter', 'Times the modem came back after"
-     " failing.',"
-     " (SELECT string_agg(format('lapor_modem_recoveries_total{modem=\"%s\"} %s',"
-     " instance, coalesce(recoveries, 0)), E'\n') FROM hb)),"
-     " (7, 'lapor_undecodable_taken_total', 'counter', 'Undecodable messages taken off the"
-     " SIM raw.',"
-     " (SELECT string_agg(format('lapor_undecodable_taken_total{modem=\"%s\"} %s',"
-     " instance, undecodable_taken), E'\n') FROM hb)),"
-     " (8, 'lapor_multipart_open_messages', 'gauge', 'Multipart messages waiting for parts.',"
-     " (SELECT format('lapor_multipart_open_messages %s', count(*)) FROM sms_in"
-     " WHERE state = 'open')),"
-     " (9, 'lapor_multipart_oldest_seconds', 'gauge', 'Age of the oldest multipart message"
-     " waiting for parts (0 when none).',"
-     " (SELECT format('lapor_multipart_oldest_seconds %s', coalesce(round(extract(epoch FROM"
-     " now() - min(first_received_at))::numeric, 3), 0)) FROM sms_in WHERE state = 'open')),"
-     " (10, 'lapor_outbox_messages', 'gauge', 'Outgoing messages by state.',"
-     " (SELECT string_agg(format('lapor_outbox_messages{status=\"%s\"} %s', s,"
-     " (SELECT count(*) FROM outbox WHERE status = s)), E'\n' ORDER BY s) FROM unnest(ARRAY["
-     " 'queued', 'sending', 'sent', 'failed', 'unknown', 'cancelled']) s)),"
-     " (11, 'lapor_outbox_oldest_queued_seconds', 'gauge', 'Age of the oldest queued outgoing"
-     " message (0 when none).',"
-     " (SELECT format('lapor_outbox_oldest_queued_seconds %s', coalesce(round(extract(epoch"
-     " FROM now() - min(created_at))::numeric, 3), 0)) FROM outbox WHERE status = 'queued')),"
-     " (12, 'lapor_messages_received_total', 'counter', 'Incoming messages stored.',"
-     " (SELECT format('lapor_messages_received_total %s', count(*)) FROM sms_in)),"
-     " (13, 'lapor_complaints_total', 'counter', 'Complaints made.',"
-     " (SELECT format('lapor_complaints_total %s', count(*)) FROM complaint)),"
-     " (14, 'lapor_complaints_overdue', 'gauge', 'Tickets past their service level.',"
-     " (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint_deadline d"
-     " WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
-     " SELECT string_agg(format(E'# HELP %s %s\n# TYPE %s %s%s', name, help, name, type,"
-     " coalesce(E'\n' || samples, '')), E'\n' ORDER BY ord) || E'\n' FROM fam",
-     NULL},
-    {"overdue",
-     "SELECT coalesce(json_agg(json_build_object('ticket', ticket_of(c.id), 'status', c.status,"
-     " 'agency', a.code, 'due', coalesce(d.route_by, d.followup_by),"
-     " 'what', CASE WHEN d.route_by IS NOT NULL THEN 'routing' ELSE 'first follow-up' END)"
-     " ORDER BY coalesce(d.route_by, d.followup_by), c.id), '[]')::text"
-     " FROM complaint_deadline d JOIN complaint c ON c.id = d.id"
-     " LEFT JOIN agency a ON a.id = c.agency_id"
-     " WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date"
-     " AND ($1::text IS NULL OR a.code = upper($1))",
-     "SELECT coalesce(string_agg(format('#%-11s %-11s %-10s %s was due %s', e->>'ticket',"
-     " e->>'status', coalesce(e->>'agency', '-'), e->>'what', e->>'due'), E'\\n'),"
-     " 'nothing overdue') FROM jsonb_array_elements($1::jsonb) e"},
-};
-
-int store_report(struct store *s, const char *name, const char *param, bool json, char **out)
-{
-    *out = NULL;
-    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
-        if (strcmp(reports[i].name, name) != 0) {
-            continue;
-        }
-        const char *params[] = {param};
-        PGresult *r = run(s, reports[i].json, 1, params, NULL, PGRES_TUPLES_OK);
-        if (r == NULL) {
-            return -1;
-        }
-        if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
-            PQclear(r);
-            set_error(s, "nothing found");
-            return -1;
-        }
-        char *doc = get_str(r, 0, 0);
-        PQclear(r);
-        if (json || doc == NULL || reports[i].text == NULL) {
-            *out = doc;
-            return doc ? 0 : -1;
-        }
-        const char *tparams[] = {doc};
-        r = run(s, reports[i].text, 1, tparams, NULL, PGRES_TUPLES_OK);
-        free(doc);
-        if (r == NULL) {
-            return -1;
-        }
-        *out = get_str(r, 0, 0);
-        PQclear(r);
-        return *out ? 0 : -1;
-    }
-    set_error(s, "no report named %s", name);
-    return -1;
-}
-
-int store_outbox_retry(struct store *s, long long id, bool *changed)
-{
-    char ibuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    const char *params[] = {ibuf};
-    PGresult *r = run(s,
-                      "WITH o AS (UPDATE outbox SET status = 'queued', attempts = 0,"
-                      " next_attempt_at = now(), lease_owner = NULL, lease_until = NULL,"
-                      " last_error = 'retried by an operator'"
-                      " WHERE id = $1::bigint AND status IN ('failed', 'unknown', 'cancelled')"
-                      " RETURNING id),"
-                      " p AS (UPDATE outbox_part SET status = 'failed', updated_at = now()"
-                      " WHERE outbox_id IN (SELECT id FROM o) AND status = 'unknown')"
-                      " SELECT count(*) FROM o",
-                      1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *changed = get_ll(r, 0, 0) > 0;
-    PQclear(r);
-    return 0;
-}
-
-int store_outbox_cancel(struct store *s, long long id, bool *changed)
-{
-    char ibuf[NUMBUF];
-    fmt_ll(ibuf, id);
-    const char *params[] = {ibuf};
-    PGresult *r = run(s,
-                      "UPDATE outbox SET status = 'cancelled', last_error = 'cancelled by an"
-                      " operator' WHERE id = $1::bigint AND status IN ('queued', 'failed',"
-                      " 'unknown') RETURNING 1",
-                      1, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *changed = PQntuples(r) > 0;
-    PQclear(r);
-    return 0;
-}
-
-int store_outbox_operator(struct store *s, const char *number, const char *text, long long *id)
-{
-    const char *params[] = {number, text};
-    PGresult *r = run(s,
-                      "INSERT INTO outbox (kind, destination, text) VALUES ('operator', $1, $2)"
-                      " RETURNING id",
-                      2, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *id = get_ll(r, 0, 0);
-    PQclear(r);
     return 0;
 }

@@ -43,6 +43,8 @@
 
 #include "msisdn.h"
 #include "store.h"
+#include "store_intake.h"
+#include "store_schema.h"
 #include "textcodec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

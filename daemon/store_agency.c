@@ -1,0 +1,166 @@
+/* store_agency: see store_agency.h. */
+#include "store_agency.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int store_ticket_get(struct store *s, long long seq, struct store_ticket *t, bool *found)
+{
+    char sbuf[STORE_NUMBUF];
+    store_fmt_ll(sbuf, seq);
+    const char *params[] = {sbuf};
+    memset(t, 0, sizeof *t);
+    *found = false;
+    struct store_rows *r =
+        store_query(s,
+                    "SELECT c.status, c.sender, c.text, coalesce(c.agency_id, 0),"
+                    " coalesce(a.code, ''), c.confidential"
+                    " FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
+                    " WHERE c.id = $1::bigint FOR UPDATE OF c",
+                    1, params);
+    if (r == NULL) {
+        return -1;
+    }
+    if (store_rows_count(r) > 0) {
+        *found = true;
+        t->seq = seq;
+        snprintf(t->status, sizeof t->status, "%s", store_rows_text(r, 0, 0));
+        snprintf(t->sender, sizeof t->sender, "%s", store_rows_text(r, 0, 1));
+        t->text = store_rows_strdup(r, 0, 2);
+        t->agency_id = (int)store_rows_ll(r, 0, 3);
+        snprintf(t->agency, sizeof t->agency, "%s", store_rows_text(r, 0, 4));
+        t->confidential = store_rows_bool(r, 0, 5);
+    }
+    store_rows_free(r);
+    return *found && t->text == NULL ? -1 : 0;
+}
+
+int store_complaint_route(struct store *s, long long seq, int agency_id, const char *actor,
+                          const char *reason)
+{
+    char sbuf[STORE_NUMBUF], abuf[STORE_NUMBUF];
+    store_fmt_ll(sbuf, seq);
+    store_fmt_ll(abuf, agency_id);
+    const char *params[] = {sbuf, abuf, actor, reason};
+    struct store_rows *r =
+        store_query(s, "SELECT route_complaint($1::bigint, $2::int, $3, $4)", 4, params);
+    if (r == NULL) {
+        return -1;
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n)
+{
+    char abuf[STORE_NUMBUF];
+    store_fmt_ll(abuf, agency_id);
+    const char *params[] = {abuf};
+    *numbers = NULL;
+    *n = 0;
+    void *array;
+    struct store_rows *r =
+        store_query_array(s,
+                          "SELECT number FROM liaison WHERE agency_id = $1::int AND active"
+                          " ORDER BY id",
+                          1, params, sizeof **numbers, &array);
+    if (r == NULL) {
+        return -1;
+    }
+    *numbers = array;
+    int rows = store_rows_count(r);
+    for (int i = 0; i < rows; i++) {
+        (*numbers)[i] = store_rows_strdup(r, i, 0);
+    }
+    *n = (size_t)rows;
+    store_rows_free(r);
+    return 0;
+}
+
+int store_is_liaison(struct store *s, const char *number, int agency_id, bool *yes)
+{
+    char abuf[STORE_NUMBUF];
+    store_fmt_ll(abuf, agency_id);
+    const char *params[] = {number, abuf};
+    struct store_rows *r =
+        store_query(s,
+                    "SELECT EXISTS (SELECT 1 FROM liaison WHERE number = $1 AND active"
+                    " AND ($2::int = 0 OR agency_id = $2::int))",
+                    2, params);
+    if (r == NULL) {
+        return -1;
+    }
+    *yes = store_rows_bool(r, 0, 0);
+    store_rows_free(r);
+    return 0;
+}
+
+int store_agency_id(struct store *s, const char *code, int *id)
+{
+    const char *params[] = {code};
+    *id = 0;
+    struct store_rows *r =
+        store_query(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params);
+    if (r == NULL) {
+        return -1;
+    }
+    if (store_rows_count(r) > 0) {
+        *id = (int)store_rows_ll(r, 0, 0);
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_t *n)
+{
+    *seqs = NULL;
+    *agencies = NULL;
+    *n = 0;
+    /* The reminder row is the claim: of several daemons, the one whose insert lands sends. */
+    void *array;
+    struct store_rows *r =
+        store_query_array(s,
+                          "WITH due AS (SELECT d.id FROM complaint_deadline d"
+                          "   WHERE d.followup_by < (now() AT TIME ZONE 'Asia/Jakarta')::date),"
+                          " claimed AS (INSERT INTO reminder (complaint_id, day)"
+                          "   SELECT id, (now() AT TIME ZONE 'Asia/Jakarta')::date FROM due"
+                          "   ON CONFLICT DO NOTHING RETURNING complaint_id)"
+                          " SELECT c.id, c.agency_id FROM complaint c JOIN claimed k"
+                          "   ON k.complaint_id = c.id ORDER BY c.id",
+                          0, NULL, sizeof **seqs, &array);
+    if (r == NULL) {
+        return -1;
+    }
+    *seqs = array;
+    bool failed = false;
+    *agencies = store_rows_array(s, r, sizeof **agencies, &failed);
+    if (failed) {
+        free(*seqs);
+        *seqs = NULL;
+        store_rows_free(r);
+        return -1;
+    }
+    int rows = store_rows_count(r);
+    for (int i = 0; i < rows; i++) {
+        (*seqs)[i] = store_rows_ll(r, i, 0);
+        (*agencies)[i] = (int)store_rows_ll(r, i, 1);
+    }
+    *n = (size_t)rows;
+    store_rows_free(r);
+    return 0;
+}
+
+int store_holidays_sync(struct store *s, const char *csv)
+{
+    const char *params[] = {csv};
+    return store_exec(s,
+                      "WITH wanted AS (SELECT d::date AS day FROM"
+                      "   unnest(string_to_array(nullif($1, ''), ',')) AS d),"
+                      " gone AS (DELETE FROM holiday WHERE source = 'config'"
+                      "   AND day NOT IN (SELECT day FROM wanted))"
+                      " INSERT INTO holiday (day, name, source)"
+                      " SELECT day, 'from the configuration', 'config' FROM wanted"
+                      " ON CONFLICT (day) DO NOTHING",
+                      1, params);
+}
