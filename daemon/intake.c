@@ -34,9 +34,9 @@
 #define INTAKE_JOIN_WINDOW_S 3600
 /* Timed-out messages closed per sweep; the rest wait for the next one. */
 #define INTAKE_EXPIRE_BATCH 100
-/* How long a poll holding parts waits for the modem's next one before storing what it has. The
- * worker hands out a part read ahead in well under a millisecond; only a search (past the
- * listing's end, or across an empty folder) takes longer. */
+/* How long a poll holding parts waits for the modem's next one before storing what it has: a part
+ * the worker has read ahead comes at once, so a longer wait means the modem is searching (past
+ * the listing's end, or across an empty folder), and the parts in hand should not wait for it. */
 #define INTAKE_PATIENCE_MS 10
 
 struct intake {

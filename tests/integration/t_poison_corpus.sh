@@ -26,7 +26,7 @@ sql_lit() { printf "'%s'" "${1//\'/\'\'}"; }
 start=$SECONDS
 t0=$(q "SELECT now()")
 daemon_start
-# Replies leave one at a time (about 0.7 s each through the simulator); about 75 of them.
+# Replies leave one at a time through the simulator, which is slow per message; about 75 of them.
 # The SIM empties first; messages left open (parts missing) close after multipart_timeout, and
 # their replies and the good ones' leave through the modem after that.
 deadline=$((SECONDS + 40))
