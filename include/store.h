@@ -26,7 +26,8 @@ const char *store_error(const struct store *s);
 
 /* The schema version recorded in the database; 0 when no schema is there. */
 int store_schema_version(struct store *s, int *version);
-/* Applies every embedded migration newer than the database's, each in its own transaction. */
+/* In one transaction: every embedded numbered migration newer than the database's, then the
+ * functions and views of sql/repeatable/ (sql/README.md). */
 int store_migrate(struct store *s, int *from, int *to);
 
 int store_begin(struct store *s);

@@ -1,5 +1,3 @@
--- lapor-smsd schema version 11: a single SMS that is a complaint, stored and taken in one call.
---
 -- Seven in ten messages are one SMS holding a complaint. For them the daemon used to call
 -- intake_part() (the part and its message) and then intake_complaint() (the ticket), a round trip
 -- each, the second waiting for the first, and intake_complaint() then updated the message row
@@ -12,7 +10,7 @@
 -- reply budget. The daemon calls it only for a sender with no other part in the same batch, so no
 -- reply of this batch to the same number is still unwritten (intake_complaint()'s p_pending is 0).
 -- Returns 'duplicate' (stored before; nothing else happened) or 'single'.
-CREATE FUNCTION intake_single_complaint(
+CREATE OR REPLACE FUNCTION intake_single_complaint(
     p_instance text, p_sender text, p_sender_raw text, p_smsc text, p_smsc_time timestamptz,
     p_coding text, p_class smallint, p_kind text, p_udh bytea, p_raw bytea, p_text text,
     p_body text, p_confidential boolean, p_keyword text, p_actor text, p_resend_window integer,
@@ -95,11 +93,5 @@ BEGIN
          WHERE o.destination = p_sender
            AND o.created_at > now() - make_interval(secs => p_budget_window);
     END IF;
-END;
-$$;
-
-DO $$
-BEGIN
-    PERFORM lapor_give_to_owner();
 END;
 $$;

@@ -1,6 +1,3 @@
--- lapor-smsd schema version 12: a poll's complaints taken in with one call each kind, not one
--- call each message.
---
 -- Profiling the backend at 10,000 messages (perf, tests/bench/bench.sh --perf) put a quarter of
 -- its time in starting and ending the executor for each statement of intake_single_complaint()
 -- (sql/011) and intake_complaint() (sql/008), once per message. The functions here do the same
@@ -22,7 +19,7 @@
 -- hashes, so that two transactions locking sets that overlap wait for each other instead of
 -- deadlocking. Called as a statement of its own, so that what the caller reads next sees what
 -- each lock's previous holder committed.
-CREATE FUNCTION lapor_lock_numbers(p_kind text, p_numbers text[]) RETURNS void
+CREATE OR REPLACE FUNCTION lapor_lock_numbers(p_kind text, p_numbers text[]) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(l.h)
@@ -30,12 +27,11 @@ BEGIN
       ORDER BY l.h;
 END;
 $$;
-
 -- The ticket a text resent joins: the newest complaint of p_sender with the text p_text made
 -- within the last p_window seconds and not withdrawn; NULL when none (or p_window is 0). The
 -- same lookup as intake_complaint()'s, by the same index (sql/005). A set of one row or none, so
 -- that the planner inlines it where it is joined (LATERAL) instead of calling it for each row.
-CREATE FUNCTION lapor_resent_to(p_sender text, p_text text, p_window integer)
+CREATE OR REPLACE FUNCTION lapor_resent_to(p_sender text, p_text text, p_window integer)
 RETURNS SETOF bigint
 LANGUAGE sql STABLE AS $$
     SELECT c.id
@@ -47,12 +43,11 @@ LANGUAGE sql STABLE AS $$
      ORDER BY c.id DESC
      LIMIT 1;
 $$;
-
 -- The complaints of stored, complete messages, each as intake_complaint() would take it with
 -- nothing pending: the resend window, the complaint with its first event, the message pointing
 -- at its ticket, the agency its keyword routes to (0 when none, or resent), the reply budget,
 -- under the same locks, taken in one order (lapor_lock_numbers()).
-CREATE FUNCTION intake_complaints(
+CREATE OR REPLACE FUNCTION intake_complaints(
     p_actor text, p_resend_window integer, p_budget integer, p_budget_window integer,
     p_msg_id bigint[], p_sender text[], p_text text[], p_confidential boolean[],
     p_keyword text[], p_replyable boolean[])
@@ -131,12 +126,11 @@ BEGIN
      ORDER BY u.ord;
 END;
 $$;
-
 -- Single SMS that are complaints: each part not stored before is stored with its message, as
 -- intake_part() stores a single SMS (the same key, so a part stored by either is found by both,
 -- and by intake_single_complaint()), and then all are taken in by intake_complaints(). outcome is
 -- 'duplicate' (stored before; nothing else happened) or 'single'.
-CREATE FUNCTION intake_single_complaints(
+CREATE OR REPLACE FUNCTION intake_single_complaints(
     p_instance text, p_actor text, p_resend_window integer, p_budget integer,
     p_budget_window integer,
     p_sender text[], p_sender_raw text[], p_smsc text[], p_smsc_time double precision[],
@@ -211,11 +205,5 @@ BEGIN
       FROM given g
       LEFT JOIN taken t ON NOT g.dup AND t.ord = g.k
      ORDER BY g.ord;
-END;
-$$;
-
-DO $$
-BEGIN
-    PERFORM lapor_give_to_owner();
 END;
 $$;

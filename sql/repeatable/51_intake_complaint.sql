@@ -1,5 +1,3 @@
--- lapor-smsd schema version 8: a complaint taken in with one call instead of five statements.
---
 -- What intake did for each new complaint as separate statements (the resend-window lock and
 -- lookup, the complaint with its first event and its note, the reply-budget lock and count) in
 -- one function, in the same order and with the same locks. The function is VOLATILE, so in READ
@@ -13,7 +11,7 @@
 -- (it writes a batch's replies in one statement before its commit); they count as written.
 -- Returns the ticket, whether it was an earlier one (resent), the agency the complaint's keyword
 -- routes to (0 when none; never for a resent one), and whether one more reply fits the budget.
-CREATE FUNCTION intake_complaint(
+CREATE OR REPLACE FUNCTION intake_complaint(
     p_msg_id bigint, p_sender text, p_text text, p_incomplete boolean, p_confidential boolean,
     p_keyword text, p_actor text, p_resend_window integer, p_replyable boolean,
     p_budget integer, p_budget_window integer, p_pending integer,

@@ -1,5 +1,3 @@
--- lapor-smsd schema version 13: a poll's parts of concatenated messages stored with one call.
---
 -- Three in ten messages come in parts, and their parts were stored by one intake_part() call
 -- each: after sql/012 the largest share of the backend's time at 10,000 messages (pg_stat_statements,
 -- tests/bench/profile_db.sh), most of it the executor starting and ending each of its statements
@@ -19,7 +17,7 @@
 -- The byte strings come as lowercase hex, the SMSC times as seconds since 1970, as for
 -- intake_single_complaints(). Returns one row per part, with its position (1-based) in ord, and
 -- what intake_part() returns for it.
-CREATE FUNCTION intake_parts(
+CREATE OR REPLACE FUNCTION intake_parts(
     p_instance text, p_join_window integer,
     p_sender text[], p_sender_raw text[], p_smsc text[], p_smsc_time double precision[],
     p_coding text[], p_class smallint[], p_kind text[], p_udh_hex text[], p_raw_hex text[],
@@ -201,11 +199,5 @@ BEGIN
       FROM unnest(v_outcome, v_msg, v_text, v_complete) WITH ORDINALITY
            AS u(outcome, msg, txt, complete, ord)
      ORDER BY u.ord;
-END;
-$$;
-
-DO $$
-BEGIN
-    PERFORM lapor_give_to_owner();
 END;
 $$;
