@@ -490,153 +490,25 @@ static void arr_free(struct arr *a)
 
 /* ---- intake ---- */
 
-static const char *class_param(int msg_class, char *buf)
-{
-    if (msg_class < 0) {
-        return NULL;
-    }
-    fmt_ll(buf, msg_class);
-    return buf;
-}
+/* intake_batch() (sql/repeatable/60_intake_batch.sql): the six settings, then one array per
+ * column of the parts, then one per column of the complaints. */
+static const char intake_batch_sql[] =
+    "SELECT ord, outcome, msg_id, msg_text, msg_complete, complaint_id, resent, agency_id, within"
+    " FROM intake_batch($1, $2, $3::int, $4::int, $5::int, $6::int, $7::text[], $8::text[],"
+    " $9::text[], $10::double precision[], $11::text[], $12::smallint[], $13::text[],"
+    " $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::int[], $20::text[],"
+    " $21::boolean[], $22::text[], $23::boolean[], $24::bigint[], $25::text[], $26::text[],"
+    " $27::boolean[], $28::boolean[], $29::text[], $30::boolean[], $31::int[])";
+#define BATCH_SETTINGS 6
+#define BATCH_PART_COLUMNS 17
+#define BATCH_COMPLAINT_COLUMNS 8
+#define BATCH_PARAMS (BATCH_SETTINGS + BATCH_PART_COLUMNS + BATCH_COMPLAINT_COLUMNS)
 
-/* intake_part() with one part's values; one literal, so that both ways of running it share its
- * prepared statement. */
-static const char part_add_sql[] =
-    "SELECT outcome, msg_id, msg_text, msg_complete FROM intake_part("
-    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8,"
-    " $9::int, $10::int, $11::int, $12::bytea, $13::bytea, $14,"
-    " make_interval(secs => $15::int))";
-#define PART_PARAMS 15
-
-/* The parameters of one part; they point into in and into b. */
-struct part_params {
-    char t[NUMBUF], cls[NUMBUF], ref[NUMBUF], total[NUMBUF], seq[NUMBUF], win[NUMBUF];
-    const char *values[PART_PARAMS];
-    int lens[PART_PARAMS];
-    int formats[PART_PARAMS];
-};
-
-static void part_params(const struct store_part_in *in, struct part_params *b)
-{
-    snprintf(b->t, sizeof b->t, "%lld", in->smsc_time);
-    fmt_ll(b->ref, in->concat_ref);
-    fmt_ll(b->total, in->concat_total);
-    fmt_ll(b->seq, in->concat_seq);
-    fmt_ll(b->win, in->join_window_s);
-    bool multipart = in->concat_total > 0;
-    /* An empty byte string is still a value, not NULL: libpq takes the pointer as given. */
-    static const unsigned char empty[1] = {0};
-    const char *values[PART_PARAMS] = {
-        in->instance,
-        in->sender,
-        in->sender_raw,
-        in->smsc,
-        in->smsc_time > 0 ? b->t : NULL,
-        in->coding,
-        class_param(in->msg_class, b->cls),
-        in->kind,
-        multipart ? b->ref : NULL,
-        multipart ? b->total : NULL,
-        multipart ? b->seq : NULL,
-        in->udh != NULL ? (const char *)in->udh : (const char *)empty,
-        in->raw != NULL ? (const char *)in->raw : (const char *)empty,
-        in->text,
-        b->win,
-    };
-    memcpy(b->values, values, sizeof values);
-    /* The byte strings go in binary, everything else as text. */
-    for (int i = 0; i < PART_PARAMS; i++) {
-        b->lens[i] = -1;
-        b->formats[i] = 0;
-    }
-    b->lens[11] = (int)in->udh_len;
-    b->lens[12] = (int)in->raw_len;
-    b->formats[11] = b->formats[12] = 1;
-}
-
-/* intake_single_complaint() (sql/011): a single SMS that is a complaint, stored and taken in. */
-static const char single_add_sql[] =
-    "SELECT outcome, msg_id, complaint_id, resent, agency_id, within FROM intake_single_complaint("
-    "$1, $2, $3, $4, to_timestamp($5::double precision), $6, $7::smallint, $8, $9::bytea,"
-    " $10::bytea, $11, $12, $13::boolean, $14, $15, $16::int, $17::boolean, $18::int,"
-    " $19::int)";
-#define SINGLE_PARAMS 19
-
-/* The parameters of a single complaint: the part's (from its part_params) and the complaint's. */
-struct single_params {
-    char win[NUMBUF], budget[NUMBUF], bwin[NUMBUF];
-    const char *values[SINGLE_PARAMS];
-    int lens[SINGLE_PARAMS];
-    int formats[SINGLE_PARAMS];
-};
-
-static void single_params(const struct store_part_in *in, const struct part_params *pb,
-                          struct single_params *b)
+/* The columns of part in, appended to a[0..BATCH_PART_COLUMNS-1]. */
+static void part_columns(struct arr *a, const struct store_part_in *in)
 {
     const struct store_part_complaint *c = in->complaint;
-    fmt_ll(b->win, c->resend_window_s);
-    fmt_ll(b->budget, c->budget);
-    fmt_ll(b->bwin, c->budget_window_s);
-    /* intake_part()'s parameters 1-8 and 12-14 (no reference, total or number), then the
-     * complaint's. */
-    static const int from_part[] = {0, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13};
-    int k = 0;
-    for (size_t i = 0; i < sizeof from_part / sizeof from_part[0]; i++, k++) {
-        b->values[k] = pb->values[from_part[i]];
-        b->lens[k] = pb->lens[from_part[i]];
-        b->formats[k] = pb->formats[from_part[i]];
-    }
-    const char *rest[] = {c->body,
-                          c->confidential ? "t" : "f",
-                          c->keyword != NULL ? c->keyword : "",
-                          c->actor,
-                          b->win,
-                          c->replyable ? "t" : "f",
-                          b->budget,
-                          b->bwin};
-    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++, k++) {
-        b->values[k] = rest[i];
-        b->lens[k] = -1;
-        b->formats[k] = 0;
-    }
-}
-
-/* What intake_single_complaint() said of one message: row row of r, from column c (its
- * outcome) on; r stays the caller's. */
-static int single_result(struct store *s, const PGresult *r, int row, int c,
-                         struct store_part_out *out)
-{
-    const char *outcome = PQgetvalue(r, row, c);
-    out->msg_id = get_ll(r, row, c + 1);
-    out->complete = true;
-    if (strcmp(outcome, "duplicate") == 0) {
-        out->outcome = STORE_PART_DUPLICATE;
-        return 0;
-    }
-    if (strcmp(outcome, "single") != 0) {
-        set_error(s, "intake_single_complaint gave an unknown outcome '%s'", outcome);
-        return -1;
-    }
-    out->outcome = STORE_PART_SINGLE;
-    out->taken = true;
-    out->complaint = taken_at(r, row, c + 2);
-    return 0;
-}
-
-/* intake_single_complaints() (sql/012): the single complaints of a batch, all in one call. The
- * first five parameters are the same for all of them; the rest are one array per column. */
-static const char singles_add_sql[] =
-    "SELECT ord, outcome, msg_id, complaint_id, resent, agency_id, within"
-    " FROM intake_single_complaints($1, $2, $3::int, $4::int, $5::int, $6::text[], $7::text[],"
-    " $8::text[], $9::double precision[], $10::text[], $11::smallint[], $12::text[], $13::text[],"
-    " $14::text[], $15::text[], $16::text[], $17::boolean[], $18::text[], $19::boolean[])";
-#define SINGLES_PARAMS 19
-#define SINGLES_COLUMNS 14
-
-/* The ten columns both batch calls take first, in their order: the part as read. */
-#define PART_COLUMNS 10
-static void part_columns(struct arr a[PART_COLUMNS], const struct store_part_in *in)
-{
+    bool multipart = in->concat_total > 0;
     arr_str(&a[0], in->sender);
     arr_str(&a[1], in->sender_raw);
     arr_str(&a[2], in->smsc);
@@ -647,92 +519,60 @@ static void part_columns(struct arr a[PART_COLUMNS], const struct store_part_in 
     arr_hex(&a[7], in->udh, in->udh != NULL ? in->udh_len : 0);
     arr_hex(&a[8], in->raw, in->raw != NULL ? in->raw_len : 0);
     arr_str(&a[9], in->text);
+    arr_ll_if(&a[10], multipart, in->concat_ref);
+    arr_ll_if(&a[11], multipart, in->concat_total);
+    arr_ll_if(&a[12], multipart, in->concat_seq);
+    arr_str(&a[13], c != NULL ? c->body : NULL);
+    arr_str(&a[14], c != NULL && c->confidential ? "t" : "f");
+    arr_str(&a[15], c != NULL && c->keyword != NULL ? c->keyword : "");
+    arr_str(&a[16], c != NULL && c->replyable ? "t" : "f");
 }
 
-/* The parameters of the single complaints among in[0..n-1] (see single_complaint), in the order
- * given. a holds the columns' arrays (freed by the caller); nums the three numbers. 0, or -1 with
- * the error set when memory ran out. */
-static int singles_params(struct store *s, const struct store_part_in *in, size_t n,
-                          struct arr a[SINGLES_COLUMNS], char nums[3][NUMBUF],
-                          const char *values[SINGLES_PARAMS])
+/* The columns of complaint c taken as how says, appended to a[0..BATCH_COMPLAINT_COLUMNS-1]. */
+static void complaint_columns(struct arr *a, const struct store_complaint_new *c,
+                              const struct store_complaint_take *how)
 {
-    const struct store_part_complaint *first = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct store_part_complaint *c = in[i].complaint;
-        if (in[i].complaint == NULL || in[i].concat_total != 0) {
-            continue;
-        }
-        if (first == NULL) {
-            first = c;
-            values[0] = in[i].instance;
-        }
-        part_columns(a, &in[i]);
-        arr_str(&a[10], c->body);
-        arr_str(&a[11], c->confidential ? "t" : "f");
-        arr_str(&a[12], c->keyword != NULL ? c->keyword : "");
-        arr_str(&a[13], c->replyable ? "t" : "f");
+    arr_ll(&a[0], c->msg_id);
+    arr_str(&a[1], c->sender);
+    arr_str(&a[2], c->text);
+    arr_str(&a[3], c->incomplete ? "t" : "f");
+    arr_str(&a[4], c->confidential ? "t" : "f");
+    arr_str(&a[5], c->keyword != NULL ? c->keyword : "");
+    arr_str(&a[6], how->replyable ? "t" : "f");
+    arr_ll(&a[7], how->pending);
+}
+
+/* The settings of a batch, the same for all of it: the daemon's, taken from its first part and
+ * from its first complaint (one a part carries, or one given). */
+static void batch_settings(const struct store_intake_batch *b, char nums[4][NUMBUF],
+                           const char *values[BATCH_SETTINGS])
+{
+    const struct store_part_complaint *pc = NULL;
+    for (size_t i = 0; i < b->n_parts && pc == NULL; i++) {
+        pc = b->parts[i].complaint;
     }
-    if (first == NULL) {
-        return 0;
+    values[0] = b->n_parts > 0 ? b->parts[0].instance : "";
+    values[1] = pc != NULL ? pc->actor : b->n_complaints > 0 ? b->complaints[0].actor : "";
+    fmt_ll(nums[0], b->n_parts > 0 ? b->parts[0].join_window_s : 0);
+    if (pc != NULL) {
+        fmt_ll(nums[1], pc->resend_window_s);
+        fmt_ll(nums[2], pc->budget);
+        fmt_ll(nums[3], pc->budget_window_s);
+    } else {
+        const struct store_complaint_take *how = b->n_complaints > 0 ? &b->how[0] : NULL;
+        fmt_ll(nums[1], how ? how->resend_window_s : 0);
+        fmt_ll(nums[2], how ? how->budget : 0);
+        fmt_ll(nums[3], how ? how->budget_window_s : 0);
     }
-    /* The daemon's settings, the same for every message of a batch. */
-    values[1] = first->actor;
-    fmt_ll(nums[0], first->resend_window_s);
-    fmt_ll(nums[1], first->budget);
-    fmt_ll(nums[2], first->budget_window_s);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         values[2 + i] = nums[i];
     }
-    return arr_done_all(s, a, SINGLES_COLUMNS, values + 5);
 }
 
-/* intake_parts() (sql/013): the parts of concatenated messages of a batch, all in one call. */
-static const char parts_add_sql[] =
-    "SELECT ord, outcome, msg_id, msg_text, msg_complete"
-    " FROM intake_parts($1, $2::int, $3::text[], $4::text[], $5::text[],"
-    " $6::double precision[], $7::text[], $8::smallint[], $9::text[], $10::text[], $11::text[],"
-    " $12::text[], $13::int[], $14::int[], $15::int[])";
-#define PARTS_PARAMS 15
-#define PARTS_COLUMNS 13
-
-/* Whether part in goes to intake_parts(): a part of a concatenated message. */
-static bool concatenated(const struct store_part_in *in)
+/* What intake_batch() said of part row: row of r into *out; r stays the caller's. */
+static int part_result(struct store *s, const PGresult *r, int row, struct store_part_out *out)
 {
-    return in->concat_total > 1 && in->complaint == NULL;
-}
-
-/* The parameters of the parts among in[0..n-1] that go to intake_parts(), in the order given; as
- * singles_params. */
-static int parts_params(struct store *s, const struct store_part_in *in, size_t n,
-                        struct arr a[PARTS_COLUMNS], char *window, const char *values[PARTS_PARAMS])
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!concatenated(&in[i])) {
-            continue;
-        }
-        values[0] = in[i].instance;
-        fmt_ll(window, in[i].join_window_s);
-        values[1] = window;
-        part_columns(a, &in[i]);
-        arr_ll(&a[10], in[i].concat_ref);
-        arr_ll(&a[11], in[i].concat_total);
-        arr_ll(&a[12], in[i].concat_seq);
-    }
-    return arr_done_all(s, a, PARTS_COLUMNS, values + 2);
-}
-
-/* Whether part in goes through intake_single_complaint(). */
-static bool single_complaint(const struct store_part_in *in)
-{
-    return in->complaint != NULL && in->concat_total == 0;
-}
-
-/* What intake_part() said of one part: row row of r, from column c (its outcome) on; r stays
- * the caller's. */
-static int part_result(struct store *s, const PGresult *r, int row, int c,
-                       struct store_part_out *out)
-{
-    const char *outcome = PQgetvalue(r, row, c);
+    const char *outcome = PQgetvalue(r, row, 1);
     static const struct {
         const char *name;
         enum store_part_outcome value;
@@ -748,281 +588,74 @@ static int part_result(struct store *s, const PGresult *r, int row, int c,
         }
     }
     if (found < 0) {
-        set_error(s, "intake_part gave an unknown outcome '%s'", outcome);
+        set_error(s, "intake_batch gave an unknown outcome '%s'", outcome);
         return -1;
     }
     out->outcome = outcomes[found].value;
-    out->msg_id = get_ll(r, row, c + 1);
-    out->text = PQgetisnull(r, row, c + 2) ? NULL : get_str(r, row, c + 2);
-    out->complete = PQgetvalue(r, row, c + 3)[0] == 't';
+    out->msg_id = get_ll(r, row, 2);
+    out->text = PQgetisnull(r, row, 3) ? NULL : get_str(r, row, 3);
+    out->complete = PQgetvalue(r, row, 4)[0] == 't';
+    out->taken = !PQgetisnull(r, row, 5);
+    if (out->taken) {
+        out->complaint = taken_at(r, row, 5);
+    }
     return 0;
 }
 
-int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out)
+/* The rows of intake_batch(), one per part and then one per complaint, into b's outs. */
+static int batch_result(struct store *s, const PGresult *r, const struct store_intake_batch *b)
 {
-    *out = (struct store_part_out){0};
-    struct part_params b;
-    struct single_params sb;
-    part_params(in, &b);
-    bool single = single_complaint(in);
-    if (single) {
-        single_params(in, &b, &sb);
-    }
-    PGresult *r = single
-                      ? run(s, single_add_sql, SINGLE_PARAMS, sb.values, sb.lens, PGRES_TUPLES_OK)
-                      : run(s, part_add_sql, PART_PARAMS, b.values, b.lens, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    int rc = single ? single_result(s, r, 0, 0, out) : part_result(s, r, 0, 0, out);
-    PQclear(r);
-    return rc;
-}
-
-/* Records the error of result r (or of the connection when r is NULL). */
-static void result_error(struct store *s, const PGresult *r)
-{
-    if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r), state ? " (SQLSTATE " : "",
-                  state ? state : "", state ? ")" : "");
-    } else if (r == NULL) {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-    }
-}
-
-/* The result of a call for many parts (all single complaints, or all parts of concatenated
- * messages): one row per part that took, numbered from 1 in the order given, each put in the out
- * of its part. r stays the caller's. */
-static int batch_result(struct store *s, const PGresult *r, const struct store_part_in *in,
-                        size_t n, bool (*took)(const struct store_part_in *),
-                        int (*row_result)(struct store *, const PGresult *, int, int,
-                                          struct store_part_out *),
-                        struct store_part_out *out)
-{
-    size_t want = 0;
-    for (size_t i = 0; i < n; i++) {
-        want += took(&in[i]);
-    }
+    size_t want = b->n_parts + b->n_complaints;
     if (PQntuples(r) != (int)want) {
-        set_error(s, "the database gave %d rows for %zu parts", PQntuples(r), want);
+        set_error(s, "intake_batch gave %d rows for %zu", PQntuples(r), want);
         return -1;
     }
-    size_t i = 0;
-    for (int row = 0; row < PQntuples(r); row++, i++) {
-        while (i < n && !took(&in[i])) {
-            i++;
-        }
-        /* Rows come in the order given: row k is the k-th part the call took. */
-        if (i == n || get_ll(r, row, 0) != row + 1) {
-            set_error(s, "the database answered for parts out of order");
+    for (int row = 0; row < PQntuples(r); row++) {
+        if (get_ll(r, row, 0) != row + 1) {
+            set_error(s, "intake_batch answered out of order");
             return -1;
         }
-        if (row_result(s, r, row, 1, &out[i]) != 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Reads the result of one call of a pipeline and the NULL after it; parse reads its rows into
- * out (0, or -1 with the error set). Returns 0 when the result was read; -1 when the call failed
- * (the error set unless *rc was set already); -2 when the pipeline is out of step. */
-static int pipeline_result(struct store *s, int *rc,
-                           int (*parse)(struct store *, const PGresult *, void *), void *arg)
-{
-    PGresult *r = PQgetResult(s->conn);
-    if (r == NULL) {
-        result_error(s, NULL);
-        *rc = -1;
-        return -2;
-    }
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-        if (*rc == 0 && parse(s, r, arg) != 0) {
-            *rc = -1;
-        }
-    } else {
-        if (*rc == 0) {
-            result_error(s, r);
-        }
-        *rc = -1;
-    }
-    PQclear(r);
-    PGresult *end = PQgetResult(s->conn);
-    if (end != NULL) { /* a second result for one call: the connection is not as expected */
-        PQclear(end);
-        return -2;
-    }
-    return 0;
-}
-
-/* What pipeline_result parses: many parts in one call, or one part. */
-struct batch_arg {
-    const struct store_part_in *in;
-    size_t n;
-    bool (*took)(const struct store_part_in *);
-    int (*row_result)(struct store *, const PGresult *, int, int, struct store_part_out *);
-    struct store_part_out *out;
-};
-
-static int parse_batch(struct store *s, const PGresult *r, void *arg)
-{
-    const struct batch_arg *a = arg;
-    return batch_result(s, r, a->in, a->n, a->took, a->row_result, a->out);
-}
-
-static int parse_part(struct store *s, const PGresult *r, void *arg)
-{
-    if (PQntuples(r) != 1) {
-        set_error(s, "intake_part gave %d rows", PQntuples(r));
-        return -1;
-    }
-    return part_result(s, r, 0, 0, arg);
-}
-
-/* Whether any of in[0..n-1] is one that took takes. */
-static bool any_of(const struct store_part_in *in, size_t n,
-                   bool (*took)(const struct store_part_in *))
-{
-    for (size_t i = 0; i < n; i++) {
-        if (took(&in[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Whether part in is stored by an intake_part() call of its own. */
-static bool stored_alone(const struct store_part_in *in)
-{
-    return !single_complaint(in) && !concatenated(in);
-}
-
-/* Sends prepared statement slot into the pipeline (lens and formats as PQsendQueryPrepared's;
- * NULL for text parameters): 0, or -1 with the error set. */
-static int send_prepared(struct store *s, int slot, int n, const char *const *values,
-                         const int *lens, const int *formats)
-{
-    char name[16];
-    snprintf(name, sizeof name, "l%d", slot);
-    if (PQsendQueryPrepared(s->conn, name, n, values, lens, formats, 0) != 1) {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-        return -1;
-    }
-    return 0;
-}
-
-/*
- * All n parts in libpq's pipeline mode: every call is sent before the first answer is read, so
- * the batch costs one round trip instead of n. The single complaints go first, all in one call
- * (each has a sender of its own, so the order between them and the other parts changes nothing);
- * then the parts of concatenated messages, all in one call that ends as calls for each of them
- * in order would (sql/013); then each other part, in order, as store_part_add would store it.
- * Messages of different groups never meet, so which of the three stores a part first changes
- * nothing. All of it is in the caller's transaction; after the first error the rest are skipped
- * by the server, and the caller rolls back.
- */
-int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
-                        struct store_part_out *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        out[i] = (struct store_part_out){0};
-    }
-    if (s->conn == NULL) {
-        set_error(s, "not connected to the database");
-        return -1;
-    }
-    PGresult *failed = NULL;
-    int slot = prepared_slot(s, part_add_sql, PART_PARAMS, &failed);
-    int singles_slot = slot < 0 ? -1 : prepared_slot(s, singles_add_sql, SINGLES_PARAMS, &failed);
-    int parts_slot = singles_slot < 0 ? -1 : prepared_slot(s, parts_add_sql, PARTS_PARAMS, &failed);
-    if (parts_slot < 0 || PQenterPipelineMode(s->conn) != 1) {
-        /* No statement slot left, or no pipeline: one call at a time does the same. */
-        PQclear(failed);
-        for (size_t i = 0; i < n; i++) {
-            if (store_part_add(s, &in[i], &out[i]) != 0) {
+        size_t i = (size_t)row;
+        if (i < b->n_parts) {
+            if (part_result(s, r, row, &b->part_out[i]) != 0) {
                 return -1;
             }
-        }
-        return 0;
-    }
-    int rc = 0;
-    bool singles_sent = false, parts_sent = false;
-    if (any_of(in, n, single_complaint)) {
-        struct arr cols[SINGLES_COLUMNS] = {{0}};
-        char nums[3][NUMBUF];
-        const char *values[SINGLES_PARAMS] = {NULL};
-        rc = singles_params(s, in, n, cols, nums, values);
-        singles_sent =
-            rc == 0 && send_prepared(s, singles_slot, SINGLES_PARAMS, values, NULL, NULL) == 0;
-        rc = singles_sent ? 0 : -1;
-        for (size_t i = 0; i < SINGLES_COLUMNS; i++) {
-            arr_free(&cols[i]);
+        } else {
+            b->taken[i - b->n_parts] = taken_at(r, row, 5);
         }
     }
-    if (rc == 0 && any_of(in, n, concatenated)) {
-        struct arr cols[PARTS_COLUMNS] = {{0}};
-        char window[NUMBUF];
-        const char *values[PARTS_PARAMS] = {NULL};
-        rc = parts_params(s, in, n, cols, window, values);
-        parts_sent = rc == 0 && send_prepared(s, parts_slot, PARTS_PARAMS, values, NULL, NULL) == 0;
-        rc = parts_sent ? 0 : -1;
-        for (size_t i = 0; i < PARTS_COLUMNS; i++) {
-            arr_free(&cols[i]);
-        }
+    return 0;
+}
+
+int store_intake(struct store *s, const struct store_intake_batch *b)
+{
+    for (size_t i = 0; i < b->n_parts; i++) {
+        b->part_out[i] = (struct store_part_out){0};
     }
-    size_t sent = 0; /* how far the parts stored by a call each were sent */
-    for (; rc == 0 && sent < n; sent++) {
-        if (!stored_alone(&in[sent])) {
-            continue;
-        }
-        struct part_params b;
-        part_params(&in[sent], &b);
-        if (send_prepared(s, slot, PART_PARAMS, b.values, b.lens, b.formats) != 0) {
-            rc = -1;
-            break;
-        }
+    struct arr a[BATCH_PART_COLUMNS + BATCH_COMPLAINT_COLUMNS] = {{0}};
+    for (size_t i = 0; i < b->n_parts; i++) {
+        part_columns(a, &b->parts[i]);
     }
-    if (PQpipelineSync(s->conn) != 1) {
-        set_error(s, "database: %s", PQerrorMessage(s->conn));
-        rc = -1;
+    for (size_t i = 0; i < b->n_complaints; i++) {
+        b->taken[i] = (struct store_complaint_taken){0};
+        complaint_columns(a + BATCH_PART_COLUMNS, &b->complaints[i], &b->how[i]);
     }
-    /* Every call sent has its result and then a NULL; the sync has its own result last. */
-    bool broken = false;
-    if (singles_sent) {
-        struct batch_arg a = {in, n, single_complaint, single_result, out};
-        broken = pipeline_result(s, &rc, parse_batch, &a) == -2;
-    }
-    if (parts_sent && !broken) {
-        struct batch_arg a = {in, n, concatenated, part_result, out};
-        broken = pipeline_result(s, &rc, parse_batch, &a) == -2;
-    }
-    for (size_t i = 0; i < sent && !broken; i++) {
-        if (stored_alone(&in[i])) {
-            broken = pipeline_result(s, &rc, parse_part, &out[i]) == -2;
-        }
-    }
-    if (!broken) {
-        PGresult *r = PQgetResult(s->conn);
-        if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
-            broken = true;
-        }
-        PQclear(r);
-    }
-    if (broken || PQexitPipelineMode(s->conn) != 1) {
-        /* Results left unread would be taken for the next statement's: start afresh. */
-        if (rc == 0) {
-            set_error(s, "database: the pipeline of parts ended out of step");
-        }
-        rc = -1;
-        store_disconnect(s);
-    } else if (PQstatus(s->conn) != CONNECTION_OK) {
-        store_disconnect(s);
+    char nums[4][NUMBUF];
+    const char *values[BATCH_PARAMS];
+    batch_settings(b, nums, values);
+    int rc =
+        arr_done_all(s, a, BATCH_PART_COLUMNS + BATCH_COMPLAINT_COLUMNS, values + BATCH_SETTINGS);
+    PGresult *r =
+        rc == 0 ? run(s, intake_batch_sql, BATCH_PARAMS, values, NULL, PGRES_TUPLES_OK) : NULL;
+    rc = r != NULL ? batch_result(s, r, b) : -1;
+    PQclear(r);
+    for (size_t i = 0; i < BATCH_PART_COLUMNS + BATCH_COMPLAINT_COLUMNS; i++) {
+        arr_free(&a[i]);
     }
     if (rc != 0) {
-        for (size_t i = 0; i < n; i++) {
-            free(out[i].text);
-            out[i].text = NULL;
+        for (size_t i = 0; i < b->n_parts; i++) {
+            free(b->part_out[i].text);
+            b->part_out[i].text = NULL;
         }
     }
     return rc;
@@ -1088,103 +721,6 @@ static int lock_for_transaction(struct store *s, const char *kind, const char *k
     }
     PQclear(r);
     return 0;
-}
-
-int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
-                           const struct store_complaint_take *how,
-                           struct store_complaint_taken *out)
-{
-    char mbuf[NUMBUF], wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF], pbuf[NUMBUF];
-    fmt_ll(mbuf, c->msg_id);
-    fmt_ll(pbuf, how->pending);
-    fmt_ll(wbuf, how->resend_window_s);
-    fmt_ll(bbuf, how->budget);
-    fmt_ll(bwbuf, how->budget_window_s);
-    const char *params[] = {mbuf,
-                            c->sender,
-                            c->text,
-                            c->incomplete ? "t" : "f",
-                            c->confidential ? "t" : "f",
-                            c->keyword != NULL ? c->keyword : "",
-                            c->actor,
-                            wbuf,
-                            how->replyable ? "t" : "f",
-                            bbuf,
-                            bwbuf,
-                            pbuf};
-    *out = (struct store_complaint_taken){0};
-    /* intake_complaint() (sql/008) does in one round trip what took five. */
-    PGresult *r = run(s,
-                      "SELECT complaint_id, resent, agency_id, within FROM intake_complaint("
-                      "$1::bigint, $2, $3, $4::boolean, $5::boolean, $6, $7, $8::int,"
-                      " $9::boolean, $10::int, $11::int, $12::int)",
-                      12, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        return -1;
-    }
-    *out = taken_at(r, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-int store_complaints_intake(struct store *s, const struct store_complaint_new *c,
-                            const struct store_complaint_take *how, size_t n,
-                            struct store_complaint_taken *out)
-{
-    if (n == 0) {
-        return 0;
-    }
-    struct arr a[6] = {{0}};
-    for (size_t i = 0; i < n; i++) {
-        arr_ll(&a[0], c[i].msg_id);
-        arr_str(&a[1], c[i].sender);
-        arr_str(&a[2], c[i].text);
-        arr_str(&a[3], c[i].confidential ? "t" : "f");
-        arr_str(&a[4], c[i].keyword != NULL ? c[i].keyword : "");
-        arr_str(&a[5], how[i].replyable ? "t" : "f");
-        out[i] = (struct store_complaint_taken){0};
-    }
-    char wbuf[NUMBUF], bbuf[NUMBUF], bwbuf[NUMBUF];
-    const char *params[10];
-    int rc = -1;
-    if (arr_done_all(s, a, 6, params + 4) != 0) {
-        goto out;
-    }
-    fmt_ll(wbuf, how[0].resend_window_s);
-    fmt_ll(bbuf, how[0].budget);
-    fmt_ll(bwbuf, how[0].budget_window_s);
-    params[0] = c[0].actor;
-    params[1] = wbuf;
-    params[2] = bbuf;
-    params[3] = bwbuf;
-    PGresult *r = run(s,
-                      "SELECT ord, complaint_id, resent, agency_id, within FROM intake_complaints("
-                      "$1, $2::int, $3::int, $4::int, $5::bigint[], $6::text[], $7::text[],"
-                      " $8::boolean[], $9::text[], $10::boolean[])",
-                      10, params, NULL, PGRES_TUPLES_OK);
-    if (r == NULL) {
-        goto out;
-    }
-    if (PQntuples(r) != (int)n) {
-        set_error(s, "intake_complaints gave %d rows for %zu messages", PQntuples(r), n);
-        PQclear(r);
-        goto out;
-    }
-    for (int row = 0; row < PQntuples(r); row++) {
-        if (get_ll(r, row, 0) != row + 1) {
-            set_error(s, "intake_complaints answered out of order");
-            PQclear(r);
-            goto out;
-        }
-        out[row] = taken_at(r, row, 1);
-    }
-    PQclear(r);
-    rc = 0;
-out:
-    for (int i = 0; i < 6; i++) {
-        arr_free(&a[i]);
-    }
-    return rc;
 }
 
 int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,
