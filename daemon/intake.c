@@ -285,13 +285,12 @@ static int store_batch(struct intake *in, int n, int *complete)
     if (store_begin(in->store) != 0) {
         return -1;
     }
-    /* All parts stored in one round trip, then what each completes, in the order read. */
+    /* All parts stored in one call, then what each completes, in the order read. */
     for (int i = 0; i < n; i++) {
         part_values(in, &in->parts[i], in->senders[i], &in->pins[i]);
     }
-    int stored = take_with_parts(in, n) == 0
-                     ? store_part_add_many(in->store, in->pins, (size_t)n, in->outs)
-                     : -1;
+    struct store_intake_batch b = {.parts = in->pins, .n_parts = (size_t)n, .part_out = in->outs};
+    int stored = take_with_parts(in, n) == 0 ? store_intake(in->store, &b) : -1;
     free_bodies(in, n);
     int rc = stored == 0 ? take_completed_together(in, n) : stored;
     free_bodies(in, n);
@@ -398,9 +397,9 @@ static const char *part_kind(const struct modem_part *p)
 
 /*
  * Marks the parts of a poll that are single SMS holding a complaint, from a sender with no other
- * part in the poll: store_part_add_many takes their complaints in with them (sql/011), in the
- * same round trip. A sender seen twice goes the longer way, where each message sees what the one
- * before it did (its ticket, its reply counted against the budget). 0, or -1 without memory.
+ * part in the poll: store_intake takes their complaints in with them, in the same call. A sender
+ * seen twice goes the longer way, where each message sees what the one before it did (its ticket,
+ * its reply counted against the budget). 0, or -1 without memory.
  */
 static int take_with_parts(struct intake *in, int n)
 {
@@ -449,7 +448,7 @@ static int take_with_parts(struct intake *in, int n)
 
 /*
  * The concatenated messages this poll completed that are complaints, from a sender with no other
- * message in the poll: taken in together, in one round trip (sql/012), before part_stored goes
+ * message in the poll: taken in together, in one call of store_intake, before part_stored goes
  * through the parts in order. What each asks stays in in->grammar, and its part's out says what
  * became of it (taken), for part_stored to route it and reply. A sender with another message in
  * the poll goes the longer way, where each message sees what the one before it did.
@@ -485,8 +484,11 @@ static int take_completed_together(struct intake *in, int n)
                      may_reply(kind, in->senders[i]), 0, &in->together[k], &in->together_how[k]);
         in->together_at[k++] = i;
     }
-    if (store_complaints_intake(in->store, in->together, in->together_how, k, in->together_got) !=
-        0) {
+    struct store_intake_batch b = {.complaints = in->together,
+                                   .how = in->together_how,
+                                   .n_complaints = k,
+                                   .taken = in->together_got};
+    if (k > 0 && store_intake(in->store, &b) != 0) {
         return -1;
     }
     for (size_t t = 0; t < k; t++) {
@@ -686,7 +688,8 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     complaint_of(in, msg_id, sender, g, text, incomplete, replyable,
                  reply_queue_count_to(&in->replies, sender), &c, &how);
     struct store_complaint_taken got;
-    int rc = store_complaint_intake(in->store, &c, &how, &got);
+    struct store_intake_batch b = {.complaints = &c, .how = &how, .n_complaints = 1, .taken = &got};
+    int rc = store_intake(in->store, &b);
     free(text);
     if (rc != 0) {
         return -1;
@@ -783,7 +786,8 @@ int intake_rescue(struct intake *in, char *err, size_t errcap)
             .join_window_s = INTAKE_JOIN_WINDOW_S,
         };
         struct store_part_out out = {0};
-        if (store_begin(in->store) != 0 || store_part_add(in->store, &pin, &out) != 0 ||
+        struct store_intake_batch b = {.parts = &pin, .n_parts = 1, .part_out = &out};
+        if (store_begin(in->store) != 0 || store_intake(in->store, &b) != 0 ||
             store_commit(in->store) != 0) {
             snprintf(err, errcap, "storing an undecodable message failed: %s",
                      store_error(in->store));

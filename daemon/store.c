@@ -1,6 +1,6 @@
 /*
  * store: PostgreSQL through libpq (see store.h). The connection, the statements prepared on it,
- * running them alone or in a pipeline, and reading their rows; what the statements say lives in
+ * running them, and reading their rows; what the statements say lives in
  * the query files beside it.
  */
 #include "store.h"
@@ -136,15 +136,14 @@ const char *store_error(const struct store *s)
 
 /* ---- statements ---- */
 
-/* Records the error of result r (or of the connection when r is NULL); a statement skipped
- * because an earlier one in the pipeline failed adds nothing to that one's error. */
+/* Records the error of result r, or of the connection when r is NULL. */
 static void result_error(struct store *s, const PGresult *r)
 {
-    if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+    if (r != NULL) {
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         store_set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r),
                         state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "");
-    } else if (r == NULL) {
+    } else {
         store_set_error(s, "database: %s", PQerrorMessage(s->conn));
     }
 }
@@ -198,24 +197,12 @@ static int prepared_slot(struct store *s, const char *sql, int n, PGresult **fai
     return slot;
 }
 
-/* Parameter formats and lengths for libpq: text, except where lens[i] is non-negative (binary,
- * that many bytes). lens may be NULL. */
-static void param_formats(int n, const int *lens, int formats[STORE_PARAMS_MAX],
-                          int lengths[STORE_PARAMS_MAX])
-{
-    for (int i = 0; i < n; i++) {
-        bool binary = lens != NULL && lens[i] >= 0;
-        formats[i] = binary ? 1 : 0;
-        lengths[i] = binary ? lens[i] : 0;
-    }
-}
-
 /*
  * Runs one parameterised statement. Returns the result when its status is the expected one, else
  * NULL with the error set (and the connection dropped when it broke, so the caller reconnects).
  */
 static PGresult *run(struct store *s, const char *sql, int n, const char *const *values,
-                     const int *lens, ExecStatusType want)
+                     ExecStatusType want)
 {
     if (s->conn == NULL) {
         store_set_error(s, "not connected to the database");
@@ -226,16 +213,14 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
         store_set_error(s, "too many parameters");
         return NULL;
     }
-    int formats[STORE_PARAMS_MAX], lengths[STORE_PARAMS_MAX];
-    param_formats(n, lens, formats, lengths);
     PGresult *r = NULL;
     int slot = prepared_slot(s, sql, n, &r);
     if (slot >= 0) {
         char name[16];
         slot_name(name, slot);
-        r = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
+        r = PQexecPrepared(s->conn, name, n, values, NULL, NULL, 0);
     } else if (r == NULL) {
-        r = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+        r = PQexecParams(s->conn, sql, n, NULL, values, NULL, NULL, 0);
     }
     if (r != NULL && PQresultStatus(r) == want) {
         return r;
@@ -250,7 +235,7 @@ static PGresult *run(struct store *s, const char *sql, int n, const char *const 
 
 int store_exec(struct store *s, const char *sql, int n, const char *const *values)
 {
-    PGresult *r = run(s, sql, n, values, NULL, PGRES_COMMAND_OK);
+    PGresult *r = run(s, sql, n, values, PGRES_COMMAND_OK);
     if (r == NULL) {
         return -1;
     }
@@ -260,13 +245,7 @@ int store_exec(struct store *s, const char *sql, int n, const char *const *value
 
 struct store_rows *store_query(struct store *s, const char *sql, int n, const char *const *values)
 {
-    return store_query_binary(s, sql, n, values, NULL);
-}
-
-struct store_rows *store_query_binary(struct store *s, const char *sql, int n,
-                                      const char *const *values, const int *lens)
-{
-    return (struct store_rows *)run(s, sql, n, values, lens, PGRES_TUPLES_OK);
+    return (struct store_rows *)run(s, sql, n, values, PGRES_TUPLES_OK);
 }
 
 int store_run_script(struct store *s, const char *script)
@@ -378,98 +357,4 @@ struct store_rows *store_query_array(struct store *s, const char *sql, int n,
         return NULL;
     }
     return r;
-}
-
-/* ---- the pipeline ---- */
-
-int store_pipeline_enter(struct store *s, const char *const *sqls, const int *nparams, int n)
-{
-    if (s->conn == NULL) {
-        store_set_error(s, "not connected to the database");
-        return -1;
-    }
-    for (int i = 0; i < n; i++) {
-        PGresult *failed = NULL;
-        if (prepared_slot(s, sqls[i], nparams[i], &failed) < 0) {
-            PQclear(failed);
-            return 0;
-        }
-    }
-    return PQenterPipelineMode(s->conn) == 1 ? 1 : 0;
-}
-
-int store_pipeline_send(struct store *s, const char *sql, int n, const char *const *values,
-                        const int *lens)
-{
-    int slot = find_prepared(s, sql);
-    if (slot < 0 || n > STORE_PARAMS_MAX) {
-        store_set_error(s, "database: a statement sent into the pipeline was not prepared");
-        return -1;
-    }
-    int formats[STORE_PARAMS_MAX], lengths[STORE_PARAMS_MAX];
-    param_formats(n, lens, formats, lengths);
-    char name[16];
-    slot_name(name, slot);
-    if (PQsendQueryPrepared(s->conn, name, n, values, lengths, formats, 0) != 1) {
-        store_set_error(s, "database: %s", PQerrorMessage(s->conn));
-        return -1;
-    }
-    return 0;
-}
-
-int store_pipeline_sync(struct store *s)
-{
-    if (PQpipelineSync(s->conn) != 1) {
-        store_set_error(s, "database: %s", PQerrorMessage(s->conn));
-        return -1;
-    }
-    return 0;
-}
-
-int store_pipeline_result(struct store *s, int *rc,
-                          int (*parse)(struct store *, const struct store_rows *, void *),
-                          void *arg)
-{
-    PGresult *r = PQgetResult(s->conn);
-    if (r == NULL) {
-        result_error(s, NULL);
-        *rc = -1;
-        return -2;
-    }
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-        if (*rc == 0 && parse(s, (const struct store_rows *)r, arg) != 0) {
-            *rc = -1;
-        }
-    } else {
-        if (*rc == 0) {
-            result_error(s, r);
-        }
-        *rc = -1;
-    }
-    PQclear(r);
-    PGresult *end = PQgetResult(s->conn);
-    if (end != NULL) { /* a second result for one call: the connection is not as expected */
-        PQclear(end);
-        return -2;
-    }
-    return 0;
-}
-
-int store_pipeline_leave(struct store *s, bool broken)
-{
-    if (!broken) {
-        PGresult *r = PQgetResult(s->conn);
-        if (r == NULL || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
-            broken = true;
-        }
-        PQclear(r);
-    }
-    if (broken || PQexitPipelineMode(s->conn) != 1) {
-        store_disconnect(s);
-        return -1;
-    }
-    if (PQstatus(s->conn) != CONNECTION_OK) {
-        store_disconnect(s);
-    }
-    return 0;
 }

@@ -27,29 +27,38 @@ int store_schema_version(struct store *s, int *version)
     return 0;
 }
 
-/* Runs migration m's script and records its version, in one transaction. */
-static int apply_migration(struct store *s, const struct migration *m)
+/* Runs one file of sql/ in the current transaction: 0, or -1 with the error set. */
+static int apply_sql_file(struct store *s, const struct migration *m)
 {
-    if (store_begin(s) != 0) {
-        return -1;
-    }
-    /* A migration is a script of many statements: the simple query protocol runs it whole, and
-     * no parameter of ours is part of it. */
+    /* A file is a script of many statements: the simple query protocol runs it whole, and no
+     * parameter of ours is part of it. */
     if (store_run_script(s, m->sql) != 0) {
         char reason[512];
         snprintf(reason, sizeof reason, "%s", store_error(s));
         store_set_error(s, "migration %s failed: %s", m->name, reason);
-        store_rollback(s);
         return -1;
     }
-    char vbuf[STORE_NUMBUF];
-    store_fmt_ll(vbuf, m->version);
-    const char *params[] = {vbuf, m->name};
-    if (store_exec(s, "INSERT INTO schema_version (version, name) VALUES ($1::int, $2)", 2,
-                   params) != 0 ||
-        store_commit(s) != 0) {
-        store_rollback(s);
-        return -1;
+    return 0;
+}
+
+/* The numbered migrations newer than version, each recorded in schema_version; *to is the last
+ * one applied. */
+static int apply_migrations(struct store *s, int version, int *to)
+{
+    for (int i = 0; i < migration_count; i++) {
+        const struct migration *m = &migrations[i];
+        if (m->version <= version) {
+            continue;
+        }
+        char vbuf[STORE_NUMBUF];
+        store_fmt_ll(vbuf, m->version);
+        const char *params[] = {vbuf, m->name};
+        if (apply_sql_file(s, m) != 0 ||
+            store_exec(s, "INSERT INTO schema_version (version, name) VALUES ($1::int, $2)", 2,
+                       params) != 0) {
+            return -1;
+        }
+        *to = m->version;
     }
     return 0;
 }
@@ -61,15 +70,20 @@ int store_migrate(struct store *s, int *from, int *to)
         return -1;
     }
     *from = *to = version;
-    for (int i = 0; i < migration_count; i++) {
-        const struct migration *m = &migrations[i];
-        if (m->version <= version) {
-            continue;
-        }
-        if (apply_migration(s, m) != 0) {
-            return -1;
-        }
-        *to = m->version;
+    int newest = migration_count > 0 ? migrations[migration_count - 1].version : 0;
+    if (store_begin(s) != 0) {
+        return -1;
+    }
+    int rc = apply_migrations(s, version, to);
+    /* The functions and views go in after the tables they use, every time; never into a
+     * schema newer than this program's, whose own may differ from them. */
+    for (int i = 0; rc == 0 && version <= newest && i < repeatable_count; i++) {
+        rc = apply_sql_file(s, &repeatables[i]);
+    }
+    if (rc != 0 || store_commit(s) != 0) {
+        store_rollback(s);
+        *to = version;
+        return -1;
     }
     return 0;
 }

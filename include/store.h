@@ -1,10 +1,10 @@
 /*
  * store: the one door to PostgreSQL. This is the only module that includes libpq-fe.h: it holds
- * the connection, prepares each statement once per connection, runs parameterised statements
- * (alone or in libpq's pipeline) and hands their rows to the query files beside it (store_*.c,
- * one per concern) without exposing a libpq type. Every statement takes parameters, none is built
- * from strings: text parameters go as text, byte strings in binary format, so that nothing a
- * citizen sends is ever parsed as SQL.
+ * the connection, prepares each statement once per connection, runs parameterised statements and
+ * hands their rows to the query files beside it (store_*.c, one per concern) without exposing a
+ * libpq type. Every statement takes parameters, none is built from strings, so that nothing a
+ * citizen sends is ever parsed as SQL (byte strings travel as hex text inside array parameters:
+ * store_array.h).
  *
  * Functions return 0 on success and -1 on failure, with the reason in store_error(). After a
  * failure store_connected() tells a lost connection (reconnect and retry later) from a refused
@@ -55,11 +55,6 @@ struct store_rows;
  */
 int store_exec(struct store *s, const char *sql, int n, const char *const *values);
 struct store_rows *store_query(struct store *s, const char *sql, int n, const char *const *values);
-/* As store_query, but each parameter whose length in lens is non-negative goes in binary: that
- * many bytes from its value. */
-struct store_rows *store_query_binary(struct store *s, const char *sql, int n,
-                                      const char *const *values, const int *lens);
-
 /* Runs a script of many statements by the simple query protocol (a migration); sqlguard checks
  * its text, and no parameter is part of it. On failure the error is the server's message alone. */
 int store_run_script(struct store *s, const char *script);
@@ -83,35 +78,5 @@ void *store_rows_array(struct store *s, const struct store_rows *r, size_t size,
  * when either failed, with the error set and nothing to free. */
 struct store_rows *store_query_array(struct store *s, const char *sql, int n,
                                      const char *const *values, size_t size, void **array);
-
-/*
- * libpq's pipeline: every statement is sent before the first answer is read, so that a batch
- * costs one round trip. Use: store_pipeline_enter, store_pipeline_send for each statement,
- * store_pipeline_sync, store_pipeline_result for each statement sent, in order, and
- * store_pipeline_leave.
- */
-
-/* Prepares the n statements sqls (nparams[i] parameters each) and enters pipeline mode: 1 when in
- * it; 0 when there is no pipeline to be had (no statement slot left, a statement would not
- * prepare, or libpq refused), and the caller runs its statements one at a time instead; -1 with
- * the error set when not connected. */
-int store_pipeline_enter(struct store *s, const char *const *sqls, const int *nparams, int n);
-/* Sends one of the statements prepared by store_pipeline_enter; parameters as
- * store_query_binary's (lens NULL for all text). 0, or -1 with the error set. */
-int store_pipeline_send(struct store *s, const char *sql, int n, const char *const *values,
-                        const int *lens);
-/* Ends the statements sent so far with a sync point. 0, or -1 with the error set. */
-int store_pipeline_sync(struct store *s);
-/* Reads the result of the next statement sent; parse reads its rows (0, or -1 with the error
- * set). Returns 0 when the result was read, with *rc made -1 when the statement or parse failed
- * (the error set unless *rc was -1 already, and parse not called then); -2 when the pipeline is
- * out of step. */
-int store_pipeline_result(struct store *s, int *rc,
-                          int (*parse)(struct store *, const struct store_rows *, void *),
-                          void *arg);
-/* Reads the sync point (unless broken: the pipeline is out of step already) and leaves pipeline
- * mode. 0; or -1 when the pipeline ended out of step, and the store is disconnected, since
- * results left unread would be taken for the next statement's (the error is not set). */
-int store_pipeline_leave(struct store *s, bool broken);
 
 #endif

@@ -50,9 +50,8 @@ struct store_part_in {
     int join_window_s; /* how far apart the SMSC times of one message's parts may lie */
     /*
      * Only for a single SMS (concat_total 0) that is a complaint, from a sender with no other
-     * part in the same call of store_part_add_many: the complaint is taken in with the part, as
-     * store_complaint_intake would (with nothing pending), and out.taken says what became of it.
-     * NULL otherwise.
+     * part in the same store_intake call: the complaint is taken in with the part (with nothing
+     * pending), and out.taken says what became of it. NULL otherwise.
      */
     const struct store_part_complaint *complaint;
 };
@@ -73,12 +72,6 @@ struct store_part_out {
     bool taken; /* in.complaint was given and the complaint taken in: see complaint */
     struct store_complaint_taken complaint;
 };
-
-int store_part_add(struct store *s, const struct store_part_in *in, struct store_part_out *out);
-/* n parts at once, in order, as n calls of store_part_add, in one round trip. On failure no
- * out[i].text is left to free. */
-int store_part_add_many(struct store *s, const struct store_part_in *in, size_t n,
-                        struct store_part_out *out);
 
 /* A message closed by the multipart timeout, to be made a complaint. */
 struct store_msg {
@@ -111,24 +104,29 @@ struct store_complaint_take {
     int pending; /* replies to the sender queued in this transaction but not yet written */
 };
 /*
- * In one call: the same text from the same sender within the resend window joins its earlier
- * complaint (recorded in its history); otherwise a new complaint with its first event and the note
- * on its message; then the sender's reply budget. The locks of both checks are held until the
- * transaction ends.
+ * The intake's one call into the database (intake_batch(), sql/repeatable/60_intake_batch.sql),
+ * in the caller's transaction; a batch of one is a batch. The parts are stored and joined to
+ * their messages exactly as storing them one by one in order would, each with its idempotency
+ * key (a part read again is a DUPLICATE of its own row); a single SMS that carries its complaint
+ * (store_part_in.complaint) has it taken in too. Then each complaint given: the same text from
+ * the same sender within the resend window joins its earlier complaint (recorded in its history;
+ * never for an incomplete message); otherwise a new complaint with its first event and the note
+ * on its message; then the sender's reply budget, counting how.pending. The locks of the joins,
+ * the resend window and the budget are held until the transaction ends, each kind taken in one
+ * order. The settings (instance, actor, windows, budget) are those of the first part and the
+ * first complaint. The complaints of one call, and the parts carrying one, have senders of their
+ * own. On failure no part_out[i].text is left to free.
  */
-int store_complaint_intake(struct store *s, const struct store_complaint_new *c,
-                           const struct store_complaint_take *how,
-                           struct store_complaint_taken *out);
-
-/*
- * n complaints at once, each as store_complaint_intake would take it in (sql/012), in one round
- * trip: only complete messages (c[i].incomplete false) with nothing pending (how[i].pending 0),
- * from senders that differ from each other and from every other message of the transaction's
- * batch. The actor and how's windows and budget are those of c[0] and how[0].
- */
-int store_complaints_intake(struct store *s, const struct store_complaint_new *c,
-                            const struct store_complaint_take *how, size_t n,
-                            struct store_complaint_taken *out);
+struct store_intake_batch {
+    const struct store_part_in *parts;
+    size_t n_parts;
+    struct store_part_out *part_out; /* n_parts of them */
+    const struct store_complaint_new *complaints;
+    const struct store_complaint_take *how; /* one for each complaint */
+    size_t n_complaints;
+    struct store_complaint_taken *taken; /* n_complaints of them */
+};
+int store_intake(struct store *s, const struct store_intake_batch *b);
 
 /* The status of complaint seq, locked for this transaction, if sender owns it: *found is false
  * both when it does not exist and when it is someone else's. */
@@ -150,7 +148,6 @@ int store_reply_budget(struct store *s, const char *destination, int budget, int
 /* Gives the complaint made from msg_id its new text; *complaint_id is 0 when there is none. */
 int store_complaint_retext(struct store *s, long long msg_id, const char *text, bool incomplete,
                            const char *actor, long long *complaint_id);
-
 
 /*
  * Records a delivery report on the newest part sent to destination with message reference

@@ -9,7 +9,8 @@
 
 /* The schema version recorded in the database; 0 when no schema is there. */
 int store_schema_version(struct store *s, int *version);
-/* Applies every embedded migration newer than the database's, each in its own transaction. */
+/* In one transaction: every embedded numbered migration newer than the database's, then the
+ * functions and views of sql/repeatable/ (sql/README.md). */
 int store_migrate(struct store *s, int *from, int *to);
 
 #endif

@@ -330,12 +330,14 @@ per_batch_sql() {
     local sender="'+62' || (:r::bigint * 1000 + @)"
     echo '\set r random(100000, 999999999)'
     echo 'BEGIN;'
-    printf '%s' "SELECT array_agg(complaint_id ORDER BY ord) AS cids, array_agg(msg_id ORDER BY ord) AS mids FROM intake_single_complaints('bench', 'daemon-' || 'bench', 600, 5, 3600, "
+    printf '%s' "SELECT array_agg(complaint_id ORDER BY ord) AS cids, array_agg(msg_id ORDER BY ord) AS mids FROM intake_batch('bench', 'daemon-' || 'bench', 3600, 600, 5, 3600, "
     printf '%s, ' "$(arr "$sender")" "$(arr "$sender")" "$(arr "'+6281100000'")" \
         "$(arr "extract(epoch FROM now())::double precision")" "$(arr "'gsm7'")" \
         "$(arr "NULL::smallint")" "$(arr "'text'")" "$(arr "''")" "$(arr "repeat('0041', 140)")" \
-        "$(arr "$body || ($sender)")" "$(arr "$body || ($sender)")" "$(arr "false")" "$(arr "'JALAN'")"
-    printf '%s) \\gset\n' "$(arr "true")"
+        "$(arr "$body || ($sender)")" "$(arr "NULL::int")" "$(arr "NULL::int")" \
+        "$(arr "NULL::int")" "$(arr "$body || ($sender)")" "$(arr "false")" "$(arr "'JALAN'")" \
+        "$(arr "true")"
+    printf '%s) \\gset\n' "ARRAY[]::bigint[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::boolean[], ARRAY[]::boolean[], ARRAY[]::text[], ARRAY[]::boolean[], ARRAY[]::int[]"
     printf '%s\n' "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text, via_instance) SELECT u.complaint_id, u.sms_in_id, 'received', u.destination, 'LAPOR! Terima kasih, laporan Anda diterima. No tiket #' || u.complaint_id || '. Cek status: ketik CEK ' || u.complaint_id || ' kirim ke 1708', 'bench' FROM unnest(:cids::bigint[], :mids::bigint[], $(arr "$sender")) AS u(complaint_id, sms_in_id, destination) ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING;"
     echo 'COMMIT;'
 }

@@ -1,9 +1,11 @@
 /*
- * libFuzzer target for multipart joining. The joining is done by PostgreSQL, in intake_part()
- * (sql/001_initial.sql), so this target drives a real server: every input is read as a stream of
- * SMS parts that arrive at the daemon, each stored through store_part_add() exactly as the intake
- * stores it (store.c linked in, the same sender normalisation, the same UTF-8 clean-up, batches
- * committed as intake_poll commits them, the multipart timeout's sweep in between). A model of
+ * libFuzzer target for multipart joining. The joining is done by PostgreSQL, in intake_batch()
+ * (sql/repeatable/60_intake_batch.sql), so this target drives a real server: every input is read
+ * as a stream of SMS parts that arrive at the daemon, each batch stored through store_intake()
+ * in one call exactly as the intake stores a poll (store.c linked in, the same sender
+ * normalisation, the same UTF-8 clean-up, batches committed as intake_poll commits them, the
+ * multipart timeout's sweep in between). Every answer must be what storing the parts one by one
+ * in order would give. A model of
  * what must have happened is kept alongside and compared with every answer and, at the end, with
  * the tables themselves. Any difference aborts, which libFuzzer reports as a crash.
  *
@@ -380,38 +382,69 @@ static const char *const outcome_names[] = {"duplicate", "single", "waiting", "c
 
 static int calls;
 
-/* Stores part p (already filled in) as the intake would and checks the answer. */
+/* The parts of the current batch, sent to the store together when it ends, as intake_poll sends
+ * a poll's parts: copies, with the op that made each. */
+static struct part pending[MAX_CALLS];
+static unsigned pending_op[MAX_CALLS];
+static struct store_part_in pending_in[MAX_CALLS];
+static struct store_part_out pending_out[MAX_CALLS];
+static int npending;
+
+static void check_answer(const struct part *p, unsigned op, struct store_part_out out);
+
+/* Queues part p (already filled in) for the batch. */
 static void send_part(const struct part *p, unsigned op)
 {
     if (calls >= MAX_CALLS) {
         return;
     }
     calls++;
-    struct store_part_in in = {
-        .instance = "fuzz",
-        .sender = p->norm,
-        .sender_raw = senders[p->sender],
-        .smsc = "+6281100000",
-        .smsc_time = p->smsc_time,
-        .coding = "gsm7",
-        .msg_class = -1,
-        .kind = "text",
-        .concat_ref = p->ref,
-        .concat_total = p->total,
-        .concat_seq = p->seq,
-        .udh = p->udh_len > 0 ? p->udh : NULL,
-        .udh_len = p->udh_len,
-        .raw = p->raw,
-        .raw_len = p->raw_len,
-        .text = p->text,
-        .join_window_s = JOIN_WINDOW_S,
-    };
-    struct store_part_out out = {0};
-    if (store_part_add(store, &in, &out) != 0) {
-        fprintf(stderr, "fuzz_join: store_part_add: %s\n", store_error(store));
-        fail("storing a part failed");
-    }
+    pending[npending] = *p;
+    pending_op[npending] = op;
+    npending++;
+}
 
+/* Stores the batch's parts in one call, as the intake would, and checks each answer in order. */
+static void flush_parts(void)
+{
+    for (int i = 0; i < npending; i++) {
+        const struct part *p = &pending[i];
+        pending_in[i] = (struct store_part_in){
+            .instance = "fuzz",
+            .sender = p->norm,
+            .sender_raw = senders[p->sender],
+            .smsc = "+6281100000",
+            .smsc_time = p->smsc_time,
+            .coding = "gsm7",
+            .msg_class = -1,
+            .kind = "text",
+            .concat_ref = p->ref,
+            .concat_total = p->total,
+            .concat_seq = p->seq,
+            .udh = p->udh_len > 0 ? p->udh : NULL,
+            .udh_len = p->udh_len,
+            .raw = p->raw,
+            .raw_len = p->raw_len,
+            .text = p->text,
+            .join_window_s = JOIN_WINDOW_S,
+        };
+    }
+    struct store_intake_batch b = {
+        .parts = pending_in, .n_parts = (size_t)npending, .part_out = pending_out};
+    if (npending > 0 && store_intake(store, &b) != 0) {
+        fprintf(stderr, "fuzz_join: store_intake: %s\n", store_error(store));
+        fail("storing a batch failed");
+    }
+    feature(760 + (unsigned)(npending > 15 ? 15 : npending));
+    for (int i = 0; i < npending; i++) {
+        check_answer(&pending[i], pending_op[i], pending_out[i]);
+    }
+    npending = 0;
+}
+
+/* Checks what became of part p against the model, which it updates. Takes out's text. */
+static void check_answer(const struct part *p, unsigned op, struct store_part_out out)
+{
     int seen = -1;
     for (int i = 0; i < nparts && seen < 0; i++) {
         if (same_part(&parts[i], p)) {
@@ -589,6 +622,7 @@ static void begin(void)
 
 static void commit(void)
 {
+    flush_parts();
     if (store_commit(store) != 0) {
         fprintf(stderr, "fuzz_join: COMMIT: %s\n", store_error(store));
         fail("COMMIT failed");
@@ -615,12 +649,19 @@ static void check_tables(void)
     check(PQntuples(r) == nparts, "the number of stored parts differs from the parts sent");
     char rawhex[2 * MAX_RAW + 1];
     for (int i = 0; i < nparts; i++) {
-        /* Rows come in the order they were inserted, which is the order of parts[]. */
+        /* Parts placed together may be inserted before those of an earlier, harder group of the
+         * same batch: each part is looked for among all rows. */
         hex(parts[i].raw, parts[i].raw_len, rawhex);
-        check(strcmp(PQgetvalue(r, i, 0), rawhex) == 0, "a part is missing from sms_part");
-        check(strtoll(PQgetvalue(r, i, 1), NULL, 10) == parts[i].msg_id,
+        int row = -1;
+        for (int k = 0; k < PQntuples(r) && row < 0; k++) {
+            if (strcmp(PQgetvalue(r, k, 0), rawhex) == 0) {
+                row = k;
+            }
+        }
+        check(row >= 0, "a part is missing from sms_part");
+        check(strtoll(PQgetvalue(r, row, 1), NULL, 10) == parts[i].msg_id,
               "a stored part belongs to another message than the one answered");
-        check(strcmp(PQgetvalue(r, i, 2), parts[i].text) == 0, "a stored part lost its text");
+        check(strcmp(PQgetvalue(r, row, 2), parts[i].text) == 0, "a stored part lost its text");
     }
     PQclear(r);
 
@@ -663,6 +704,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nmessages = 0;
     batch = 0;
     calls = 0;
+    npending = 0;
 
     begin();
     while (more(&in) && calls < MAX_CALLS && batch < 64) {

@@ -76,44 +76,48 @@ rc=0
 daemon_stop || rc=$?
 check "SIGTERM ends the daemon cleanly" "$rc" 0
 
-# A single SMS holding a complaint is stored by intake_single_complaint() (sql/011) unless its
-# sender has another part in the same batch, when intake_part() stores it. Both must know the
-# same part by the same key, or a part read again by the other way would be a second message.
-args="'test1', '+6281234500009', '+6281234500009', '+628110', to_timestamp(1700000000), 'gsm7',
-      NULL::smallint, 'text'"
-part="''::bytea, '\\x0041'::bytea, 'Jalan rusak'"
-q "BEGIN; SELECT outcome FROM intake_single_complaint($args, $part, 'Jalan rusak', false, '',
-     'test', 600, true, 5, 3600); COMMIT" >/dev/null
-check "a part taken in with its complaint is a duplicate to intake_part()" \
-    "$(q "SELECT outcome FROM intake_part($args, NULL::int, NULL::int, NULL::int, $part,
-            make_interval(secs => 3600))")" duplicate
-check "... and to intake_single_complaint() itself" \
-    "$(q "SELECT outcome FROM intake_single_complaint($args, $part, 'Jalan rusak', false, '',
-            'test', 600, true, 5, 3600)")" duplicate
+# Every batch goes in through intake_batch() (sql/repeatable/60_intake_batch.sql): parts, some
+# single SMS carrying their complaints, and complaints of messages stored before.
+# ib SELECT PARTS COMPLAINTS: SELECT over its rows; PARTS and COMPLAINTS are the arrays of each
+# (see none_parts and none_complaints for their columns).
+none_parts="ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::float8[], ARRAY[]::text[],
+    ARRAY[]::smallint[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[],
+    ARRAY[]::int[], ARRAY[]::int[], ARRAY[]::int[], ARRAY[]::text[], ARRAY[]::boolean[],
+    ARRAY[]::text[], ARRAY[]::boolean[]"
+none_complaints="ARRAY[]::bigint[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::boolean[],
+    ARRAY[]::boolean[], ARRAY[]::text[], ARRAY[]::boolean[], ARRAY[]::int[]"
+ib() { q "SELECT $1 FROM intake_batch('test1', 'test', 3600, 600, 5, 3600, $2, $3) x"; }
+# singles SENDER EPOCH ...: single SMS 'Jalan rusak', each carrying its complaint
+singles() {
+    local s=() e=() k=$(($# / 2))
+    while [ $# -gt 0 ]; do s+=("'$1'") e+=("$2"); shift 2; done
+    local IFS=,
+    echo "ARRAY[${s[*]}], ARRAY[${s[*]}], array_fill('+628110'::text, ARRAY[$k]),
+        ARRAY[${e[*]}]::float8[], array_fill('gsm7'::text, ARRAY[$k]),
+        array_fill(NULL::smallint, ARRAY[$k]), array_fill('text'::text, ARRAY[$k]),
+        array_fill(''::text, ARRAY[$k]), array_fill('0041'::text, ARRAY[$k]),
+        array_fill('Jalan rusak'::text, ARRAY[$k]), array_fill(NULL::int, ARRAY[$k]),
+        array_fill(NULL::int, ARRAY[$k]), array_fill(NULL::int, ARRAY[$k]),
+        array_fill('Jalan rusak'::text, ARRAY[$k]), array_fill(false, ARRAY[$k]),
+        array_fill(''::text, ARRAY[$k]), array_fill(true, ARRAY[$k])"
+}
+check "a single SMS taken in with its complaint" \
+    "$(ib "x.outcome || ':' || (x.complaint_id IS NOT NULL)" "$(singles +6281234500009 1700000000)" \
+        "$none_complaints")" "single:true"
+check "... is a duplicate when read again, with no second complaint" \
+    "$(ib "x.outcome || ':' || (x.complaint_id IS NULL)" "$(singles +6281234500009 1700000000)" \
+        "$none_complaints")" "duplicate:true"
 check "... which made one message, pointing at its one complaint" \
     "$(q "SELECT count(*) || ' ' || bool_and(m.command = 'complaint' AND c.sms_in_id = m.id)
           FROM sms_in m JOIN complaint c ON c.id = m.complaint_id
          WHERE m.sender = '+6281234500009'")" "1 true"
 
-# A batch's single complaints go in together through intake_single_complaints() (sql/012),
-# which must know parts by the same key as the two above, join a resent text to its ticket, and
-# answer one row per message in the order given.
-batch() { # batch SENDER1 EPOCH1 SENDER2 EPOCH2: two messages, the same texts as above
-    q "SELECT ord || ':' || outcome || ':' || resent
-          FROM intake_single_complaints('test1', 'test', 600, 5, 3600,
-               ARRAY['$1', '$3'], ARRAY['$1', '$3'], ARRAY['+628110', '+628110'],
-               ARRAY[$2, $4]::double precision[], ARRAY['gsm7', 'gsm7'],
-               ARRAY[NULL, NULL]::smallint[], ARRAY['text', 'text'], ARRAY['', ''],
-               ARRAY['0041', '0041'], ARRAY['Jalan rusak', 'Jalan rusak'],
-               ARRAY['Jalan rusak', 'Jalan rusak'], ARRAY[false, false], ARRAY['', ''],
-               ARRAY[true, true])" | paste -sd' '
+batch() { # batch SENDER1 EPOCH1 SENDER2 EPOCH2: two single complaints in one call
+    ib "string_agg(x.ord || ':' || x.outcome || ':' || coalesce(x.resent, false), ' ' ORDER BY x.ord)" \
+        "$(singles "$@")" "$none_complaints"
 }
-check "the batch knows a part stored by intake_single_complaint(), and takes in a new one" \
+check "a batch knows a part stored before, and takes in a new one" \
     "$(batch +6281234500009 1700000000 +6281234500010 1700000000)" "1:duplicate:false 2:single:false"
-check "... whose part intake_part() then knows" \
-    "$(q "SELECT outcome FROM intake_part('test1', '+6281234500010', '+6281234500010', '+628110',
-            to_timestamp(1700000000), 'gsm7', NULL::smallint, 'text', NULL::int, NULL::int,
-            NULL::int, $part, make_interval(secs => 3600))")" duplicate
 check "the same text again, sent later, joins the ticket it opened" \
     "$(batch +6281234500010 1700000060 +6281234500011 1700000060)" "1:single:true 2:single:false"
 check "... one ticket for the two messages of +6281234500010, each message pointing at it" \
@@ -125,9 +129,8 @@ check "... and the ticket's history says so" \
            JOIN complaint c ON c.id = e.complaint_id WHERE c.sender = '+6281234500010'")" \
     "created,resent"
 
-# A batch's parts of concatenated messages go in together through intake_parts() (sql/013),
-# which must end where intake_part() called for each part in order would: the groups it can
-# place at once are placed so, every other group part by part.
+# Parts of concatenated messages must end where storing them one by one in order would: the
+# groups that can be placed at once are placed so, every other group part by part.
 parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order
     local s=() r=() t=() n=() x=() e
     for e in "$@"; do
@@ -135,24 +138,22 @@ parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order
         s+=("'$a'") r+=("$b") t+=("$c") n+=("$d") x+=("'$f'")
     done
     local IFS=,
-    q "SELECT string_agg(ord || ':' || outcome, ' ' ORDER BY ord)
-         FROM intake_parts('test1', 3600, ARRAY[${s[*]}], ARRAY[${s[*]}],
-              array_fill('+628110'::text, ARRAY[$#]), array_fill(1700000000::float8, ARRAY[$#]),
-              array_fill('gsm7'::text, ARRAY[$#]), array_fill(NULL::smallint, ARRAY[$#]),
-              array_fill('text'::text, ARRAY[$#]), array_fill('0500'::text, ARRAY[$#]),
-              array_fill('0041'::text, ARRAY[$#]), ARRAY[${x[*]}], ARRAY[${r[*]}],
-              ARRAY[${t[*]}], ARRAY[${n[*]}])"
+    ib "string_agg(x.ord || ':' || x.outcome, ' ' ORDER BY x.ord)" \
+        "ARRAY[${s[*]}], ARRAY[${s[*]}],
+         array_fill('+628110'::text, ARRAY[$#]), array_fill(1700000000::float8, ARRAY[$#]),
+         array_fill('gsm7'::text, ARRAY[$#]), array_fill(NULL::smallint, ARRAY[$#]),
+         array_fill('text'::text, ARRAY[$#]), array_fill('0500'::text, ARRAY[$#]),
+         array_fill('0041'::text, ARRAY[$#]), ARRAY[${x[*]}], ARRAY[${r[*]}],
+         ARRAY[${t[*]}], ARRAY[${n[*]}], array_fill(NULL::text, ARRAY[$#]),
+         array_fill(false, ARRAY[$#]), array_fill(''::text, ARRAY[$#]),
+         array_fill(false, ARRAY[$#])" "$none_complaints"
 }
 joined() { q "SELECT string_agg(state || ':' || coalesce(text, '-'), ' ' ORDER BY id)
                 FROM sms_in WHERE sender = '$1'"; }
 check "a whole message in one batch: waiting, then complete" \
     "$(parts "+6281234500020 7 2 2 two" "+6281234500020 7 2 1 one")" "1:waiting 2:complete"
 check "... joined in part order" "$(joined +6281234500020)" "complete:onetwo"
-check "... and intake_part() knows its parts" \
-    "$(q "SELECT outcome FROM intake_part('test1', '+6281234500020', '+6281234500020', '+628110',
-            to_timestamp(1700000000), 'gsm7', NULL::smallint, 'text', 7, 2, 1, '\x0500'::bytea,
-            '\x0041'::bytea, 'one', make_interval(secs => 3600))")" duplicate
-check "... and so does intake_parts()" \
+check "... its parts are known when read again" \
     "$(parts "+6281234500020 7 2 1 one" "+6281234500021 7 2 1 one")" "1:duplicate 2:waiting"
 check "the rest of a message begun in an earlier batch joins it" \
     "$(parts "+6281234500021 7 2 2 two")" "1:complete"
@@ -160,30 +161,35 @@ check "... one message" "$(joined +6281234500021)" "complete:onetwo"
 check "a part number twice in one batch: the second copy begins a message of its own" \
     "$(parts "+6281234500022 5 2 1 one" "+6281234500022 5 2 1 uno" "+6281234500022 5 2 2 two")" \
     "1:waiting 2:waiting 3:complete"
-check "... as intake_part() part by part would have it" "$(joined +6281234500022)" \
+check "... as storing them one by one would have it" "$(joined +6281234500022)" \
     "open:- complete:unotwo"
 q "UPDATE sms_in SET state = 'incomplete', text = 'one', closed_at = now()
     WHERE sender = '+6281234500022' AND state = 'open'" >/dev/null
 check "a part of a message the timeout closed joins it late" \
     "$(parts "+6281234500022 5 2 2 dua")" "1:late"
 check "... which is complete now" "$(joined +6281234500022)" "complete:onedua complete:unotwo"
+check "the same part twice in one batch: the second is a duplicate of the first" \
+    "$(parts "+6281234500023 5 3 1 one" "+6281234500023 5 3 1 one" "+6281234500023 5 3 9 nine")" \
+    "1:waiting 2:duplicate 3:waiting"
 
-# The concatenated complaints a batch completes are taken in together by intake_complaints()
-# (sql/012), as intake_complaint() would take each: a new ticket, or the earlier one for the same
-# text again within the resend window.
+# Complaints of messages stored before (the concatenated ones a batch completes, and those the
+# timeout closes): a new ticket, or the earlier one for the same text again within the resend
+# window; never for an incomplete message.
 msg_of() { q "SELECT max(id) FROM sms_in WHERE sender = '$1' AND state = 'complete'"; }
-together() { # together MSG SENDER ...: whether each was resent, in order
-    local m=() s=() t=()
+together() { # together INCOMPLETE MSG SENDER ...: whether each was resent, in order
+    local i=$1 m=() s=() t=()
+    shift
     while [ $# -gt 0 ]; do m+=("$1") s+=("'$2'") t+=("'onetwo'"); shift 2; done
     local IFS=,
-    q "SELECT string_agg(x.ord || ':' || x.resent, ' ' ORDER BY x.ord)
-         FROM intake_complaints('test', 600, 5, 3600, ARRAY[${m[*]}]::bigint[], ARRAY[${s[*]}],
-              ARRAY[${t[*]}], array_fill(false, ARRAY[${#m[@]}]),
-              array_fill(''::text, ARRAY[${#m[@]}]), array_fill(true, ARRAY[${#m[@]}])) x"
+    ib "string_agg(x.ord || ':' || x.resent, ' ' ORDER BY x.ord)" "$none_parts" \
+        "ARRAY[${m[*]}]::bigint[], ARRAY[${s[*]}], ARRAY[${t[*]}],
+         array_fill($i, ARRAY[${#m[@]}]), array_fill(false, ARRAY[${#m[@]}]),
+         array_fill(''::text, ARRAY[${#m[@]}]), array_fill(true, ARRAY[${#m[@]}]),
+         array_fill(0, ARRAY[${#m[@]}])"
 }
 check "two completed messages from two senders: two new tickets" \
-    "$(together "$(msg_of +6281234500020)" +6281234500020 \
-                "$(msg_of +6281234500021)" +6281234500021)" "1:false 2:false"
+    "$(together false "$(msg_of +6281234500020)" +6281234500020 \
+                      "$(msg_of +6281234500021)" +6281234500021)" "1:false 2:false"
 check "... each its sender's, made of its message, which points at it" \
     "$(q "SELECT string_agg(c.sender || ':' || c.text, ' ' ORDER BY c.sender) FROM complaint c
             JOIN sms_in m ON m.id = c.sms_in_id AND m.complaint_id = c.id
@@ -191,8 +197,11 @@ check "... each its sender's, made of its message, which points at it" \
     "+6281234500020:onetwo +6281234500021:onetwo"
 parts "+6281234500020 8 2 1 one" "+6281234500020 8 2 2 two" >/dev/null
 check "the same text again from one of them joins its ticket" \
-    "$(together "$(msg_of +6281234500020)" +6281234500020)" "1:true"
+    "$(together false "$(msg_of +6281234500020)" +6281234500020)" "1:true"
 check "... both its messages point at that one ticket, each saying how" \
     "$(q "SELECT count(DISTINCT complaint_id) || ' ' || string_agg(command, ',' ORDER BY id)
           FROM sms_in WHERE sender = '+6281234500020'")" "1 complaint,resent"
+parts "+6281234500020 9 2 1 one" "+6281234500020 9 2 2 two" >/dev/null
+check "the same text in a message closed incomplete never joins" \
+    "$(together true "$(msg_of +6281234500020)" +6281234500020)" "1:false"
 finish

@@ -32,7 +32,8 @@ fi
 DESTDIR="$T/root" cmake --install "$LAPOR_BIN" >/dev/null
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$LAPOR_BIN/CMakeCache.txt")
 for f in sbin/lapor-smsd sbin/lapor-smsctl etc/lapor-smsd/lapor-smsd.conf \
-    share/lapor-smsd/sql/001_initial.sql share/man/man8/lapor-smsd.8 share/man/man8/lapor-smsctl.8 \
+    share/lapor-smsd/sql/001_baseline.sql share/lapor-smsd/sql/repeatable/99_owner_and_grants.sql \
+    share/man/man8/lapor-smsd.8 share/man/man8/lapor-smsctl.8 \
     share/man/man5/lapor-smsd.conf.5 lib/systemd/system/lapor-smsd@.service \
     lib/sysusers.d/lapor-smsd.conf; do
     check "installed: $f" "$([ -e "$T/root$prefix/$f" ] && echo yes)" yes

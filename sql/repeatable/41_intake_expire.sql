@@ -1,0 +1,14 @@
+-- Closes messages whose parts stopped coming: after p_timeout from the first part, the message is
+-- taken as it is, marked incomplete. SKIP LOCKED lets several daemons sweep at once.
+CREATE OR REPLACE FUNCTION intake_expire(p_timeout interval, p_limit integer)
+RETURNS TABLE (msg_id bigint, msg_sender text, msg_kind text, msg_text text)
+LANGUAGE sql AS $$
+    UPDATE sms_in g
+       SET state = 'incomplete', text = sms_in_joined_text(g.id), closed_at = now()
+     WHERE g.id IN (SELECT o.id FROM sms_in o
+                     WHERE o.state = 'open' AND o.first_received_at < now() - p_timeout
+                     ORDER BY o.id
+                     LIMIT p_limit
+                       FOR UPDATE SKIP LOCKED)
+    RETURNING g.id, g.sender, g.kind, g.text;
+$$;
