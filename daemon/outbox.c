@@ -337,8 +337,13 @@ static void remember_unrecorded(struct outbox *o, const struct batch *b)
     for (size_t k = 0; k < b->n_parts; k++) {
         sent += strcmp(b->parts[k].status, "sent") == 0;
     }
+    if (sent == 0) {
+        return; /* realloc to 0 bytes would free the list and leave o->pending dangling */
+    }
     struct unrecorded *u = realloc(o->pending, (o->n_pending + sent) * sizeof *u);
     if (u == NULL) {
+        log_err("out of memory: %zu sent parts not recorded; recovery will call them unknown",
+                sent);
         return;
     }
     o->pending = u;
