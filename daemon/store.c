@@ -20,9 +20,6 @@
  * message. */
 #define STORE_PREPARED_MAX 160
 
-/* The most parameters a statement takes. */
-#define STORE_PARAMS_MAX 32
-
 struct store {
     char *conninfo;
     PGconn *conn;
@@ -68,14 +65,13 @@ const char *store_param_ll(char *buf, bool present, long long v)
 struct store *store_new(const char *conninfo)
 {
     struct store *s = calloc(1, sizeof *s);
-    if (s == NULL) {
-        return NULL;
-    }
-    s->conninfo = strdup(conninfo);
-    if (s->conninfo == NULL) {
+    char *copy = strdup(conninfo);
+    if (s == NULL || copy == NULL) {
+        free(copy);
         free(s);
         return NULL;
     }
+    s->conninfo = copy;
     return s;
 }
 
@@ -248,6 +244,59 @@ struct store_rows *store_query(struct store *s, const char *sql, int n, const ch
     return (struct store_rows *)run(s, sql, n, values, PGRES_TUPLES_OK);
 }
 
+/* Whether a statement that ran gave at least one row. */
+static bool has_row(const struct store_rows *r)
+{
+    return r != NULL && store_rows_count(r) > 0;
+}
+
+/* Frees the rows of a statement that is read: 0, or -1 when it failed (r NULL). */
+static int rows_done(struct store_rows *r)
+{
+    if (r == NULL) {
+        return -1;
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+int store_call(struct store *s, const char *sql, int n, const char *const *values)
+{
+    return rows_done(store_query(s, sql, n, values));
+}
+
+int store_query_any(struct store *s, const char *sql, int n, const char *const *values, bool *any)
+{
+    struct store_rows *r = store_query(s, sql, n, values);
+    *any = has_row(r);
+    return rows_done(r);
+}
+
+int store_query_ll(struct store *s, const char *sql, int n, const char *const *values, long long *v)
+{
+    struct store_rows *r = store_query(s, sql, n, values);
+    *v = has_row(r) ? store_rows_ll(r, 0, 0) : 0;
+    return rows_done(r);
+}
+
+int store_query_bool(struct store *s, const char *sql, int n, const char *const *values, bool *v)
+{
+    struct store_rows *r = store_query(s, sql, n, values);
+    *v = has_row(r) && store_rows_bool(r, 0, 0);
+    return rows_done(r);
+}
+
+int store_query_row(struct store *s, const char *sql, int n, const char *const *values,
+                    store_row_fill *fill, void *element, bool *found)
+{
+    struct store_rows *r = store_query(s, sql, n, values);
+    *found = has_row(r);
+    if (*found) {
+        fill(r, 0, element);
+    }
+    return rows_done(r);
+}
+
 int store_run_script(struct store *s, const char *script)
 {
     if (s->conn == NULL) {
@@ -357,4 +406,30 @@ struct store_rows *store_query_array(struct store *s, const char *sql, int n,
         return NULL;
     }
     return r;
+}
+
+int store_query_list(struct store *s, const char *sql, int n, const char *const *values,
+                     size_t size, store_row_fill *fill, void **array, size_t *count)
+{
+    struct store_rows *r = store_query_array(s, sql, n, values, size, array);
+    int rows = r != NULL ? store_rows_count(r) : 0;
+    for (int i = 0; i < rows; i++) {
+        fill(r, i, (char *)*array + (size_t)i * size);
+    }
+    *count = (size_t)rows;
+    return rows_done(r);
+}
+
+static void text_from_row(const struct store_rows *r, int row, void *text)
+{
+    *(char **)text = store_rows_strdup(r, row, 0);
+}
+
+int store_query_texts(struct store *s, const char *sql, int n, const char *const *values,
+                      char ***texts, size_t *count)
+{
+    void *array;
+    int rc = store_query_list(s, sql, n, values, sizeof **texts, text_from_row, &array, count);
+    *texts = array;
+    return rc;
 }

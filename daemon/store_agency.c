@@ -5,35 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void ticket_from_row(const struct store_rows *r, int row, void *ticket)
+{
+    struct store_ticket *t = ticket;
+    snprintf(t->status, sizeof t->status, "%s", store_rows_text(r, row, 0));
+    snprintf(t->sender, sizeof t->sender, "%s", store_rows_text(r, row, 1));
+    t->text = store_rows_strdup(r, row, 2);
+    t->agency_id = (int)store_rows_ll(r, row, 3);
+    snprintf(t->agency, sizeof t->agency, "%s", store_rows_text(r, row, 4));
+    t->confidential = store_rows_bool(r, row, 5);
+}
+
 int store_ticket_get(struct store *s, long long seq, struct store_ticket *t, bool *found)
 {
     char sbuf[STORE_NUMBUF];
     store_fmt_ll(sbuf, seq);
     const char *params[] = {sbuf};
     memset(t, 0, sizeof *t);
-    *found = false;
-    struct store_rows *r =
-        store_query(s,
-                    "SELECT c.status, c.sender, c.text, coalesce(c.agency_id, 0),"
-                    " coalesce(a.code, ''), c.confidential"
-                    " FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
-                    " WHERE c.id = $1::bigint FOR UPDATE OF c",
-                    1, params);
-    if (r == NULL) {
-        return -1;
-    }
-    if (store_rows_count(r) > 0) {
-        *found = true;
+    int rc = store_query_row(s,
+                             "SELECT c.status, c.sender, c.text, coalesce(c.agency_id, 0),"
+                             " coalesce(a.code, ''), c.confidential"
+                             " FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
+                             " WHERE c.id = $1::bigint FOR UPDATE OF c",
+                             1, params, ticket_from_row, t, found);
+    if (*found) {
         t->seq = seq;
-        snprintf(t->status, sizeof t->status, "%s", store_rows_text(r, 0, 0));
-        snprintf(t->sender, sizeof t->sender, "%s", store_rows_text(r, 0, 1));
-        t->text = store_rows_strdup(r, 0, 2);
-        t->agency_id = (int)store_rows_ll(r, 0, 3);
-        snprintf(t->agency, sizeof t->agency, "%s", store_rows_text(r, 0, 4));
-        t->confidential = store_rows_bool(r, 0, 5);
     }
-    store_rows_free(r);
-    return *found && t->text == NULL ? -1 : 0;
+    return rc != 0 || (*found && t->text == NULL) ? -1 : 0;
 }
 
 int store_complaint_route(struct store *s, long long seq, int agency_id, const char *actor,
@@ -43,13 +41,7 @@ int store_complaint_route(struct store *s, long long seq, int agency_id, const c
     store_fmt_ll(sbuf, seq);
     store_fmt_ll(abuf, agency_id);
     const char *params[] = {sbuf, abuf, actor, reason};
-    struct store_rows *r =
-        store_query(s, "SELECT route_complaint($1::bigint, $2::int, $3, $4)", 4, params);
-    if (r == NULL) {
-        return -1;
-    }
-    store_rows_free(r);
-    return 0;
+    return store_call(s, "SELECT route_complaint($1::bigint, $2::int, $3, $4)", 4, params);
 }
 
 int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n)
@@ -57,25 +49,10 @@ int store_liaisons(struct store *s, int agency_id, char ***numbers, size_t *n)
     char abuf[STORE_NUMBUF];
     store_fmt_ll(abuf, agency_id);
     const char *params[] = {abuf};
-    *numbers = NULL;
-    *n = 0;
-    void *array;
-    struct store_rows *r =
-        store_query_array(s,
-                          "SELECT number FROM liaison WHERE agency_id = $1::int AND active"
-                          " ORDER BY id",
-                          1, params, sizeof **numbers, &array);
-    if (r == NULL) {
-        return -1;
-    }
-    *numbers = array;
-    int rows = store_rows_count(r);
-    for (int i = 0; i < rows; i++) {
-        (*numbers)[i] = store_rows_strdup(r, i, 0);
-    }
-    *n = (size_t)rows;
-    store_rows_free(r);
-    return 0;
+    return store_query_texts(s,
+                             "SELECT number FROM liaison WHERE agency_id = $1::int AND active"
+                             " ORDER BY id",
+                             1, params, numbers, n);
 }
 
 int store_is_liaison(struct store *s, const char *number, int agency_id, bool *yes)
@@ -83,33 +60,19 @@ int store_is_liaison(struct store *s, const char *number, int agency_id, bool *y
     char abuf[STORE_NUMBUF];
     store_fmt_ll(abuf, agency_id);
     const char *params[] = {number, abuf};
-    struct store_rows *r =
-        store_query(s,
-                    "SELECT EXISTS (SELECT 1 FROM liaison WHERE number = $1 AND active"
-                    " AND ($2::int = 0 OR agency_id = $2::int))",
-                    2, params);
-    if (r == NULL) {
-        return -1;
-    }
-    *yes = store_rows_bool(r, 0, 0);
-    store_rows_free(r);
-    return 0;
+    return store_query_bool(s,
+                            "SELECT EXISTS (SELECT 1 FROM liaison WHERE number = $1 AND active"
+                            " AND ($2::int = 0 OR agency_id = $2::int))",
+                            2, params, yes);
 }
 
 int store_agency_id(struct store *s, const char *code, int *id)
 {
     const char *params[] = {code};
-    *id = 0;
-    struct store_rows *r =
-        store_query(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params);
-    if (r == NULL) {
-        return -1;
-    }
-    if (store_rows_count(r) > 0) {
-        *id = (int)store_rows_ll(r, 0, 0);
-    }
-    store_rows_free(r);
-    return 0;
+    long long found;
+    int rc = store_query_ll(s, "SELECT id FROM agency WHERE code = upper($1)", 1, params, &found);
+    *id = (int)found;
+    return rc;
 }
 
 int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_t *n)

@@ -112,3 +112,18 @@ void store_array_free_all(struct store_array *a, int n)
         store_array_free(&a[i]);
     }
 }
+
+int store_array_exec(struct store *s, const char *sql, struct store_array *a, int n,
+                     const char *last)
+{
+    const char *params[STORE_PARAMS_MAX];
+    int rc = -1;
+    if (n >= STORE_PARAMS_MAX) {
+        store_set_error(s, "too many parameters");
+    } else if (store_array_done_all(s, a, n, params) == 0) {
+        params[n] = last;
+        rc = store_exec(s, sql, n + 1, params);
+    }
+    store_array_free_all(a, n);
+    return rc;
+}

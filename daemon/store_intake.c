@@ -180,36 +180,6 @@ int store_intake(struct store *s, const struct store_intake_batch *b)
     return rc;
 }
 
-int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n)
-{
-    char tbuf[STORE_NUMBUF], lbuf[STORE_NUMBUF];
-    store_fmt_ll(tbuf, timeout_s);
-    store_fmt_ll(lbuf, limit);
-    const char *params[] = {tbuf, lbuf};
-    *out = NULL;
-    *n = 0;
-    void *array;
-    struct store_rows *r =
-        store_query_array(s,
-                          "SELECT msg_id, msg_sender, msg_kind, msg_text FROM "
-                          "intake_expire(make_interval(secs => $1::int), $2::int)",
-                          2, params, sizeof **out, &array);
-    if (r == NULL) {
-        return -1;
-    }
-    *out = array;
-    int rows = store_rows_count(r);
-    for (int i = 0; i < rows; i++) {
-        (*out)[i].id = store_rows_ll(r, i, 0);
-        (*out)[i].sender = store_rows_strdup(r, i, 1);
-        (*out)[i].kind = store_rows_strdup(r, i, 2);
-        (*out)[i].text = store_rows_strdup(r, i, 3);
-    }
-    *n = (size_t)rows;
-    store_rows_free(r);
-    return 0;
-}
-
 void store_msgs_free(struct store_msg *m, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -220,6 +190,30 @@ void store_msgs_free(struct store_msg *m, size_t n)
     free(m);
 }
 
+static void msg_from_row(const struct store_rows *r, int row, void *element)
+{
+    struct store_msg *m = element;
+    m->id = store_rows_ll(r, row, 0);
+    m->sender = store_rows_strdup(r, row, 1);
+    m->kind = store_rows_strdup(r, row, 2);
+    m->text = store_rows_strdup(r, row, 3);
+}
+
+int store_expire_open(struct store *s, int timeout_s, int limit, struct store_msg **out, size_t *n)
+{
+    char tbuf[STORE_NUMBUF], lbuf[STORE_NUMBUF];
+    store_fmt_ll(tbuf, timeout_s);
+    store_fmt_ll(lbuf, limit);
+    const char *params[] = {tbuf, lbuf};
+    void *array;
+    int rc = store_query_list(s,
+                              "SELECT msg_id, msg_sender, msg_kind, msg_text FROM "
+                              "intake_expire(make_interval(secs => $1::int), $2::int)",
+                              2, params, sizeof **out, msg_from_row, &array, n);
+    *out = array;
+    return rc;
+}
+
 /*
  * Serialises this transaction with every other that takes the same lock (until it ends). Taken in
  * a statement of its own: in READ COMMITTED each statement sees what committed before it began,
@@ -228,13 +222,19 @@ void store_msgs_free(struct store_msg *m, size_t n)
 static int lock_for_transaction(struct store *s, const char *kind, const char *key)
 {
     const char *params[] = {kind, key};
-    struct store_rows *r =
-        store_query(s, "SELECT pg_advisory_xact_lock(hashtext($1 || $2))", 2, params);
-    if (r == NULL) {
-        return -1;
-    }
-    store_rows_free(r);
-    return 0;
+    return store_call(s, "SELECT pg_advisory_xact_lock(hashtext($1 || $2))", 2, params);
+}
+
+/* A caller's buffer for a text, of cap bytes. */
+struct text_buffer {
+    char *text;
+    size_t cap;
+};
+
+static void status_from_row(const struct store_rows *r, int row, void *buffer)
+{
+    struct text_buffer *b = buffer;
+    snprintf(b->text, b->cap, "%s", store_rows_text(r, row, 0));
 }
 
 int store_complaint_lookup(struct store *s, long long seq, const char *sender, bool *found,
@@ -243,21 +243,11 @@ int store_complaint_lookup(struct store *s, long long seq, const char *sender, b
     char sbuf[STORE_NUMBUF];
     store_fmt_ll(sbuf, seq);
     const char *params[] = {sbuf, sender};
-    *found = false;
-    struct store_rows *r =
-        store_query(s,
-                    "SELECT status FROM complaint WHERE id = $1::bigint AND sender = $2"
-                    " FOR UPDATE",
-                    2, params);
-    if (r == NULL) {
-        return -1;
-    }
-    if (store_rows_count(r) > 0) {
-        *found = true;
-        snprintf(status, cap, "%s", store_rows_text(r, 0, 0));
-    }
-    store_rows_free(r);
-    return 0;
+    struct text_buffer b = {status, cap};
+    return store_query_row(s,
+                           "SELECT status FROM complaint WHERE id = $1::bigint AND sender = $2"
+                           " FOR UPDATE",
+                           2, params, status_from_row, &b, found);
 }
 
 int store_complaint_event(struct store *s, long long seq, const char *status, const char *actor,
@@ -302,17 +292,10 @@ int store_reply_budget(struct store *s, const char *destination, int budget, int
     if (lock_for_transaction(s, "budget:", destination) != 0) {
         return -1;
     }
-    struct store_rows *r =
-        store_query(s,
-                    "SELECT count(*) < $2::int FROM outbox WHERE destination = $1"
-                    " AND created_at > now() - make_interval(secs => $3::int)",
-                    3, params);
-    if (r == NULL) {
-        return -1;
-    }
-    *within = store_rows_bool(r, 0, 0);
-    store_rows_free(r);
-    return 0;
+    return store_query_bool(s,
+                            "SELECT count(*) < $2::int FROM outbox WHERE destination = $1"
+                            " AND created_at > now() - make_interval(secs => $3::int)",
+                            3, params, within);
 }
 
 int store_complaint_retext(struct store *s, long long msg_id, const char *text, bool incomplete,
@@ -321,21 +304,15 @@ int store_complaint_retext(struct store *s, long long msg_id, const char *text, 
     char mbuf[STORE_NUMBUF];
     store_fmt_ll(mbuf, msg_id);
     const char *params[] = {mbuf, text, incomplete ? "t" : "f", actor};
-    struct store_rows *r =
-        store_query(s,
-                    "WITH c AS (UPDATE complaint SET text = $2, incomplete = $3::boolean,"
-                    " updated_at = now() WHERE sms_in_id = $1::bigint RETURNING id),"
-                    " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
-                    " SELECT id, $4, 'part_added', CASE WHEN $3::boolean THEN 'still incomplete'"
-                    " ELSE 'now complete' END FROM c)"
-                    " SELECT id FROM c",
-                    4, params);
-    if (r == NULL) {
-        return -1;
-    }
-    *complaint_id = store_rows_count(r) > 0 ? store_rows_ll(r, 0, 0) : 0;
-    store_rows_free(r);
-    return 0;
+    return store_query_ll(
+        s,
+        "WITH c AS (UPDATE complaint SET text = $2, incomplete = $3::boolean,"
+        " updated_at = now() WHERE sms_in_id = $1::bigint RETURNING id),"
+        " e AS (INSERT INTO complaint_event (complaint_id, actor, kind, detail)"
+        " SELECT id, $4, 'part_added', CASE WHEN $3::boolean THEN 'still incomplete'"
+        " ELSE 'now complete' END FROM c)"
+        " SELECT id FROM c",
+        4, params, complaint_id);
 }
 
 int store_delivery_report(struct store *s, const char *destination, int msg_ref, const char *status,
@@ -346,23 +323,14 @@ int store_delivery_report(struct store *s, const char *destination, int msg_ref,
     store_fmt_ll(cbuf, code);
     store_fmt_ll(abuf, at);
     const char *params[] = {destination, rbuf, status, cbuf, at > 0 ? abuf : NULL};
-    *outbox_id = 0;
-    struct store_rows *r =
-        store_query(s,
-                    "UPDATE outbox_part p SET delivery = $3, delivery_code = $4::int,"
-                    " delivery_at = coalesce(to_timestamp($5::double precision), now())"
-                    " WHERE (p.outbox_id, p.seq) = (SELECT q.outbox_id, q.seq FROM outbox_part q"
-                    "   JOIN outbox o ON o.id = q.outbox_id WHERE q.msg_ref = $2::int"
-                    "   AND q.status = 'sent' AND o.destination = $1"
-                    "   ORDER BY q.updated_at DESC LIMIT 1)"
-                    " RETURNING p.outbox_id",
-                    5, params);
-    if (r == NULL) {
-        return -1;
-    }
-    if (store_rows_count(r) > 0) {
-        *outbox_id = store_rows_ll(r, 0, 0);
-    }
-    store_rows_free(r);
-    return 0;
+    return store_query_ll(
+        s,
+        "UPDATE outbox_part p SET delivery = $3, delivery_code = $4::int,"
+        " delivery_at = coalesce(to_timestamp($5::double precision), now())"
+        " WHERE (p.outbox_id, p.seq) = (SELECT q.outbox_id, q.seq FROM outbox_part q"
+        "   JOIN outbox o ON o.id = q.outbox_id WHERE q.msg_ref = $2::int"
+        "   AND q.status = 'sent' AND o.destination = $1"
+        "   ORDER BY q.updated_at DESC LIMIT 1)"
+        " RETURNING p.outbox_id",
+        5, params, outbox_id);
 }

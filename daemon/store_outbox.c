@@ -7,35 +7,33 @@
 
 #include "store_array.h"
 
+/* The columns of reply row, appended to a[0..4]. */
+static void outbox_columns(struct store_array *a, const struct store_outbox_row *row)
+{
+    store_array_ll_if(&a[0], row->complaint_id > 0, row->complaint_id);
+    store_array_ll_if(&a[1], row->msg_id > 0, row->msg_id);
+    store_array_str(&a[2], row->kind);
+    store_array_str(&a[3], row->destination);
+    store_array_str(&a[4], row->text);
+}
+
 int store_outbox_add_many(struct store *s, const struct store_outbox_row *rows, size_t n,
                           const char *via_instance)
 {
     struct store_array a[5] = {{0}};
     for (size_t i = 0; i < n; i++) {
-        store_array_ll_if(&a[0], rows[i].complaint_id > 0, rows[i].complaint_id);
-        store_array_ll_if(&a[1], rows[i].msg_id > 0, rows[i].msg_id);
-        store_array_str(&a[2], rows[i].kind);
-        store_array_str(&a[3], rows[i].destination);
-        store_array_str(&a[4], rows[i].text);
+        outbox_columns(a, &rows[i]);
     }
-    const char *params[6];
-    int rc = -1;
-    if (store_array_done_all(s, a, 5, params) != 0) {
-        goto out;
-    }
-    params[5] = via_instance;
     /* unnest keeps the rows' order, so the outbox ids follow the order they were queued in. */
-    rc = store_exec(s,
-                    "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
-                    " via_instance)"
-                    " SELECT u.complaint_id, u.sms_in_id, u.kind, u.destination, u.text, $6"
-                    " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])"
-                    "   AS u(complaint_id, sms_in_id, kind, destination, text)"
-                    " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
-                    6, params);
-out:
-    store_array_free_all(a, 5);
-    return rc;
+    return store_array_exec(
+        s,
+        "INSERT INTO outbox (complaint_id, sms_in_id, kind, destination, text,"
+        " via_instance)"
+        " SELECT u.complaint_id, u.sms_in_id, u.kind, u.destination, u.text, $6"
+        " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])"
+        "   AS u(complaint_id, sms_in_id, kind, destination, text)"
+        " ON CONFLICT (sms_in_id, kind) WHERE sms_in_id IS NOT NULL DO NOTHING",
+        a, 5, via_instance);
 }
 
 int store_outbox_add(struct store *s, long long complaint_id, long long msg_id, const char *kind,
@@ -76,6 +74,17 @@ static unsigned long long parts_sent(const char *list)
     return sent;
 }
 
+static void reply_from_row(const struct store_rows *r, int row, void *element)
+{
+    struct store_reply *reply = element;
+    reply->id = store_rows_ll(r, row, 0);
+    reply->destination = store_rows_strdup(r, row, 1);
+    reply->text = store_rows_strdup(r, row, 2);
+    reply->concat_ref = (int)store_rows_ll(r, row, 3);
+    reply->attempts = (int)store_rows_ll(r, row, 4);
+    reply->sent = parts_sent(store_rows_text(r, row, 5));
+}
+
 int store_outbox_claim(struct store *s, const char *owner, const char *instance, int lease_s,
                        int grace_s, int limit, struct store_reply **out, size_t *n)
 {
@@ -84,12 +93,10 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
     store_fmt_ll(gbuf, grace_s);
     store_fmt_ll(nbuf, limit);
     const char *params[] = {owner, instance, lbuf, gbuf, nbuf};
-    *out = NULL;
-    *n = 0;
     /* The reference is chosen once per reply, so that parts resent later still join the parts
      * that went before them. */
     void *array;
-    struct store_rows *r = store_query_array(
+    int rc = store_query_list(
         s,
         "UPDATE outbox o SET status = 'sending', lease_owner = $1,"
         " lease_until = now() + make_interval(secs => $3::int), attempts = o.attempts + 1,"
@@ -102,23 +109,9 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
         " RETURNING o.id, o.destination, o.text, o.concat_ref, o.attempts,"
         " (SELECT string_agg(p.seq::text, ',') FROM outbox_part p WHERE p.outbox_id = o.id"
         "   AND p.status = 'sent' AND p.seq BETWEEN 1 AND 64)",
-        5, params, sizeof **out, &array);
-    if (r == NULL) {
-        return -1;
-    }
+        5, params, sizeof **out, reply_from_row, &array, n);
     *out = array;
-    int rows = store_rows_count(r);
-    for (int i = 0; i < rows; i++) {
-        (*out)[i].id = store_rows_ll(r, i, 0);
-        (*out)[i].destination = store_rows_strdup(r, i, 1);
-        (*out)[i].text = store_rows_strdup(r, i, 2);
-        (*out)[i].concat_ref = (int)store_rows_ll(r, i, 3);
-        (*out)[i].attempts = (int)store_rows_ll(r, i, 4);
-        (*out)[i].sent = parts_sent(store_rows_text(r, i, 5));
-    }
-    *n = (size_t)rows;
-    store_rows_free(r);
-    return 0;
+    return rc;
 }
 
 void store_replies_free(struct store_reply *r, size_t n)
@@ -180,8 +173,18 @@ out:
     return rc;
 }
 
-int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
-                          size_t np, const struct store_reply_result *rr, size_t nr)
+/* The columns of part outcome p, appended to a[0..4]. */
+static void part_result_columns(struct store_array *a, const struct store_part_result *p)
+{
+    store_array_ll(&a[0], p->id);
+    store_array_ll(&a[1], p->seq);
+    store_array_str(&a[2], p->status);
+    store_array_ll_if(&a[3], p->msg_ref >= 0, p->msg_ref);
+    store_array_str(&a[4], p->error);
+}
+
+/* The columns of reply end r, appended to a[0..5]. */
+static void reply_result_columns(struct store_array *a, const struct store_reply_result *r)
 {
     static const char *const end_names[] = {
         [STORE_REPLY_SENT] = "sent",
@@ -189,35 +192,31 @@ int store_outbox_conclude(struct store *s, const char *owner, const struct store
         [STORE_REPLY_UNKNOWN] = "unknown",
         [STORE_REPLY_RELEASE] = "release",
     };
+    store_array_ll(&a[0], r->id);
+    store_array_str(&a[1], end_names[r->end]);
+    store_array_ll(&a[2], r->parts);
+    store_array_ll(&a[3], r->retry_delay_s);
+    store_array_ll(&a[4], r->max_attempts);
+    store_array_str(&a[5], r->error);
+}
+
+int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
+                          size_t np, const struct store_reply_result *rr, size_t nr)
+{
     struct store_array a[11] = {{0}};
     for (size_t i = 0; i < np; i++) {
-        store_array_ll(&a[0], p[i].id);
-        store_array_ll(&a[1], p[i].seq);
-        store_array_str(&a[2], p[i].status);
-        store_array_ll_if(&a[3], p[i].msg_ref >= 0, p[i].msg_ref);
-        store_array_str(&a[4], p[i].error);
+        part_result_columns(a, &p[i]);
     }
     for (size_t i = 0; i < nr; i++) {
-        store_array_ll(&a[5], rr[i].id);
-        store_array_str(&a[6], end_names[rr[i].end]);
-        store_array_ll(&a[7], rr[i].parts);
-        store_array_ll(&a[8], rr[i].retry_delay_s);
-        store_array_ll(&a[9], rr[i].max_attempts);
-        store_array_str(&a[10], rr[i].error);
+        reply_result_columns(a + 5, &rr[i]);
     }
-    const char *params[12];
-    int rc = -1;
-    if (store_array_done_all(s, a, 11, params) != 0) {
-        goto out;
-    }
-    params[11] = owner;
     /*
      * One statement, so one commit, for the whole batch: the parts' outcomes, and each reply's
      * end. SENT; RETRY (queued again after its delay, or 'failed' once attempts reached the
      * maximum); UNKNOWN (never sent again by itself); RELEASE (not started: queued again, the
      * attempt not counted).
      */
-    rc = store_exec(
+    return store_array_exec(
         s,
         "WITH p AS (UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref,"
         "   error = u.error, updated_at = now()"
@@ -237,10 +236,7 @@ int store_outbox_conclude(struct store *s, const char *owner, const struct store
         " FROM unnest($6::bigint[], $7::text[], $8::int[], $9::int[], $10::int[], $11::text[])"
         "   AS f(id, end_name, parts, delay, max_attempts, error)"
         " WHERE o.id = f.id AND o.status = 'sending' AND o.lease_owner = $12",
-        12, params);
-out:
-    store_array_free_all(a, 11);
-    return rc;
+        a, 11, owner);
 }
 
 /* Records a part's outcome ("sent", "failed" or "unknown"), clearing any earlier error. */

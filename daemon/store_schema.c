@@ -7,24 +7,18 @@
 
 int store_schema_version(struct store *s, int *version)
 {
-    struct store_rows *r =
-        store_query(s, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL);
-    if (r == NULL) {
-        return -1;
-    }
-    bool have = store_rows_bool(r, 0, 0);
-    store_rows_free(r);
     *version = 0;
-    if (!have) {
-        return 0;
+    bool have;
+    int rc =
+        store_query_bool(s, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL, &have);
+    if (rc != 0 || !have) {
+        return rc;
     }
-    r = store_query(s, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL);
-    if (r == NULL) {
-        return -1;
-    }
-    *version = (int)store_rows_ll(r, 0, 0);
-    store_rows_free(r);
-    return 0;
+    long long newest;
+    rc =
+        store_query_ll(s, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL, &newest);
+    *version = (int)newest;
+    return rc;
 }
 
 /* Runs one file of sql/ in the current transaction: 0, or -1 with the error set. */

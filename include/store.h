@@ -44,6 +44,9 @@ void store_fmt_ll(char *buf, long long v);
 /* A number that may be absent: buf with v written in it when present, else NULL (SQL NULL). */
 const char *store_param_ll(char *buf, bool present, long long v);
 
+/* The most parameters a statement takes. */
+#define STORE_PARAMS_MAX 32
+
 /* The rows a statement returned; read them with store_rows_*, then store_rows_free. */
 struct store_rows;
 
@@ -58,6 +61,28 @@ struct store_rows *store_query(struct store *s, const char *sql, int n, const ch
 /* Runs a script of many statements by the simple query protocol (a migration); sqlguard checks
  * its text, and no parameter is part of it. On failure the error is the server's message alone. */
 int store_run_script(struct store *s, const char *script);
+
+/*
+ * Shorthands for what most query files do with a statement: each is a store_query whose rows are
+ * read and freed at once. What is read is the first row's first column; an output is 0 or false
+ * when the statement failed, gave no row, or gave NULL.
+ */
+/* A statement run for its effect alone, such as a function called for what it does. */
+int store_call(struct store *s, const char *sql, int n, const char *const *values);
+/* Whether the statement gave a row: a change that says RETURNING, or a lookup. */
+int store_query_any(struct store *s, const char *sql, int n, const char *const *values, bool *any);
+/* The value as a number. */
+int store_query_ll(struct store *s, const char *sql, int n, const char *const *values,
+                   long long *v);
+/* Whether the value is true. */
+int store_query_bool(struct store *s, const char *sql, int n, const char *const *values, bool *v);
+
+/* Fills element, what the caller reads a row into, from row of r. */
+typedef void store_row_fill(const struct store_rows *r, int row, void *element);
+/* Runs a query for at most one row: *found tells whether it gave one (false when it failed), and
+ * fill reads it into element. */
+int store_query_row(struct store *s, const char *sql, int n, const char *const *values,
+                    store_row_fill *fill, void *element, bool *found);
 
 int store_rows_count(const struct store_rows *r);
 bool store_rows_isnull(const struct store_rows *r, int row, int col);
@@ -78,5 +103,14 @@ void *store_rows_array(struct store *s, const struct store_rows *r, size_t size,
  * when either failed, with the error set and nothing to free. */
 struct store_rows *store_query_array(struct store *s, const char *sql, int n,
                                      const char *const *values, size_t size, void **array);
+
+/* Runs a query and hands back one element of size bytes per row, each filled by fill, in a
+ * calloc'd *array (NULL for no row) of *count elements for the caller to free. On failure *array
+ * is NULL and *count 0, with the error set. */
+int store_query_list(struct store *s, const char *sql, int n, const char *const *values,
+                     size_t size, store_row_fill *fill, void **array, size_t *count);
+/* store_query_list of each row's first value, as malloc'd copies (free each, then *texts). */
+int store_query_texts(struct store *s, const char *sql, int n, const char *const *values,
+                      char ***texts, size_t *count);
 
 #endif

@@ -36,4 +36,9 @@ void store_array_free(struct store_array *a);
 /* Frees n arrays. */
 void store_array_free_all(struct store_array *a, int n);
 
+/* Runs statement sql (see store_exec) with the n arrays of a, finished, as $1 to $n and last as
+ * $n+1, then frees the arrays: 0, or -1 with the error set. */
+int store_array_exec(struct store *s, const char *sql, struct store_array *a, int n,
+                     const char *last);
+
 #endif

@@ -11,8 +11,9 @@ BEGIN
             current_user;
         RETURN;
     END IF;
+    -- Relations (tables, views, sequences) change owner by ALTER TABLE, functions by ALTER ROUTINE.
     FOR obj IN
-        SELECT c.oid::regclass AS name
+        SELECT 'TABLE' AS kind, c.oid::regclass::text AS name
           FROM pg_class c
          WHERE c.relnamespace = current_schema()::regnamespace
            AND c.relowner = current_user::regrole
@@ -21,16 +22,13 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM pg_depend d
                             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                               AND d.deptype IN ('a', 'i'))
-    LOOP
-        EXECUTE format('ALTER TABLE %s OWNER TO lapor_owner', obj.name);
-    END LOOP;
-    FOR obj IN
-        SELECT p.oid::regprocedure AS name
+        UNION ALL
+        SELECT 'ROUTINE', p.oid::regprocedure::text
           FROM pg_proc p
          WHERE p.pronamespace = current_schema()::regnamespace
            AND p.proowner = current_user::regrole
     LOOP
-        EXECUTE format('ALTER ROUTINE %s OWNER TO lapor_owner', obj.name);
+        EXECUTE format('ALTER %s %s OWNER TO lapor_owner', obj.kind, obj.name);
     END LOOP;
 END;
 $$;
