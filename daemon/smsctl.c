@@ -58,80 +58,48 @@ static void usage(FILE *f)
             "        waiting while the modem's inbox is full\n");
 }
 
-static int cmd_migrate(const struct conf *c, int argc, char **argv)
+/* Prints the usage on stderr: the exit code of a command line that is not understood. */
+static int usage_error(void)
 {
-    const char *conninfo = c->database;
-    static const struct option opts[] = {{"database", required_argument, NULL, 'd'},
-                                         {NULL, 0, NULL, 0}};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
-        if (opt != 'd') {
-            usage(stderr);
-            return 2;
-        }
-        conninfo = optarg;
-    }
+    usage(stderr);
+    return 2;
+}
+
+/* Says what the database answered: the exit code of a command that failed on it. */
+static int store_failed(struct store *s)
+{
+    fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+    return 1;
+}
+
+static struct store *open_store_at(const char *conninfo)
+{
     struct store *s = store_new(conninfo);
     if (s == NULL || store_connect(s) != 0) {
         fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
         store_free(s);
-        return 1;
+        return NULL;
     }
-    int from, to;
-    int rc = store_migrate(s, &from, &to);
-    if (rc != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-    } else if (from == to) {
-        printf("schema is at version %d: nothing to do\n", to);
-    } else {
-        printf("schema migrated from version %d to %d\n", from, to);
-    }
-    store_free(s);
-    return rc == 0 ? 0 : 1;
+    return s;
 }
 
-static int cmd_status(const struct conf *c, int argc, char **argv)
+static struct store *open_store(const struct conf *c)
 {
-    bool json = false;
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
-        if (opt != 'j') {
-            usage(stderr);
-            return 2;
-        }
-        json = true;
-    }
-    struct store *s = store_new(c->database);
-    if (s == NULL || store_connect(s) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
-        store_free(s);
-        return 1;
-    }
-    char *out = NULL;
-    /* Three missed beats make a daemon count as down. */
-    int stale = c->heartbeat_s * 3;
-    int rc = json ? store_status_json(s, stale, &out) : store_status_text(s, stale, &out);
-    if (rc != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-    } else {
-        printf("%s\n", out);
-    }
-    free(out);
-    store_free(s);
-    return rc == 0 ? 0 : 1;
+    return open_store_at(c->database);
 }
 
-/* The flags and words of the agency, liaison, ticket, overdue and holiday commands. */
+#define WORDS_MAX 8
+
+/* The flags and words of a command, and what was read from them before the database is asked. */
 struct words {
     bool json;
     const char *reason;
     const char *by;
     const char *status;
     int n;
-    const char *w[8];
+    const char *w[WORDS_MAX];
+    long long ticket;        /* ticket: the ticket's sequence number */
+    char number[MSISDN_MAX]; /* liaison add and remove, send: the phone number, normalised */
 };
 
 static int read_words(int argc, char **argv, struct words *a)
@@ -149,7 +117,7 @@ static int read_words(int argc, char **argv, struct words *a)
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr, "lapor-smsctl: unknown option %s\n", argv[i]);
             return -1;
-        } else if (a->n < 8) {
+        } else if (a->n < WORDS_MAX) {
             a->w[a->n++] = argv[i];
         } else {
             return -1;
@@ -158,23 +126,121 @@ static int read_words(int argc, char **argv, struct words *a)
     return 0;
 }
 
-static struct store *open_store(const struct conf *c)
+/* Reads a phone number word into a->number. 0, or the exit code 1 after saying it is none. */
+static int read_number(const char *word, struct words *a)
 {
-    struct store *s = store_new(c->database);
-    if (s == NULL || store_connect(s) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
-        store_free(s);
-        return NULL;
+    if (msisdn_normalise(word, a->number, sizeof a->number) != 1) {
+        fprintf(stderr, "lapor-smsctl: %s is not a phone number\n", word);
+        return 1;
     }
-    return s;
+    return 0;
+}
+
+/* A command's work on the database: its exit code, 2 when its words are none of its forms. */
+typedef int (*store_work)(struct store *s, const struct conf *c, const struct words *a);
+
+/* Connects to the database, does the work and disconnects. The usage is printed when the work
+ * did not understand its words; 1 when the database cannot be reached. */
+static int with_store(const struct conf *c, const struct words *a, store_work work)
+{
+    struct store *s = open_store(c);
+    if (s == NULL) {
+        return 1;
+    }
+    int rc = work(s, c, a);
+    if (rc == 2) {
+        usage(stderr);
+    }
+    store_free(s);
+    return rc;
+}
+
+/* Runs a command that takes from min to max words (and the flags) on the database. */
+static int with_words(const struct conf *c, int argc, char **argv, int min, int max,
+                      store_work work)
+{
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n < min || a.n > max) {
+        return usage_error();
+    }
+    return with_store(c, &a, work);
+}
+
+/* Reads the one option a command takes (opts[0], whose getopt letters are shortopts), keeping
+ * its argument in *value when value is not NULL. How often it was given, or -1 after the usage
+ * when anything else was. */
+static int read_only_option(int argc, char **argv, const char *shortopts, const struct option *opts,
+                            const char **value)
+{
+    int opt, given = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        if (opt != opts[0].val) {
+            usage(stderr);
+            return -1;
+        }
+        if (value != NULL) {
+            *value = optarg;
+        }
+        given++;
+    }
+    return given;
+}
+
+static int cmd_migrate(const struct conf *c, int argc, char **argv)
+{
+    const char *conninfo = c->database;
+    static const struct option opts[] = {{"database", required_argument, NULL, 'd'},
+                                         {NULL, 0, NULL, 0}};
+    if (read_only_option(argc, argv, "d:", opts, &conninfo) < 0) {
+        return 2;
+    }
+    struct store *s = open_store_at(conninfo);
+    if (s == NULL) {
+        return 1;
+    }
+    int from, to;
+    int rc = store_migrate(s, &from, &to) != 0 ? store_failed(s) : 0;
+    if (rc == 0 && from == to) {
+        printf("schema is at version %d: nothing to do\n", to);
+    } else if (rc == 0) {
+        printf("schema migrated from version %d to %d\n", from, to);
+    }
+    store_free(s);
+    return rc;
+}
+
+static int status_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    char *out = NULL;
+    /* Three missed beats make a daemon count as down. */
+    int stale = c->heartbeat_s * 3;
+    int rc = a->json ? store_status_json(s, stale, &out) : store_status_text(s, stale, &out);
+    if (rc != 0) {
+        rc = store_failed(s);
+    } else {
+        printf("%s\n", out);
+    }
+    free(out);
+    return rc;
+}
+
+static int cmd_status(const struct conf *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+    int json = read_only_option(argc, argv, "j", opts, NULL);
+    if (json < 0) {
+        return 2;
+    }
+    struct words a = {.json = json > 0};
+    return with_store(c, &a, status_work);
 }
 
 static int print_report(struct store *s, const char *name, const char *param, bool json)
 {
     char *out;
     if (store_report(s, name, param, json, &out) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-        return 1;
+        return store_failed(s);
     }
     printf("%s\n", out);
     free(out);
@@ -203,90 +269,81 @@ static int read_ticket(const char *text, long long *seq)
 static int in_transaction(struct store *s, int rc_of_fn)
 {
     if (rc_of_fn != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
+        int rc = store_failed(s);
         store_rollback(s);
-        return 1;
+        return rc;
     }
-    if (store_commit(s) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-        return 1;
+    return store_commit(s) != 0 ? store_failed(s) : 0;
+}
+
+/* agency list, add and keyword. */
+static int agency_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    (void)c;
+    if (strcmp(a->w[0], "list") == 0) {
+        return print_report(s, "agencies", a->n > 1 ? a->w[1] : NULL, a->json);
     }
-    return 0;
+    if (strcmp(a->w[0], "add") == 0 && a->n == 3) {
+        if (strlen(a->w[1]) > AGENCY_CODE_MAX) {
+            fprintf(stderr, "lapor-smsctl: an agency code has at most %d characters\n",
+                    AGENCY_CODE_MAX);
+            return 1;
+        }
+        return store_begin(s) != 0 ? 1 : in_transaction(s, store_agency_add(s, a->w[1], a->w[2]));
+    }
+    if (strcmp(a->w[0], "keyword") == 0 && a->n >= 3) {
+        int r = store_begin(s);
+        for (int i = 2; i < a->n && r == 0; i++) {
+            r = store_agency_keyword(s, a->w[1], a->w[i]);
+        }
+        return in_transaction(s, r);
+    }
+    return 2;
 }
 
 static int cmd_agency(const struct conf *c, int argc, char **argv)
 {
-    struct words a;
-    if (read_words(argc, argv, &a) != 0 || a.n < 1) {
-        usage(stderr);
-        return 2;
+    return with_words(c, argc, argv, 1, WORDS_MAX, agency_work);
+}
+
+/* liaison list, add and remove. */
+static int liaison_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    (void)c;
+    if (strcmp(a->w[0], "list") == 0) {
+        return print_report(s, "liaisons", a->n > 1 ? a->w[1] : NULL, a->json);
     }
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
+    if (strcmp(a->w[0], "add") == 0 && (a->n == 3 || a->n == 4)) {
+        const char *name = a->n == 4 ? a->w[3] : "";
+        return store_begin(s) != 0
+                   ? 1
+                   : in_transaction(s, store_liaison_add(s, a->w[1], a->number, name));
     }
-    int rc = 2;
-    if (strcmp(a.w[0], "list") == 0) {
-        rc = print_report(s, "agencies", a.n > 1 ? a.w[1] : NULL, a.json);
-    } else if (strcmp(a.w[0], "add") == 0 && a.n == 3) {
-        if (strlen(a.w[1]) > AGENCY_CODE_MAX) {
-            fprintf(stderr, "lapor-smsctl: an agency code has at most %d characters\n",
-                    AGENCY_CODE_MAX);
-            rc = 1;
-        } else {
-            rc = store_begin(s) != 0 ? 1 : in_transaction(s, store_agency_add(s, a.w[1], a.w[2]));
+    if (strcmp(a->w[0], "remove") == 0 && a->n == 3) {
+        bool removed = false;
+        int rc = store_begin(s) != 0
+                     ? 1
+                     : in_transaction(s, store_liaison_remove(s, a->w[1], a->number, &removed));
+        if (rc == 0 && !removed) {
+            fprintf(stderr, "lapor-smsctl: %s is no active liaison of %s\n", a->number, a->w[1]);
+            return 1;
         }
-    } else if (strcmp(a.w[0], "keyword") == 0 && a.n >= 3) {
-        int r = store_begin(s);
-        for (int i = 2; i < a.n && r == 0; i++) {
-            r = store_agency_keyword(s, a.w[1], a.w[i]);
-        }
-        rc = in_transaction(s, r);
-    } else {
-        usage(stderr);
+        return rc;
     }
-    store_free(s);
-    return rc;
+    return 2;
 }
 
 static int cmd_liaison(const struct conf *c, int argc, char **argv)
 {
     struct words a;
     if (read_words(argc, argv, &a) != 0 || a.n < 1) {
-        usage(stderr);
-        return 2;
+        return usage_error();
     }
-    char number[MSISDN_MAX] = "";
-    if ((strcmp(a.w[0], "add") == 0 || strcmp(a.w[0], "remove") == 0) && a.n >= 3 &&
-        msisdn_normalise(a.w[2], number, sizeof number) != 1) {
-        fprintf(stderr, "lapor-smsctl: %s is not a phone number\n", a.w[2]);
+    bool names_number = (strcmp(a.w[0], "add") == 0 || strcmp(a.w[0], "remove") == 0) && a.n >= 3;
+    if (names_number && read_number(a.w[2], &a) != 0) {
         return 1;
     }
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
-    }
-    int rc = 2;
-    if (strcmp(a.w[0], "list") == 0) {
-        rc = print_report(s, "liaisons", a.n > 1 ? a.w[1] : NULL, a.json);
-    } else if (strcmp(a.w[0], "add") == 0 && (a.n == 3 || a.n == 4)) {
-        rc = store_begin(s) != 0
-                 ? 1
-                 : in_transaction(s, store_liaison_add(s, a.w[1], number, a.n == 4 ? a.w[3] : ""));
-    } else if (strcmp(a.w[0], "remove") == 0 && a.n == 3) {
-        bool removed = false;
-        rc = store_begin(s) != 0
-                 ? 1
-                 : in_transaction(s, store_liaison_remove(s, a.w[1], number, &removed));
-        if (rc == 0 && !removed) {
-            fprintf(stderr, "lapor-smsctl: %s is no active liaison of %s\n", number, a.w[1]);
-            rc = 1;
-        }
-    } else {
-        usage(stderr);
-    }
-    store_free(s);
-    return rc;
+    return with_store(c, &a, liaison_work);
 }
 
 /* Who an operator's change is recorded as. */
@@ -297,14 +354,14 @@ static void operator_name(const struct words *a, char *buf, size_t cap)
 }
 
 /* ticket route: hands the ticket to an agency, in one transaction. */
-static int ticket_route(struct store *s, const struct conf *c, const struct words *a, long long seq,
+static int ticket_route(struct store *s, const struct conf *c, const struct words *a,
                         const char *actor)
 {
     int agency;
     bool found;
     struct store_ticket t;
     if (store_begin(s) != 0 || store_agency_id(s, a->w[2], &agency) != 0 ||
-        store_ticket_get(s, seq, &t, &found) != 0) {
+        store_ticket_get(s, a->ticket, &t, &found) != 0) {
         return in_transaction(s, -1);
     }
     if (!found || agency == 0) {
@@ -313,12 +370,12 @@ static int ticket_route(struct store *s, const struct conf *c, const struct word
         return 1;
     }
     free(t.text);
-    return in_transaction(s, agency_route(s, c, seq, agency, actor, a->reason));
+    return in_transaction(s, agency_route(s, c, a->ticket, agency, actor, a->reason));
 }
 
 /* ticket reject, defer and archive: moves the ticket to the verb's status. 2 when the verb is
  * none of them or lacks its --reason. */
-static int ticket_move(struct store *s, const struct words *a, long long seq, const char *actor)
+static int ticket_move(struct store *s, const struct words *a, const char *actor)
 {
     static const struct {
         const char *verb;
@@ -336,7 +393,7 @@ static int ticket_move(struct store *s, const struct words *a, long long seq, co
         }
         bool found;
         struct store_ticket t;
-        if (store_begin(s) != 0 || store_ticket_get(s, seq, &t, &found) != 0) {
+        if (store_begin(s) != 0 || store_ticket_get(s, a->ticket, &t, &found) != 0) {
             return in_transaction(s, -1);
         }
         if (!found) {
@@ -346,169 +403,147 @@ static int ticket_move(struct store *s, const struct words *a, long long seq, co
         }
         free(t.text);
         return in_transaction(
-            s, store_complaint_event(s, seq, moves[i].status, actor, "status", a->reason));
+            s, store_complaint_event(s, a->ticket, moves[i].status, actor, "status", a->reason));
     }
     return 2;
+}
+
+/* ticket show, route, and the moves. */
+static int ticket_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    char actor[96];
+    operator_name(a, actor, sizeof actor);
+    if (strcmp(a->w[0], "show") == 0 && a->n == 2) {
+        char seqbuf[24];
+        snprintf(seqbuf, sizeof seqbuf, "%lld", a->ticket);
+        return print_report(s, "ticket", seqbuf, a->json);
+    }
+    if (strcmp(a->w[0], "route") == 0 && a->n == 3) {
+        return ticket_route(s, c, a, actor);
+    }
+    return ticket_move(s, a, actor);
 }
 
 static int cmd_ticket(const struct conf *c, int argc, char **argv)
 {
     struct words a;
-    long long seq;
     if (read_words(argc, argv, &a) != 0 || a.n < 2) {
-        usage(stderr);
+        return usage_error();
+    }
+    if (read_ticket(a.w[1], &a.ticket) != 0) {
+        return 1;
+    }
+    return with_store(c, &a, ticket_work);
+}
+
+/* outbox list, retry and cancel. */
+static int outbox_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    (void)c;
+    if (strcmp(a->w[0], "list") == 0 && a->n == 1) {
+        return print_report(s, "outbox", a->status, a->json);
+    }
+    bool retry = strcmp(a->w[0], "retry") == 0;
+    if ((!retry && strcmp(a->w[0], "cancel") != 0) || a->n != 2) {
         return 2;
     }
-    if (read_ticket(a.w[1], &seq) != 0) {
+    long long id = atoll(a->w[1]);
+    bool changed = false;
+    if ((retry ? store_outbox_retry(s, id, &changed) : store_outbox_cancel(s, id, &changed)) != 0) {
+        return store_failed(s);
+    }
+    if (!changed) {
+        fprintf(stderr, "lapor-smsctl: message %lld cannot be %s in its state\n", id,
+                retry ? "retried" : "cancelled");
         return 1;
     }
-    char seqbuf[24];
-    snprintf(seqbuf, sizeof seqbuf, "%lld", seq);
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
-    }
-    char actor[96];
-    operator_name(&a, actor, sizeof actor);
-    int rc;
-    if (strcmp(a.w[0], "show") == 0 && a.n == 2) {
-        rc = print_report(s, "ticket", seqbuf, a.json);
-    } else if (strcmp(a.w[0], "route") == 0 && a.n == 3) {
-        rc = ticket_route(s, c, &a, seq, actor);
-    } else {
-        rc = ticket_move(s, &a, seq, actor);
-        if (rc == 2) {
-            usage(stderr);
-        }
-    }
-    store_free(s);
-    return rc;
+    printf("message %lld %s\n", id, retry ? "queued again" : "cancelled");
+    return 0;
 }
 
 static int cmd_outbox(const struct conf *c, int argc, char **argv)
 {
-    struct words a;
-    if (read_words(argc, argv, &a) != 0 || a.n < 1) {
-        usage(stderr);
-        return 2;
+    return with_words(c, argc, argv, 1, WORDS_MAX, outbox_work);
+}
+
+/* send: the text (the one word) to a->number. */
+static int send_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    (void)c;
+    long long id;
+    if (store_outbox_operator(s, a->number, a->w[0], &id) != 0) {
+        return store_failed(s);
     }
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
-    }
-    int rc = 2;
-    if (strcmp(a.w[0], "list") == 0 && a.n == 1) {
-        rc = print_report(s, "outbox", a.status, a.json);
-    } else if ((strcmp(a.w[0], "retry") == 0 || strcmp(a.w[0], "cancel") == 0) && a.n == 2) {
-        long long id = atoll(a.w[1]);
-        bool changed = false;
-        int r = strcmp(a.w[0], "retry") == 0 ? store_outbox_retry(s, id, &changed)
-                                             : store_outbox_cancel(s, id, &changed);
-        if (r != 0) {
-            fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-            rc = 1;
-        } else if (!changed) {
-            fprintf(stderr, "lapor-smsctl: message %lld cannot be %s in its state\n", id,
-                    strcmp(a.w[0], "retry") == 0 ? "retried" : "cancelled");
-            rc = 1;
-        } else {
-            printf("message %lld %s\n", id,
-                   strcmp(a.w[0], "retry") == 0 ? "queued again" : "cancelled");
-            rc = 0;
-        }
-    } else {
-        usage(stderr);
-    }
-    store_free(s);
-    return rc;
+    printf("message %lld queued to %s\n", id, a->number);
+    return 0;
 }
 
 static int cmd_send(const struct conf *c, int argc, char **argv)
 {
     if (argc != 3) {
-        usage(stderr);
-        return 2;
+        return usage_error();
     }
-    char number[MSISDN_MAX];
-    if (msisdn_normalise(argv[1], number, sizeof number) != 1) {
-        fprintf(stderr, "lapor-smsctl: %s is not a phone number\n", argv[1]);
+    /* The text is taken as it is, even when it looks like an option. */
+    struct words a = {.n = 1, .w = {argv[2]}};
+    if (read_number(argv[1], &a) != 0) {
         return 1;
     }
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
+    return with_store(c, &a, send_work);
+}
+
+static int metrics_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    (void)a;
+    char *out;
+    char stale[24];
+    snprintf(stale, sizeof stale, "%d", c->heartbeat_s * 3);
+    if (store_report(s, "metrics", stale, false, &out) != 0) {
+        return store_failed(s);
     }
-    long long id;
-    int rc = store_outbox_operator(s, number, argv[2], &id);
-    if (rc != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-    } else {
-        printf("message %lld queued to %s\n", id, number);
-    }
-    store_free(s);
-    return rc == 0 ? 0 : 1;
+    fputs(out, stdout);
+    free(out);
+    return 0;
 }
 
 static int cmd_metrics(const struct conf *c, int argc, char **argv)
 {
     (void)argv;
     if (argc != 1) {
-        usage(stderr);
-        return 2;
+        return usage_error();
     }
-    struct store *s = open_store(c);
-    if (s == NULL) {
+    struct words none = {.n = 0};
+    return with_store(c, &none, metrics_work);
+}
+
+static int overdue_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    /* The configuration's holidays count too, even before a daemon has synchronised them. */
+    if (store_holidays_sync(s, c->routing.holidays) != 0) {
         return 1;
     }
-    char *out;
-    char stale[24];
-    snprintf(stale, sizeof stale, "%d", c->heartbeat_s * 3);
-    int rc = store_report(s, "metrics", stale, false, &out);
-    if (rc != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-    } else {
-        fputs(out, stdout);
-        free(out);
-    }
-    store_free(s);
-    return rc == 0 ? 0 : 1;
+    return print_report(s, "overdue", a->n == 1 ? a->w[0] : NULL, a->json);
 }
 
 static int cmd_overdue(const struct conf *c, int argc, char **argv)
 {
-    struct words a;
-    if (read_words(argc, argv, &a) != 0 || a.n > 1) {
-        usage(stderr);
-        return 2;
-    }
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
-    }
-    /* The configuration's holidays count too, even before a daemon has synchronised them. */
-    int rc = store_holidays_sync(s, c->routing.holidays) != 0
-                 ? 1
-                 : print_report(s, "overdue", a.n == 1 ? a.w[0] : NULL, a.json);
-    store_free(s);
-    return rc;
+    return with_words(c, argc, argv, 0, 1, overdue_work);
+}
+
+static int holiday_work(struct store *s, const struct conf *c, const struct words *a)
+{
+    (void)c;
+    return store_begin(s) != 0
+               ? 1
+               : in_transaction(s, store_holiday_add(s, a->w[1], a->n > 2 ? a->w[2] : ""));
 }
 
 static int cmd_holiday(const struct conf *c, int argc, char **argv)
 {
     struct words a;
     if (read_words(argc, argv, &a) != 0 || a.n < 2 || strcmp(a.w[0], "add") != 0) {
-        usage(stderr);
-        return 2;
+        return usage_error();
     }
-    struct store *s = open_store(c);
-    if (s == NULL) {
-        return 1;
-    }
-    int rc = store_begin(s) != 0
-                 ? 1
-                 : in_transaction(s, store_holiday_add(s, a.w[1], a.n > 2 ? a.w[2] : ""));
-    store_free(s);
-    return rc;
+    return with_store(c, &a, holiday_work);
 }
 
 /* Reads "3,1,2" into parts; returns the count, or -1 on anything else. */
@@ -630,8 +665,7 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
             when = atoll(optarg);
             break;
         default:
-            usage(stderr);
-            return 2;
+            return usage_error();
         }
     }
     if (strcmp(c->modem.model, "dummy") != 0) {
@@ -641,14 +675,12 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
     }
     if (file != NULL) {
         if (from != NULL || optind != argc) {
-            usage(stderr);
-            return 2;
+            return usage_error();
         }
         return inject_named_file(c, file);
     }
     if (from == NULL || optind != argc - 1) {
-        usage(stderr);
-        return 2;
+        return usage_error();
     }
     char err[256];
     int total =
@@ -673,13 +705,11 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         } else {
-            usage(stderr);
-            return 2;
+            return usage_error();
         }
     }
     if (i == argc) {
-        usage(stderr);
-        return 2;
+        return usage_error();
     }
     struct conf conf;
     char err[512];
