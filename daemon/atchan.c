@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "modem_raw.h"
 #include "pdu.h"
 #include "proc.h"
 
@@ -109,11 +110,11 @@ struct atchan *atchan_open(const char *connection, const char *device, char *err
         snprintf(err, errcap, "connection \"%s\" does not speak AT commands", connection);
         rc = -1;
     }
-    if (rc != 0) {
-        free(ch);
-        return NULL;
+    if (rc == 0) {
+        return ch;
     }
-    return ch;
+    free(ch);
+    return NULL;
 }
 
 void atchan_close(struct atchan *ch)
@@ -284,16 +285,13 @@ static int parse_listing(char *answer, struct modem_raw **items, size_t *n)
         if (pending < 0) {
             continue;
         }
-        if (count == room) {
-            room = room ? room * 2 : 16;
-            struct modem_raw *bigger = realloc(list, room * sizeof *list);
-            if (bigger == NULL) {
-                free(list);
-                return -1;
-            }
-            list = bigger;
+        struct modem_raw *r = modem_raw_next(&list, count, &room);
+        if (r == NULL) {
+            free(list);
+            return -1;
         }
-        read_listed(&list[count++], pending, line);
+        read_listed(r, pending, line);
+        count++;
         pending = -1;
     }
     *items = list;

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "modem.h"
+#include "modem_conf.h"
 #include "modem_decode.h"
 #include "proc.h"
 #include "textcodec.h"
@@ -37,16 +38,11 @@ _Static_assert(MODEM_GAMMU_PART_UNITS == GSM_MAX_SMS_LENGTH + 1, "libGammu's par
 _Static_assert(MODEM_GAMMU_UDH_LENGTH == GSM_MAX_UDH_LENGTH, "libGammu's header length");
 
 struct mg_modem {
-    struct modem base; /* first, so that the public handle and ours are one allocation */
-    char *connection;
-    char *device;
-    char *model;
-    char *pin;
+    struct modem base;     /* first, so that the public handle and ours are one allocation */
+    struct conf_modem cfg; /* our own copy */
     GSM_StateMachine *sm;
     bool connected;
-    bool pin_refused; /* a PIN the SIM rejected is never offered again: three tries block it */
-    bool reports;     /* ask for a status report on every part sent */
-    bool reject_calls;
+    bool pin_refused;  /* a PIN the SIM rejected is never offered again: three tries block it */
     bool call_ringing; /* set by the incoming-call callback, acted on after libGammu returns */
     int calls_rejected;
 
@@ -95,28 +91,12 @@ static void mg_seterr(char *err, size_t errcap, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Overwrites a secret so that it does not linger in freed memory; volatile keeps the compiler
- * from dropping stores to memory that is about to be freed. */
-static void mg_wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n-- > 0) {
-        *v++ = 0;
-    }
-}
-
 /* Seconds since the epoch of a libGammu date; 0 when it is unset or out of range. */
 static long long mg_epoch_of(const GSM_DateTime *dt)
 {
-    struct modem_decode_time t = {
-        .year = dt->Year,
-        .month = dt->Month,
-        .day = dt->Day,
-        .hour = dt->Hour,
-        .minute = dt->Minute,
-        .second = dt->Second,
-        .zone_s = dt->Timezone,
-    };
+    /* In the order of struct modem_decode_time: the date, the time of day, the zone. */
+    struct modem_decode_time t = {dt->Year,   dt->Month,  dt->Day,     dt->Hour,
+                                  dt->Minute, dt->Second, dt->Timezone};
     return modem_decode_epoch(&t);
 }
 
@@ -191,7 +171,7 @@ static void mg_incoming_call(GSM_StateMachine *sm, GSM_Call *call, void *data)
 /* Reads what the modem said by itself (a RING among it), and hangs up a ringing call. */
 static void mg_handle_calls(struct mg_modem *g)
 {
-    if (!g->reject_calls || !g->connected) {
+    if (!g->cfg.reject_calls || !g->connected) {
         return;
     }
     GSM_ReadDevice(g->sm, FALSE);
@@ -245,21 +225,21 @@ static int mg_unlock_sim(struct mg_modem *g, char *err, size_t errcap)
         mg_seterr(err, errcap, "the SIM refused the configured PIN before; not trying it again");
         return -1;
     }
-    if (g->pin[0] == '\0') {
+    if (g->cfg.pin[0] == '\0') {
         mg_seterr(err, errcap, "the SIM asks for a PIN and none is configured");
         return -1;
     }
     GSM_SecurityCode code;
     memset(&code, 0, sizeof(code));
     code.Type = SEC_Pin;
-    size_t n = strlen(g->pin);
+    size_t n = strlen(g->cfg.pin);
     if (n >= sizeof(code.Code)) {
         mg_seterr(err, errcap, "the configured SIM PIN is too long");
         return -1;
     }
-    memcpy(code.Code, g->pin, n);
+    memcpy(code.Code, g->cfg.pin, n);
     e = GSM_EnterSecurityCode(g->sm, &code);
-    mg_wipe(&code, sizeof(code));
+    modem_conf_wipe(&code, sizeof(code));
     if (e == ERR_TIMEOUT) {
         mg_seterr(err, errcap, "entering the SIM PIN timed out");
         return -1;
@@ -277,13 +257,13 @@ static int mg_unlock_sim(struct mg_modem *g, char *err, size_t errcap)
  * itself, so they must be its own copies. 0, or -1 when memory runs out. */
 static int mg_configure(struct mg_modem *g, GSM_Config *c, bool trace)
 {
-    c->Device = strdup(g->device);
-    c->Connection = strdup(g->connection);
+    c->Device = strdup(g->cfg.device);
+    c->Connection = strdup(g->cfg.connection);
     c->DebugFile = strdup("");
     if (c->Device == NULL || c->Connection == NULL || c->DebugFile == NULL) {
         return -1;
     }
-    const char *model = strcmp(g->model, "auto") == 0 ? "" : g->model;
+    const char *model = strcmp(g->cfg.model, "auto") == 0 ? "" : g->cfg.model;
     snprintf(c->Model, sizeof(c->Model), "%s", model);
     snprintf(c->DebugLevel, sizeof(c->DebugLevel), "%s", trace ? "textall" : "");
     c->UseGlobalDebugFile = FALSE;
@@ -307,7 +287,7 @@ static int mg_configure(struct mg_modem *g, GSM_Config *c, bool trace)
 static void mg_set_callbacks(struct mg_modem *g)
 {
     GSM_SetSendSMSStatusCallback(g->sm, mg_send_status, g);
-    if (g->reject_calls) {
+    if (g->cfg.reject_calls) {
         GSM_SetIncomingCallCallback(g->sm, mg_incoming_call, g);
         GSM_Error ce = GSM_SetIncomingCall(g->sm, TRUE);
         if (ce != ERR_NONE) {
@@ -343,7 +323,7 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
     }
     /* libGammu's trace shows the AT traffic, PIN included: it only runs at debug level and only
      * when no PIN is configured. */
-    bool trace = log_get_level() >= LOGL_DEBUG && g->pin[0] == '\0';
+    bool trace = log_get_level() >= LOGL_DEBUG && g->cfg.pin[0] == '\0';
     if (mg_configure(g, GSM_GetConfig(g->sm, 0), trace) != 0) {
         mg_disconnect(m);
         mg_seterr(err, errcap, "out of memory");
@@ -356,7 +336,7 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
     if (e != ERR_NONE) {
         GSM_FreeStateMachine(g->sm);
         g->sm = NULL;
-        mg_seterr(err, errcap, "connecting to the modem at %s failed: %s", g->device,
+        mg_seterr(err, errcap, "connecting to the modem at %s failed: %s", g->cfg.device,
                   GSM_ErrorString(e));
         return -1;
     }
@@ -635,7 +615,7 @@ static GSM_SMSMessage *mg_prepare_part(struct mg_modem *g, const char *number, c
     }
     /* A status report is asked for by the submit's TP-SRR bit, which libGammu sets for a message
      * whose PDU type says so. */
-    sms->PDU = g->reports ? SMS_Status_Report : SMS_Submit;
+    sms->PDU = g->cfg.delivery_reports ? SMS_Status_Report : SMS_Submit;
     return sms;
 }
 
@@ -698,6 +678,67 @@ static enum modem_send_result mg_send_part(struct modem *m, const char *number, 
     return MODEM_SEND_OK;
 }
 
+/* A percentage libGammu reported, or -1 when it is out of range. */
+static int mg_percent(int v)
+{
+    return (v >= 0 && v <= 100) ? v : -1;
+}
+
+/* Asks the modem for an identity (ask is GSM_GetIMEI or GSM_GetSIMIMSI) and keeps it in dst as
+ * printable ASCII. 1 when the modem answered, else 0. */
+static int mg_ask_identity(GSM_StateMachine *sm, GSM_Error (*ask)(GSM_StateMachine *, char *),
+                           char *dst, size_t cap)
+{
+    char buf[256];
+    memset(buf, 0, sizeof(buf));
+    if (ask(sm, buf) != ERR_NONE) {
+        return 0;
+    }
+    modem_decode_copy_ascii(dst, cap, buf, sizeof(buf));
+    return 1;
+}
+
+/* Asks for the network, the signal and the battery: how many of the three the modem answered. */
+static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
+{
+    GSM_NetworkInfo net;
+    GSM_SignalQuality sig;
+    GSM_BatteryCharge bat;
+    memset(&net, 0, sizeof(net));
+    memset(&sig, 0, sizeof(sig));
+    memset(&bat, 0, sizeof(bat));
+    int answered = 0;
+    if (GSM_GetNetworkInfo(sm, &net) == ERR_NONE) {
+        modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
+                             sizeof(net.NetworkCode), net.NetworkName, sizeof(net.NetworkName) / 2);
+        answered++;
+    }
+    if (GSM_GetSignalQuality(sm, &sig) == ERR_NONE) {
+        st->signal_percent = mg_percent(sig.SignalPercent);
+        answered++;
+    }
+    if (GSM_GetBatteryCharge(sm, &bat) == ERR_NONE) {
+        st->battery_percent = mg_percent(bat.BatteryPercent);
+        answered++;
+    }
+    return answered;
+}
+
+/* Asks how full the SIM and the phone's own memory are. 1 when the modem answered, else 0. */
+static int mg_ask_storage(GSM_StateMachine *sm, struct modem_status *st)
+{
+    GSM_SMSMemoryStatus mem;
+    memset(&mem, 0, sizeof(mem));
+    if (GSM_GetSMSStatus(sm, &mem) != ERR_NONE) {
+        return 0;
+    }
+    st->sim_used = mem.SIMUsed >= 0 ? mem.SIMUsed : -1;
+    st->sim_total = mem.SIMSize >= 0 ? mem.SIMSize : -1;
+    st->phone_used = mem.PhoneUsed >= 0 ? mem.PhoneUsed : -1;
+    st->phone_total = mem.PhoneSize > 0 ? mem.PhoneSize : -1;
+    return 1;
+}
+
 static int mg_status(struct modem *m, struct modem_status *st)
 {
     struct mg_modem *g = mg_of(m);
@@ -713,49 +754,10 @@ static int mg_status(struct modem *m, struct modem_status *st)
     if (!g->connected) {
         return -1;
     }
-    int answered = 0;
-
-    char buf[256];
-    memset(buf, 0, sizeof(buf));
-    if (GSM_GetIMEI(g->sm, buf) == ERR_NONE) {
-        modem_decode_copy_ascii(st->imei, sizeof(st->imei), buf, sizeof(buf));
-        answered++;
-    }
-    memset(buf, 0, sizeof(buf));
-    if (GSM_GetSIMIMSI(g->sm, buf) == ERR_NONE) {
-        modem_decode_copy_ascii(st->imsi, sizeof(st->imsi), buf, sizeof(buf));
-        answered++;
-    }
-    GSM_NetworkInfo net;
-    memset(&net, 0, sizeof(net));
-    if (GSM_GetNetworkInfo(g->sm, &net) == ERR_NONE) {
-        modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
-                             sizeof(net.NetworkCode), net.NetworkName, sizeof(net.NetworkName) / 2);
-        answered++;
-    }
-    GSM_SignalQuality sig;
-    memset(&sig, 0, sizeof(sig));
-    if (GSM_GetSignalQuality(g->sm, &sig) == ERR_NONE) {
-        st->signal_percent =
-            (sig.SignalPercent >= 0 && sig.SignalPercent <= 100) ? sig.SignalPercent : -1;
-        answered++;
-    }
-    GSM_BatteryCharge bat;
-    memset(&bat, 0, sizeof(bat));
-    if (GSM_GetBatteryCharge(g->sm, &bat) == ERR_NONE) {
-        st->battery_percent =
-            (bat.BatteryPercent >= 0 && bat.BatteryPercent <= 100) ? bat.BatteryPercent : -1;
-        answered++;
-    }
-    GSM_SMSMemoryStatus mem;
-    memset(&mem, 0, sizeof(mem));
-    if (GSM_GetSMSStatus(g->sm, &mem) == ERR_NONE) {
-        st->sim_used = mem.SIMUsed >= 0 ? mem.SIMUsed : -1;
-        st->sim_total = mem.SIMSize >= 0 ? mem.SIMSize : -1;
-        st->phone_used = mem.PhoneUsed >= 0 ? mem.PhoneUsed : -1;
-        st->phone_total = mem.PhoneSize > 0 ? mem.PhoneSize : -1;
-        answered++;
-    }
+    int answered = mg_ask_identity(g->sm, GSM_GetIMEI, st->imei, sizeof(st->imei));
+    answered += mg_ask_identity(g->sm, GSM_GetSIMIMSI, st->imsi, sizeof(st->imsi));
+    answered += mg_ask_radio(g->sm, st);
+    answered += mg_ask_storage(g->sm, st);
     return answered > 0 ? 0 : -1;
 }
 
@@ -766,13 +768,7 @@ static void mg_destroy(struct modem *m)
     }
     struct mg_modem *g = mg_of(m);
     mg_disconnect(m);
-    if (g->pin != NULL) {
-        mg_wipe(g->pin, strlen(g->pin));
-    }
-    free(g->connection);
-    free(g->device);
-    free(g->model);
-    free(g->pin);
+    modem_conf_free(&g->cfg);
     free(g->in);
     free(g->out);
     free(g->info);
@@ -835,17 +831,11 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     }
     g->base.ops = &mg_ops;
     g->base.impl = g;
-    g->connection = strdup(cfg->connection != NULL ? cfg->connection : "");
-    g->device = strdup(cfg->device != NULL ? cfg->device : "");
-    g->model = strdup(cfg->model != NULL ? cfg->model : "");
-    g->pin = strdup(cfg->pin != NULL ? cfg->pin : "");
-    g->reports = cfg->delivery_reports;
-    g->reject_calls = cfg->reject_calls;
+    int copied = modem_conf_copy(&g->cfg, cfg);
     g->in = malloc(sizeof(*g->in));
     g->out = malloc(sizeof(*g->out));
     g->info = malloc(sizeof(*g->info));
-    if (g->connection == NULL || g->device == NULL || g->model == NULL || g->pin == NULL ||
-        g->in == NULL || g->out == NULL || g->info == NULL) {
+    if (copied != 0 || g->in == NULL || g->out == NULL || g->info == NULL) {
         mg_destroy(&g->base);
         return NULL;
     }

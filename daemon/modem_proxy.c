@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "modem_conf.h"
+#include "modem_raw.h"
 #include "modem_wire.h"
 #include "proc.h"
 
@@ -686,21 +688,17 @@ static int px_raw_list(struct modem *m, struct modem_raw **items, size_t *n, cha
         if (h.len != sizeof(struct modem_raw)) {
             continue;
         }
-        if (count == room) {
-            room = room ? room * 2 : 16;
-            struct modem_raw *bigger = realloc(list, room * sizeof *list);
-            if (bigger == NULL) {
-                free(list);
-                snprintf(err, errcap, "out of memory");
-                return -1;
-            }
-            list = bigger;
+        struct modem_raw *r = modem_raw_next(&list, count, &room);
+        if (r == NULL) {
+            free(list);
+            snprintf(err, errcap, "out of memory");
+            return -1;
         }
-        memcpy(&list[count], p->buf + sizeof h, sizeof *list);
-        if (list[count].len > sizeof list[count].pdu) {
-            list[count].len = sizeof list[count].pdu;
+        memcpy(r, p->buf + sizeof h, sizeof *r);
+        if (r->len > sizeof r->pdu) {
+            r->len = sizeof r->pdu;
         }
-        list[count].reason[sizeof list[count].reason - 1] = '\0';
+        r->reason[sizeof r->reason - 1] = '\0';
         count++;
     }
     if (h.arg[0] != 0) {
@@ -730,13 +728,7 @@ static void px_destroy(struct modem *m)
     drain(p);
     worker_stop(p);
     free(p->ahead);
-    free(p->cfg.connection);
-    free(p->cfg.device);
-    free(p->cfg.model);
-    if (p->cfg.pin != NULL) {
-        memset(p->cfg.pin, 0, strlen(p->cfg.pin));
-        free(p->cfg.pin);
-    }
+    modem_conf_free(&p->cfg);
     free(p->worker_exe);
     free(p->buf);
     free(p);
@@ -768,20 +760,16 @@ struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_e
     if (p == NULL) {
         return NULL;
     }
-    p->cfg.connection = strdup(cfg->connection ? cfg->connection : "");
-    p->cfg.device = strdup(cfg->device ? cfg->device : "");
-    p->cfg.model = strdup(cfg->model ? cfg->model : "");
-    p->cfg.pin = strdup(cfg->pin ? cfg->pin : "");
-    p->cfg.timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 60;
-    p->cfg.delivery_reports = cfg->delivery_reports;
-    p->cfg.reject_calls = cfg->reject_calls;
+    int copied = modem_conf_copy(&p->cfg, cfg);
+    if (p->cfg.timeout_s <= 0) {
+        p->cfg.timeout_s = 60;
+    }
     p->worker_exe = strdup(worker_exe);
     p->buf = malloc(WIRE_MAX);
     p->fd = -1;
     p->tick = tick;
     p->tick_arg = tick_arg;
-    if (!p->cfg.connection || !p->cfg.device || !p->cfg.model || !p->cfg.pin || !p->worker_exe ||
-        !p->buf) {
+    if (copied != 0 || !p->worker_exe || !p->buf) {
         p->base.impl = p;
         px_destroy(&p->base);
         return NULL;

@@ -1,0 +1,45 @@
+/*
+ * modem_conf: a modem's own copy of its configuration; see include/modem_conf.h.
+ */
+#include "modem_conf.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *copy_or_empty(const char *s)
+{
+    return strdup(s != NULL ? s : "");
+}
+
+int modem_conf_copy(struct conf_modem *copy, const struct conf_modem *cfg)
+{
+    *copy = *cfg;
+    copy->connection = copy_or_empty(cfg->connection);
+    copy->device = copy_or_empty(cfg->device);
+    copy->model = copy_or_empty(cfg->model);
+    copy->pin = copy_or_empty(cfg->pin);
+    bool copied = copy->connection != NULL && copy->device != NULL && copy->model != NULL &&
+                  copy->pin != NULL;
+    return copied ? 0 : -1;
+}
+
+void modem_conf_free(struct conf_modem *copy)
+{
+    free(copy->connection);
+    free(copy->device);
+    free(copy->model);
+    if (copy->pin != NULL) {
+        modem_conf_wipe(copy->pin, strlen(copy->pin));
+    }
+    free(copy->pin);
+}
+
+/* volatile keeps the compiler from dropping stores to memory that is about to be freed. */
+void modem_conf_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n-- > 0) {
+        *v++ = 0;
+    }
+}
