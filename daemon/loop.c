@@ -137,6 +137,18 @@ static void db_down(struct daemon *d, long long now)
     link_failed(&d->db, now);
 }
 
+/* The database failed at a task: the store's error is reported, as what failed when what is not
+ * NULL, and the database counts as down. */
+static void db_failed(struct daemon *d, long long now, const char *what)
+{
+    if (what != NULL) {
+        daemon_error(d, "%s: %s", what, store_error(d->store));
+    } else {
+        daemon_error(d, "%s", store_error(d->store));
+    }
+    db_down(d, now);
+}
+
 /* The one-line status systemd shows. */
 static void notify_status(struct daemon *d)
 {
@@ -436,8 +448,7 @@ static int keep_database_connected(struct daemon *d, long long now)
     }
     int version = -1;
     if (store_connect(d->store) != 0 || store_schema_version(d->store, &version) != 0) {
-        daemon_error(d, "%s", store_error(d->store));
-        db_down(d, now);
+        db_failed(d, now, NULL);
     } else if (version != loop_known_schema_version()) {
         log_err("database schema version %d is not the one this lapor-smsd knows (%d): %s", version,
                 loop_known_schema_version(),
@@ -445,8 +456,7 @@ static int keep_database_connected(struct daemon *d, long long now)
                                                       : "upgrade lapor-smsd");
         return -1;
     } else if (store_holidays_sync(d->store, d->conf.routing.holidays) != 0) {
-        daemon_error(d, "%s", store_error(d->store));
-        db_down(d, now);
+        db_failed(d, now, NULL);
     } else {
         schedule_link_ok(&d->db);
         log_info("database connected (schema version %d)", version);
@@ -474,8 +484,7 @@ static void take_back_claims(struct daemon *d, long long now)
         return;
     }
     if (outbox_recover(d->outbox, d->take_back_own) != 0) {
-        daemon_error(d, "%s", store_error(d->store));
-        db_down(d, now);
+        db_failed(d, now, NULL);
     }
     d->take_back_own = false;
 }
@@ -534,8 +543,7 @@ static bool take_in(struct daemon *d, long long now)
         return true;
     }
     if (ir == INTAKE_DB_ERROR) {
-        daemon_error(d, "storing messages: %s", store_error(d->store));
-        db_down(d, now);
+        db_failed(d, now, "storing messages");
     } else if (ir == INTAKE_MODEM_ERROR) {
         struct modem_supervision sup;
         modem_proxy_supervision(d->modem, &sup);
@@ -553,8 +561,7 @@ static void housekeeping(struct daemon *d, long long now)
 {
     if (d->db.up && schedule_due(&d->next_expire_ms, now, EXPIRE_EVERY_MS) &&
         intake_expire(d->intake) != 0) {
-        daemon_error(d, "closing timed-out multipart messages: %s", store_error(d->store));
-        db_down(d, now);
+        db_failed(d, now, "closing timed-out multipart messages");
     }
     if (!d->db.up || !schedule_due(&d->next_remind_ms, now, REMIND_EVERY_MS)) {
         return;
@@ -586,8 +593,7 @@ static bool send_replies(struct daemon *d, long long now)
         return true;
     }
     if (orr == OUTBOX_DB_ERROR) {
-        daemon_error(d, "sending replies: %s", store_error(d->store));
-        db_down(d, now);
+        db_failed(d, now, "sending replies");
     } else if (orr == OUTBOX_MODEM_ERROR) {
         modem_down(d, now, "sending");
     }
