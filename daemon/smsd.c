@@ -46,33 +46,31 @@ struct options {
     bool verbose;
 };
 
+/* The flag an option without an argument raises, or NULL when opt is not one. */
+static bool *flag_of(struct options *o, int opt)
+{
+    return opt == 'f'   ? &o->foreground
+           : opt == 'n' ? &o->check_only
+           : opt == 'v' ? &o->verbose
+                        : NULL;
+}
+
 /* Reads the command line: -1 when the daemon is to run, else the exit code. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
     int opt;
     while ((opt = getopt(argc, argv, "c:fnvVh")) != -1) {
-        switch (opt) {
-        case 'c':
+        bool *flag = flag_of(o, opt);
+        if (flag != NULL) {
+            *flag = true;
+        } else if (opt == 'c') {
             o->path = optarg;
-            break;
-        case 'f':
-            o->foreground = true;
-            break;
-        case 'n':
-            o->check_only = true;
-            break;
-        case 'v':
-            o->verbose = true;
-            break;
-        case 'V':
+        } else if (opt == 'V') {
             printf("lapor-smsd %s (schema %d)\n", LAPOR_VERSION, loop_known_schema_version());
             return 0;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
+        } else {
+            usage(opt == 'h' ? stdout : stderr);
+            return opt == 'h' ? 0 : 2;
         }
     }
     if (optind != argc) {
