@@ -65,27 +65,30 @@ BEGIN
           ORDER BY l.h, l.ref;
     END IF;
 
-    SELECT array_agg(r.outcome ORDER BY r.ord), array_agg(r.msg_id ORDER BY r.ord),
-           array_agg(r.msg_text ORDER BY r.ord), array_agg(r.msg_complete ORDER BY r.ord)
-      INTO v_outcome, v_msg, v_text, v_complete
-      FROM lapor_place_parts(p_instance, p_join_window, p_sender, p_sender_raw, p_smsc,
-                             p_smsc_time, p_coding, p_class, p_kind, p_udh_hex, p_raw_hex,
-                             p_text, p_ref, p_total, p_seq) r;
-    -- What could not be placed at once, one part at a time, in order.
-    FOR i IN 1 .. n LOOP
-        CONTINUE WHEN v_outcome[i] IS NOT NULL;
-        SELECT r.* INTO one
-          FROM lapor_place_parts(p_instance, p_join_window, ARRAY[p_sender[i]],
-                                 ARRAY[p_sender_raw[i]], ARRAY[p_smsc[i]],
-                                 ARRAY[p_smsc_time[i]], ARRAY[p_coding[i]], ARRAY[p_class[i]],
-                                 ARRAY[p_kind[i]], ARRAY[p_udh_hex[i]], ARRAY[p_raw_hex[i]],
-                                 ARRAY[p_text[i]], ARRAY[p_ref[i]], ARRAY[p_total[i]],
-                                 ARRAY[p_seq[i]]) r;
-        v_outcome[i] := one.outcome;
-        v_msg[i] := one.msg_id;
-        v_text[i] := one.msg_text;
-        v_complete[i] := one.msg_complete;
-    END LOOP;
+    -- A call with complaints alone (those of messages a poll completed) has no part to place.
+    IF n > 0 THEN
+        SELECT array_agg(r.outcome ORDER BY r.ord), array_agg(r.msg_id ORDER BY r.ord),
+               array_agg(r.msg_text ORDER BY r.ord), array_agg(r.msg_complete ORDER BY r.ord)
+          INTO v_outcome, v_msg, v_text, v_complete
+          FROM lapor_place_parts(p_instance, p_join_window, p_sender, p_sender_raw, p_smsc,
+                                 p_smsc_time, p_coding, p_class, p_kind, p_udh_hex, p_raw_hex,
+                                 p_text, p_ref, p_total, p_seq) r;
+        -- What could not be placed at once, one part at a time, in order.
+        FOR i IN 1 .. n LOOP
+            CONTINUE WHEN v_outcome[i] IS NOT NULL;
+            SELECT r.* INTO one
+              FROM lapor_place_parts(p_instance, p_join_window, ARRAY[p_sender[i]],
+                                     ARRAY[p_sender_raw[i]], ARRAY[p_smsc[i]],
+                                     ARRAY[p_smsc_time[i]], ARRAY[p_coding[i]], ARRAY[p_class[i]],
+                                     ARRAY[p_kind[i]], ARRAY[p_udh_hex[i]], ARRAY[p_raw_hex[i]],
+                                     ARRAY[p_text[i]], ARRAY[p_ref[i]], ARRAY[p_total[i]],
+                                     ARRAY[p_seq[i]]) r;
+            v_outcome[i] := one.outcome;
+            v_msg[i] := one.msg_id;
+            v_text[i] := one.msg_text;
+            v_complete[i] := one.msg_complete;
+        END LOOP;
+    END IF;
 
     -- The complaints: those the new single SMS carry, then those given.
     WITH asked AS (
