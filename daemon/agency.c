@@ -182,22 +182,16 @@ int agency_remind(struct store *s, const struct conf *c, int *sent)
     return rc;
 }
 
-static int followup_without_ticket(const struct reply_to *to, const struct grammar_result *g,
-                                   bool liaison);
-static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found,
-                            bool liaison);
+static int followup_without_ticket(const struct reply_to *to, const struct grammar_result *g);
+static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found);
 static int followup_taken(const struct reply_to *to, const struct grammar_result *g, long long seq,
                           const struct store_ticket *tk);
 
 int agency_followup(const struct reply_to *to, const struct grammar_result *g)
 {
     struct store *s = to->queue->store;
-    bool liaison;
-    if (store_is_liaison(s, to->sender, 0, &liaison) != 0) {
-        return -1;
-    }
     if (g->ticket != GRAMMAR_TICKET_OK) {
-        return followup_without_ticket(to, g, liaison);
+        return followup_without_ticket(to, g);
     }
     long long seq = (long long)g->seq;
     struct store_ticket tk;
@@ -211,21 +205,17 @@ int agency_followup(const struct reply_to *to, const struct grammar_result *g)
         return -1;
     }
     int rc = allowed ? followup_taken(to, g, seq, &tk)
-                     : followup_refused(to, grammar_command_name(g->command), seq, found, liaison);
+                     : followup_refused(to, grammar_command_name(g->command), seq, found);
     free(tk.text);
     return rc;
 }
 
-/* A follow-up with no usable ticket number: a liaison is told what is wrong, anyone else not. */
-static int followup_without_ticket(const struct reply_to *to, const struct grammar_result *g,
-                                   bool liaison)
+/* A follow-up with no usable ticket number: the liaison is told what is wrong. */
+static int followup_without_ticket(const struct reply_to *to, const struct grammar_result *g)
 {
-    const char *name = grammar_command_name(g->command);
-    if (store_message_note(to->queue->store, to->msg_id, liaison ? name : "refused", 0) != 0) {
+    if (store_message_note(to->queue->store, to->msg_id, grammar_command_name(g->command), 0) !=
+        0) {
         return -1;
-    }
-    if (!liaison) {
-        return 0;
     }
     const struct conf_templates *t = &to->queue->conf->templates;
     bool missing = g->ticket == GRAMMAR_TICKET_MISSING;
@@ -234,9 +224,9 @@ static int followup_without_ticket(const struct reply_to *to, const struct gramm
                         missing ? t->need_ticket : t->not_valid, &v);
 }
 
-/* A follow-up from someone who is no liaison of the ticket's agency: kept as a refused attempt. */
-static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found,
-                            bool liaison)
+/* A follow-up on a ticket that is not routed to the liaison's agency: kept as a refused attempt,
+ * and answered only when no such ticket exists. */
+static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found)
 {
     struct store *s = to->queue->store;
     int rc = store_message_note(s, to->msg_id, "refused", found ? seq : 0);
@@ -250,7 +240,7 @@ static int followup_refused(const struct reply_to *to, const char *name, long lo
     log_warn("message %lld: %s on #%" PRIu64 " from %s refused: not a liaison of its agency",
              to->msg_id, name, ticket_from_seq((uint64_t)seq),
              log_number(to->sender, numbuf, sizeof numbuf));
-    if (rc == 0 && liaison && !found) {
+    if (rc == 0 && !found) {
         struct reply_values v = {.seq = seq};
         const char *tmpl = to->queue->conf->templates.not_found;
         rc = reply_answer(to, 0, "not_found", tmpl, &v);

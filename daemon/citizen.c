@@ -23,8 +23,7 @@ int citizen_ticket_command(const struct reply_to *to, const struct grammar_resul
     struct store *s = to->queue->store;
     const struct conf_templates *t = &to->queue->conf->templates;
     const char *name = grammar_command_name(g->command);
-    if (g->ticket == GRAMMAR_TICKET_MISSING ||
-        (g->command == GRAMMAR_ADD && g->ticket == GRAMMAR_TICKET_OK && g->body_len == 0)) {
+    if (g->ticket == GRAMMAR_TICKET_MISSING) {
         return answer_without_ticket(to, name, 0, "need_ticket", t->need_ticket);
     }
     if (g->ticket != GRAMMAR_TICKET_OK) {
@@ -42,13 +41,14 @@ int citizen_ticket_command(const struct reply_to *to, const struct grammar_resul
     if (store_message_note(s, to->msg_id, name, seq) != 0) {
         return -1;
     }
-    if (g->command == GRAMMAR_ADD && lifecycle_citizen_may_add(status)) {
+    if (g->command == GRAMMAR_ADD && g->body_len > 0 && lifecycle_citizen_may_add(status)) {
         return add_information(to, seq, g);
     }
     if (g->command == GRAMMAR_CANCEL && lifecycle_citizen_may_cancel(status)) {
         return withdraw(to, seq);
     }
-    /* CEK, or TAMBAH / BATAL on a ticket that is closed already: its status says why. */
+    /* CEK; TAMBAH with nothing to add, whose status reply says how to add; or TAMBAH / BATAL on a
+     * ticket that is closed already: its status says why. */
     struct reply_values v = {.seq = seq, .status = lifecycle_label(status, t->language)};
     return reply_answer(to, seq, "status", t->status, &v);
 }

@@ -1,6 +1,9 @@
 /*
  * grammar: reads an SMS the way people type it. Only the first word can be a command, so that a
- * complaint that merely mentions "cek" or "batal" later on is never taken for one.
+ * complaint that merely mentions "cek" or "batal" later on is never taken for one; and a first
+ * word is a command only when what follows reads as one (a ticket number, or nothing but filler),
+ * so that "cek kesehatan gratis ..." or "Bantuan PKH belum cair" stays a complaint. When in doubt,
+ * a complaint: a citizen who wanted a command loses nothing by getting a ticket.
  *
  * The body handed back always points into the caller's text, and only ASCII whitespace is trimmed
  * from it, so a UTF-8 sequence (an emoji, a curly quote) is never cut in half.
@@ -14,10 +17,11 @@
 
 /* How the text after a keyword is read. */
 enum keyword_kind {
-    KW_COMPLAINT, /* free text: a complaint, confidential or not */
-    KW_TICKET,    /* a ticket number, then the text that goes with it */
-    KW_INFO,      /* a ticket number when one follows, else a plea for help */
-    KW_HELP,      /* nothing needed */
+    KW_COMPLAINT, /* free text: a complaint, confidential or not; alone, filler */
+    KW_TICKET,    /* a citizen's command: only with a ticket number (or nothing) after it */
+    KW_INFO,      /* KW_TICKET with a ticket number, else a help word */
+    KW_HELP,      /* a help word: help only with nothing but filler around it */
+    KW_LIAISON,   /* a liaison's command, whatever follows: the caller knows who may send it */
 };
 
 /* Upper case, since the text is folded to upper case before it is compared. */
@@ -35,18 +39,28 @@ static const struct keyword {
     {"BATAL", KW_TICKET, GRAMMAR_CANCEL},
     {"BANTUAN", KW_HELP, GRAMMAR_HELP},
     {"HELP", KW_HELP, GRAMMAR_HELP},
-    {"TL", KW_TICKET, GRAMMAR_FOLLOWUP},
-    {"SELESAI", KW_TICKET, GRAMMAR_CLOSE},
+    {"TL", KW_LIAISON, GRAMMAR_FOLLOWUP},
+    {"SELESAI", KW_LIAISON, GRAMMAR_CLOSE},
 };
 
-/* Every ticket we issue has at least this many digits; INFO needs this many to mean ADD. */
+/* Words people put between a command and its ticket number ("cek no tiket 1000002", "tambah info
+ * 1000002 ...", "cek status laporan 1000002"). */
+static const char *const ticket_words[] = {"TIKET", "TICKET",  "NO",     "NOMOR", "NOMER",
+                                           "NMR",   "LAPORAN", "STATUS", "INFO"};
+
+/* Every ticket we issue has at least this many digits; a run this long is a ticket attempt. */
 #define TICKET_MIN_DIGITS 7
+/* One digit more than the longest ticket is still a mistyped one; a longer run (an identity card
+ * number, a phone number written internationally) is no ticket at all. */
+#define TICKET_ATTEMPT_MAX_DIGITS (TICKET_MAX_DIGITS + 1)
+/* A run this long beginning with 0 is a phone number: no ticket begins with 0. */
+#define PHONE_MIN_DIGITS 10
 
 /*
  * Whether the text at s continues a word. Besides ASCII letters, a two-byte UTF-8 sequence from
  * U+00C0 on (lead byte 0xC3..0xDF: accented Latin, Greek, Cyrillic, ...) counts, so that "BATALÉ"
  * is not read as BATAL; three- and four-byte sequences (emoji, curly quotes, dashes) and U+0080..
- * U+00BF (lead 0xC2: symbols such as the degree sign) do not, so "HELP🙏" is still HELP.
+ * U+00BF (lead 0xC2: symbols such as the degree sign) do not, so "HELP🙏" begins with HELP.
  */
 static bool is_word_char(const char *s)
 {
@@ -66,6 +80,17 @@ static bool is_ticket_skip(char c)
     return is_lead_skip(c) || c == '-';
 }
 
+static bool is_filler_char(char c)
+{
+    return ascii_is_space(c) || ascii_is_punct(c);
+}
+
+/* What may follow a short number for it to be read as a ticket attempt ("CEK 1000 0002"). */
+static bool is_number_filler(char c)
+{
+    return ascii_is_digit(c) || is_filler_char(c);
+}
+
 static bool is_body_skip(char c)
 {
     return ascii_is_space(c) || c == ':' || c == '.' || c == '-' || c == ',';
@@ -81,21 +106,28 @@ static const char *skip(const char *p, bool (*pred)(char))
 }
 
 /*
- * Returns the end of the command keyword at p, and its entry, when p starts with one followed by no
- * further letter; NULL otherwise, so that "CEKLIS" and "INFORMASI" stay ordinary words.
+ * Returns the end of the (upper case) word w at p, in any case, when no further letter follows;
+ * NULL otherwise, so that "CEKLIS" and "INFORMASI" stay ordinary words.
  */
+static const char *match_word(const char *p, const char *w)
+{
+    size_t n = 0;
+
+    while (w[n] != '\0' && ascii_to_upper(p[n]) == w[n]) {
+        n++;
+    }
+    return w[n] == '\0' && !is_word_char(p + n) ? p + n : NULL;
+}
+
+/* Returns the end of the command keyword at p, and its entry; NULL when p starts with none. */
 static const char *match_keyword(const char *p, const struct keyword **kw)
 {
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
-        const char *w = keywords[i].word;
-        size_t n = 0;
+        const char *end = match_word(p, keywords[i].word);
 
-        while (w[n] != '\0' && ascii_to_upper(p[n]) == w[n]) {
-            n++;
-        }
-        if (w[n] == '\0' && !is_word_char(p + n)) {
+        if (end != NULL) {
             *kw = &keywords[i];
-            return p + n;
+            return end;
         }
     }
     return NULL;
@@ -121,18 +153,10 @@ static void set_body_after(struct grammar_result *out, const char *p)
     set_body(out, p, p + strlen(p));
 }
 
-/*
- * Whether the text holds nothing but whitespace and ASCII punctuation. Such a message ("?", "...",
- * "LAPOR :") asks nothing that a complaint could be filed for, so it gets the help text instead.
- */
+/* Whether the text holds nothing but whitespace and ASCII punctuation: no text to file. */
 static bool only_punct(const char *p)
 {
-    for (; *p != '\0'; p++) {
-        if (!ascii_is_space(*p) && !ascii_is_punct(*p)) {
-            return false;
-        }
-    }
-    return true;
+    return *skip(p, is_filler_char) == '\0';
 }
 
 /* Copies len bytes at s, upper cased, as the keyword. */
@@ -215,6 +239,23 @@ static void complaint(struct grammar_result *out, enum grammar_command command, 
     }
 }
 
+/* Skips what may stand between a command and its ticket number: separators and ticket_words. */
+static const char *skip_to_ticket(const char *p)
+{
+    for (;;) {
+        const char *end = NULL;
+
+        p = skip(p, is_ticket_skip);
+        for (size_t i = 0; end == NULL && i < sizeof ticket_words / sizeof ticket_words[0]; i++) {
+            end = match_word(p, ticket_words[i]);
+        }
+        if (end == NULL) {
+            return p;
+        }
+        p = end;
+    }
+}
+
 /*
  * Reads the ticket number that follows a command keyword at p, and the body after it. The whole
  * run of digits goes to ticket_parse, never just its first TICKET_MAX_DIGITS, so that a number
@@ -226,7 +267,7 @@ static void ticket_command(struct grammar_result *out, enum grammar_command comm
     size_t n = 0;
 
     out->command = command;
-    p = skip(p, is_ticket_skip);
+    p = skip_to_ticket(p);
     if (!ascii_is_digit(*p)) {
         out->ticket = GRAMMAR_TICKET_MISSING;
         set_body(out, p, p + strlen(p));
@@ -245,76 +286,140 @@ static void ticket_command(struct grammar_result *out, enum grammar_command comm
     set_body_after(out, p);
 }
 
-/* Counts the digits of the ticket-like number, if any, that follows INFO at p. */
-static size_t info_digits(const char *p)
+/*
+ * LAPOR or RAHASIA at the start, ending at after: the complaint that follows. They may come in
+ * either order ("RAHASIA LAPOR ...", "LAPOR RAHASIA ..."); either way the text is confidential,
+ * and only one of each is dropped.
+ */
+static void lapor_or_secret(struct grammar_result *out, const struct keyword *kw, const char *after)
+{
+    const struct keyword *other_kw;
+    const char *next = skip(after, is_lead_skip);
+    const char *other = match_keyword(next, &other_kw);
+    enum grammar_command command = kw->command;
+
+    if (other != NULL && other_kw->kind == KW_COMPLAINT && other_kw->command != command) {
+        command = GRAMMAR_CONFIDENTIAL;
+        after = other;
+    }
+    /* The '#' of a hashtag right after the keyword stays: it is part of the citizen's text. */
+    complaint(out, command, skip(after, is_body_skip));
+}
+
+/* Returns the end of the filler word at p (LAPOR, RAHASIA, a help word, or 1708), else NULL. */
+static const char *match_filler(const char *p)
+{
+    const struct keyword *kw;
+    const char *end = match_keyword(p, &kw);
+
+    if (end != NULL) {
+        return kw->kind == KW_COMPLAINT || kw->kind == KW_HELP || kw->kind == KW_INFO ? end : NULL;
+    }
+    end = match_word(p, "1708");
+    return end != NULL && !ascii_is_digit(*end) ? end : NULL;
+}
+
+/*
+ * Whether the text holds nothing but filler: ASCII punctuation and whitespace, the help words, and
+ * the words that say where the SMS goes (LAPOR, RAHASIA, 1708). Such a message ("?", "LAPOR :",
+ * "info 1708") asks nothing that a complaint could be filed for, so it gets the help text.
+ */
+static bool only_filler(const char *p)
+{
+    for (;;) {
+        p = skip(p, is_filler_char);
+        if (*p == '\0') {
+            return true;
+        }
+        p = match_filler(p);
+        if (p == NULL) {
+            return false;
+        }
+    }
+}
+
+/*
+ * Whether what follows a citizen's command keyword at p makes it a command: a ticket attempt, or
+ * nothing at all (the command then lacks its number). A ticket attempt is a run of 7 to 11 digits
+ * that is no phone number, or a shorter run with nothing after it but digits and punctuation
+ * ("cek 123"); a shorter number followed by words is part of a complaint ("cek 3 kali ...").
+ */
+static bool command_follows(const char *p)
 {
     size_t n = 0;
 
-    p = skip(p, is_ticket_skip);
+    p = skip_to_ticket(p);
     while (ascii_is_digit(p[n])) {
         n++;
     }
-    return n;
+    if (n == 0) {
+        return only_punct(p);
+    }
+    if (n > TICKET_ATTEMPT_MAX_DIGITS || (p[0] == '0' && n >= PHONE_MIN_DIGITS)) {
+        return false;
+    }
+    return n >= TICKET_MIN_DIGITS || *skip(p + n, is_number_filler) == '\0';
+}
+
+/* The result of a message that asks nothing: help, with no body. */
+static void reset(struct grammar_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->command = GRAMMAR_HELP;
+    out->ticket = GRAMMAR_TICKET_NONE;
+    out->body = "";
 }
 
 void grammar_parse(const char *utf8, struct grammar_result *out)
 {
     const char *p, *after;
-    const struct keyword *kw;
+    const struct keyword *kw = NULL;
 
-    memset(out, 0, sizeof *out);
-    out->command = GRAMMAR_HELP;
-    out->ticket = GRAMMAR_TICKET_NONE;
-    out->body = "";
+    reset(out);
     if (utf8 == NULL) {
         return;
     }
     p = skip(utf8, is_lead_skip);
-    if (only_punct(p)) {
-        set_body(out, p, p);
+    after = match_keyword(p, &kw);
+    if (only_filler(p)) {
+        /* Nothing a complaint could be filed for ("?", "LAPOR", "bantuan 1708"): help. */
+        bool help_word = after != NULL && (kw->kind == KW_HELP || kw->kind == KW_INFO);
+        set_body_after(out, help_word ? after : p + strlen(p));
         return;
     }
-    after = match_keyword(p, &kw);
     if (after == NULL) {
         complaint(out, GRAMMAR_COMPLAINT, p);
         return;
     }
     switch (kw->kind) {
-    case KW_COMPLAINT: {
-        /*
-         * LAPOR and RAHASIA may come in either order ("RAHASIA LAPOR ...", "LAPOR RAHASIA ...");
-         * either way the text is confidential, and only one of each is dropped.
-         */
-        const struct keyword *other_kw;
-        const char *next = skip(after, is_lead_skip);
-        const char *other = match_keyword(next, &other_kw);
-        enum grammar_command command = kw->command;
-
-        if (other != NULL && other_kw->kind == KW_COMPLAINT && other_kw->command != command) {
-            command = GRAMMAR_CONFIDENTIAL;
-            after = other;
-        }
-        /* The '#' of a hashtag right after the keyword stays: it is part of the citizen's text. */
-        complaint(out, command, skip(after, is_body_skip));
+    case KW_COMPLAINT:
+        lapor_or_secret(out, kw, after);
         return;
-    }
     case KW_TICKET:
-        ticket_command(out, kw->command, after);
-        return;
     case KW_INFO:
-        /*
-         * INFO is both the English for TAMBAH and a plea for help. Only a number as long as a
-         * ticket makes it ADD; "INFO", "INFO 1708" or "INFO jalan" get the help text.
-         */
-        if (info_digits(after) >= TICKET_MIN_DIGITS) {
+        if (command_follows(after)) {
             ticket_command(out, kw->command, after);
             return;
         }
-        set_body_after(out, after);
+        complaint(out, GRAMMAR_COMPLAINT, p);
         return;
     case KW_HELP:
-        set_body_after(out, after);
+        /* A help word with more than filler around it begins a complaint ("Bantuan PKH ..."). */
+        complaint(out, GRAMMAR_COMPLAINT, p);
         return;
+    case KW_LIAISON:
+        ticket_command(out, kw->command, after);
+        return;
+    }
+}
+
+void grammar_parse_complaint(const char *utf8, struct grammar_result *out)
+{
+    grammar_parse(utf8, out);
+    if (utf8 != NULL && out->command != GRAMMAR_COMPLAINT && out->command != GRAMMAR_CONFIDENTIAL &&
+        out->command != GRAMMAR_HELP) {
+        reset(out);
+        complaint(out, GRAMMAR_COMPLAINT, skip(utf8, is_lead_skip));
     }
 }
 

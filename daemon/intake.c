@@ -8,8 +8,9 @@
  * again) or everything stored (the parts read again are duplicates and are just deleted).
  *
  * What a complete message means is for other modules: a complaint is taken in here, with its
- * parts; a citizen's command goes to citizen, a liaison's to agency. They queue their replies on
- * the poll's reply queue, which is written just before the commit.
+ * parts; a citizen's command goes to citizen, a liaison's to agency (a TL or SELESAI from anyone
+ * else is a complaint). They queue their replies on the poll's reply queue, which is written just
+ * before the commit.
  */
 #include "intake.h"
 
@@ -26,6 +27,7 @@
 #include "msisdn.h"
 #include "pdu.h"
 #include "reply.h"
+#include "store_agency.h"
 #include "store_intake.h"
 #include "ticket.h"
 
@@ -543,10 +545,10 @@ static int part_stored(struct intake *in, const struct modem_part *p, const char
         (*complaints)++;
         break;
     case STORE_PART_LATE: {
-        /* Only a complaint has text to mend; what the joined text asks is read the same way. */
+        /* Only a complaint has text to mend, and the joined text is read as one. */
         long long complaint_id;
         struct grammar_result g;
-        grammar_parse(out.text ? out.text : "", &g);
+        grammar_parse_complaint(out.text ? out.text : "", &g);
         char *body = strndup(g.body, g.body_len);
         rc = body ? store_complaint_retext(in->store, out.msg_id, body, !out.complete, in->actor,
                                            &complaint_id)
@@ -619,6 +621,16 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
         g = *parsed;
     } else {
         grammar_parse(text, &g);
+    }
+    if (g.command == GRAMMAR_FOLLOWUP || g.command == GRAMMAR_CLOSE) {
+        /* TL and SELESAI are a liaison's words; from anyone else they begin a complaint. */
+        bool liaison;
+        if (store_is_liaison(in->store, sender, 0, &liaison) != 0) {
+            return -1;
+        }
+        if (!liaison) {
+            grammar_parse_complaint(text, &g);
+        }
     }
     struct reply_to to = {&in->replies, msg_id, sender, replyable};
     switch (g.command) {

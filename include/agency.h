@@ -30,10 +30,11 @@ int agency_remind(struct store *s, const struct conf *c, int *sent);
 char *agency_cut(const char *utf8, long room, bool gsm7);
 
 /*
- * TL and SELESAI (g says which): only from a liaison of the agency the ticket is routed to, whose
- * words go to the citizen and who gets a confirmation. From anyone else they change nothing and
- * are kept in the ticket's history as refused attempts; only a liaison (of any agency) hears why
- * (no ticket, or none by that number), strangers get no answer. 0, or -1 on a database error.
+ * TL and SELESAI (g says which), from an active liaison of some agency (the caller has asked: from
+ * anyone else they are a complaint). Only a liaison of the agency the ticket is routed to moves it
+ * on; their words go to the citizen and they get a confirmation. Any other liaison's attempt
+ * changes nothing and is kept in the ticket's history as refused; a liaison is told when the
+ * ticket number is missing, not valid, or names no ticket. 0, or -1 on a database error.
  */
 int agency_followup(const struct reply_to *to, const struct grammar_result *g);
 

@@ -1,7 +1,16 @@
 /*
  * grammar: what a citizen's (or a liaison's) SMS asks for, read the way people type: any case,
- * extra spaces and newlines, '#', ':' or '.' around the keyword or the ticket number, and no space
- * at all between a keyword and its number (CEK1000002).
+ * extra spaces and newlines, '#', ':' or '.' around the keyword or the ticket number, "no" or
+ * "tiket" before it, and no space at all between a keyword and its number (CEK1000002).
+ *
+ * A message is a command only when it reads as one; anything else is a complaint:
+ * - CEK, STATUS, TAMBAH, INFO, BATAL: followed by a ticket attempt (a run of 7 to 11 digits that
+ *   is no phone number, or a shorter one with nothing after it but digits and punctuation), or by
+ *   nothing at all (the number is then missing). "cek 3 kali ke puskesmas" is a complaint.
+ * - BANTUAN, HELP, INFO, '?': help only with nothing but filler (LAPOR, RAHASIA, 1708,
+ *   punctuation) around them; an empty message, or one of filler alone, is help too.
+ * - TL, SELESAI: read as commands whatever follows; they are a liaison's words, and the caller,
+ *   who knows the sender, reads them as a complaint (grammar_parse_complaint) from anyone else.
  *
  * Pure module: libc only. It says what the text asks; whether the sender may ask it is for the
  * intake to decide.
@@ -20,7 +29,7 @@ enum grammar_command {
     GRAMMAR_CHECK,        /* CEK / STATUS <ticket> */
     GRAMMAR_ADD,          /* TAMBAH / INFO <ticket> <text> */
     GRAMMAR_CANCEL,       /* BATAL <ticket> */
-    GRAMMAR_HELP,         /* BANTUAN / HELP / INFO / ?, an empty message, or LAPOR alone */
+    GRAMMAR_HELP,         /* BANTUAN / HELP / INFO / ?, an empty message, or filler alone */
     GRAMMAR_FOLLOWUP,     /* TL <ticket> <text>, from a liaison */
     GRAMMAR_CLOSE,        /* SELESAI <ticket> [text], from a liaison */
 };
@@ -48,8 +57,15 @@ struct grammar_result {
 };
 
 /* Reads valid UTF-8 text. Never fails: anything that is no command is a complaint (or help when
- * it is empty). */
+ * it holds only filler). */
 void grammar_parse(const char *utf8, struct grammar_result *out);
+
+/*
+ * Reads the text as the complaint it is when it is not taken as a command: a TL or SELESAI from
+ * someone who is no liaison, or the mended text of a complaint. A command's words become the
+ * complaint's text; LAPOR and RAHASIA are read as grammar_parse reads them; filler alone is help.
+ */
+void grammar_parse_complaint(const char *utf8, struct grammar_result *out);
 
 /* The command's name, for logs and tests ("complaint", "check", ...). */
 const char *grammar_command_name(enum grammar_command c);

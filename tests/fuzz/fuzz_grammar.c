@@ -2,7 +2,8 @@
  * libFuzzer target for grammar: every citizen can send any text to 1708, so grammar_parse must
  * read anything (made valid UTF-8 first, as the intake does) and keep its promises: the body lies
  * inside the input, the keyword is upper-case letters and digits, a ticket is OK only with a
- * sequence number whose ticket passes its own check.
+ * sequence number whose ticket passes its own check. Read as a complaint (grammar_parse_complaint),
+ * it is a complaint or help, and never a command.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         check(g.seq == 0);
     }
+    grammar_parse_complaint(text, &g);
+    check(g.command == GRAMMAR_COMPLAINT || g.command == GRAMMAR_CONFIDENTIAL ||
+          g.command == GRAMMAR_HELP);
+    check(g.ticket == GRAMMAR_TICKET_NONE && g.seq == 0);
+    check(g.body >= text && g.body + g.body_len <= text + len);
     free(text);
     return 0;
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Citizens' commands end to end, through the dummy modem and a real PostgreSQL: a complaint, then
 # CEK, TAMBAH, CEK and BATAL from its sender; the same CEK from another number; a mistyped ticket;
-# BANTUAN; RAHASIA; a routing keyword; a resent text; the number written in other ways.
+# BANTUAN; RAHASIA; a routing keyword; a resent text; the number written in other ways; complaints
+# that begin with a command word, and TL / SELESAI from a number that is no liaison's.
 . "$(dirname "$0")/../lib/common.sh"
-lab_init "replies = { budget = 50; };"
+lab_init "replies = { budget = 50; };" "multipart_timeout = 2;"
 q "INSERT INTO agency (code, name) VALUES ('PDAM', 'PDAM Tirta Kota')"
 q "INSERT INTO agency_keyword (keyword, agency_id) SELECT 'PDAM', id FROM agency WHERE code = 'PDAM'"
 daemon_start
@@ -87,6 +88,54 @@ check "... and gets the same ticket number" "$(last_reply "$OTHER" | grep -c "#$
 check "... the resend is in the ticket's history" \
     "$(q "SELECT count(*) FROM complaint_event WHERE kind = 'resent'")" 1
 
+# A command word never swallows a complaint: each of these is a complaint, its text as typed, with
+# a ticket of its own and the ticket reply. TL and SELESAI are liaisons' words only.
+CIT=+6285611112222
+for text in "Bantuan PKH ibu saya belum cair sejak maret" \
+    "info jalan desa rusak berat belum diperbaiki" \
+    "cek kesehatan gratis di puskesmas tidak dilayani" \
+    "status honorer kami belum jelas" \
+    "batal berangkat umroh uang belum kembali" \
+    "TL $ticket jalan di depan rumah saya belum diperbaiki" \
+    "Selesai sekolah anak saya tidak dapat ijazah"; do
+    say_and_wait 085611112222 "$text" "$CIT"
+    got=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '$CIT' AND text = '$text'")
+    check "\"${text:0:12}...\" is a complaint with its text as typed" "${got:+yes}" yes
+    check "... answered with its own ticket" "$(last_reply "$CIT" | grep -c "No tiket #$got\.")" 1
+done
+check "seven complaints, seven tickets" "$(q "SELECT count(*) FROM complaint WHERE sender = '$CIT'")" 7
+check "the TL from a number that is no liaison's touched the ticket it names not at all" \
+    "$(q "SELECT count(*) FROM complaint_event WHERE kind = 'refused'")" 0
+
+# The same in two parts, the second one late: the complaint is made at the multipart timeout,
+# and the late part mends its text, which is still all the citizen typed, TL and number too.
+LATE=+6285622223333
+late_text="TL $ticket jalan di depan rumah saya belum diperbaiki juga padahal sudah dilaporkan \
+berkali kali ke kelurahan dan kecamatan, lubangnya makin dalam dan sudah ada dua pengendara motor \
+yang jatuh minggu ini, mohon segera ditindaklanjuti oleh dinas pekerjaan umum sebelum ada korban."
+when=$(date +%s)
+inject 085622223333 "$late_text" --ref 77 --parts 1 --time "$when"
+wait_for "SELECT count(*) = 1 FROM outbox WHERE destination = '$LATE' AND status = 'sent'" 30
+inject 085622223333 "$late_text" --ref 77 --parts 2 --time "$when"
+wait_for "SELECT NOT incomplete FROM complaint WHERE sender = '$LATE'" 30
+check "a late part mends a complaint that begins with TL into the whole text" \
+    "$(q "SELECT text FROM complaint WHERE sender = '$LATE'")" "$late_text"
+
+# Real commands, the way citizens type them, still work.
+mine=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '$CIT' AND text LIKE 'status%'")
+say_and_wait 085611112222 "cek no tiket $mine" "$CIT"
+check "\"cek no tiket N\" gives the status" "$(last_reply "$CIT" | grep -c "Status tiket #$mine:")" 1
+say_and_wait 085611112222 "info $mine" "$CIT"
+check "TAMBAH/INFO with nothing to add gives the status, which says how to add" \
+    "$(last_reply "$CIT" | grep -c "Status tiket #$mine: .*ketik TAMBAH $mine")" 1
+say_and_wait 085611112222 "info tiket $mine sudah 5 tahun" "$CIT"
+check "\"info tiket N text\" adds the text" "$(last_reply "$CIT" | grep -c "tambahan untuk tiket #$mine")" 1
+say_and_wait 085611112222 "cek 123" "$CIT"
+check "a short number alone is a ticket attempt, not valid" "$(last_reply "$CIT" | grep -c 'tidak valid')" 1
+say_and_wait 085611112222 "bantuan 1708" "$CIT"
+check "a help word with filler gets the help" "$(last_reply "$CIT" | grep -c 'Kirim keluhan ke 1708')" 1
+check "none of those made a complaint" "$(q "SELECT count(*) FROM complaint WHERE sender = '$CIT'")" 7
+
 # No reply to a sender that is not a mobile number; every message is stored all the same.
 inject TELKOMSEL "Selamat! Anda mendapat bonus kuota 1GB"
 inject 3636 "Info tagihan Anda"
@@ -94,6 +143,6 @@ wait_for "SELECT count(*) = 2 FROM sms_in WHERE sender IN ('TELKOMSEL', '+3636',
 sleep 1
 check "no reply to an alphanumeric sender or a short code" \
     "$(q "SELECT count(*) FROM outbox WHERE destination IN ('TELKOMSEL', '3636')")" 0
-check "every message stored (6 from one number, 9 from the other, 2 from services)" "$(q "SELECT count(*) FROM sms_in")" 17
+check "every message stored (6, 9, 12 and 1 from four numbers, 2 from services)" "$(q "SELECT count(*) FROM sms_in")" 30
 daemon_stop
 finish

@@ -204,10 +204,12 @@ static void test_body_pointers(void **state)
         {"TL 1000002 - sudah", 13, 5},
         {"SELESAI #1000002: beres 👍 \r\n", 18, 10},
         {"RAHASIA LAPOR pungli", 14, 6},
-        {"BATAL saja", 6, 4},
+        {"BATAL saja", 0, 10},
+        {"BATAL ?", 6, 1},
         {"", 0, 0},
         {"   ", 3, 0},
-        {"HELP me", 5, 2},
+        {"HELP me", 0, 7},
+        {"HELP ?", 5, 1},
         {"“rusak”", 0, 11},
     };
 
@@ -221,6 +223,102 @@ static void test_body_pointers(void **state)
                      r.body - cases[i].in, r.body_len, cases[i].offset, cases[i].len);
         }
     }
+}
+
+/*
+ * grammar_parse_complaint: a TL or SELESAI from someone who is no liaison, or the mended text of a
+ * complaint, read as the complaint it is. A command's words stay in its text.
+ */
+static void test_complaint_reading(void **state)
+{
+    static const struct {
+        const char *in, *command, *body, *keyword;
+    } cases[] = {
+        {"TL 1000002 petugas dijadwalkan besok", "complaint",
+         "TL 1000002 petugas dijadwalkan besok", "TL"},
+        {"tl jln di desa kami rusak parah", "complaint", "tl jln di desa kami rusak parah", "TL"},
+        {"Selesai sekolah anak sy tdk dpt ijazah", "complaint",
+         "Selesai sekolah anak sy tdk dpt ijazah", "SELESAI"},
+        {"  SELESAI #1000002: #pdam masih mati\n", "complaint",
+         "SELESAI #1000002: #pdam masih mati", "PDAM"},
+        {"\nTL", "complaint", "TL", "TL"},
+        {"CEK 1000002 air masih mati", "complaint", "CEK 1000002 air masih mati", "CEK"},
+        {"LAPOR jalan rusak", "complaint", "jalan rusak", "JALAN"},
+        {"RAHASIA pungli di kelurahan", "confidential", "pungli di kelurahan", "PUNGLI"},
+        {"bantuan 1708", "help", "1708", ""},
+        {"", "help", "", ""},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct grammar_result r;
+        const char *in = cases[i].in;
+
+        grammar_parse_complaint(in, &r);
+        if (strcmp(grammar_command_name(r.command), cases[i].command) != 0 ||
+            r.ticket != GRAMMAR_TICKET_NONE || r.seq != 0 || r.body < in ||
+            r.body + r.body_len > in + strlen(in) || r.body_len != strlen(cases[i].body) ||
+            memcmp(r.body, cases[i].body, r.body_len) != 0 ||
+            strcmp(r.keyword, cases[i].keyword) != 0) {
+            fail_msg("\"%s\" read as a complaint gave %s body \"%.*s\" keyword \"%s\"", in,
+                     grammar_command_name(r.command), (int)r.body_len, r.body, r.keyword);
+        }
+    }
+}
+
+/*
+ * Real complaints (../shared/data, skipped where absent), as they are and behind each command or
+ * help word a complaint may begin with: every one is a complaint whose text is all the citizen
+ * typed.
+ */
+static void test_real_reports(void **state)
+{
+    static const char *const leads[] = {
+        "",     "Bantuan ", "bantuan: ", "HELP ",   "info ",  "Info, ",
+        "cek ", "CEK: ",    "status ",   "tambah ", "batal ", "lapor info "};
+    const char *path = getenv("LAPOR_DATA_TSV");
+    char fallback[1024], *line = NULL, *text = NULL;
+    size_t cap = 0;
+    int reports = 0;
+    FILE *f;
+
+    (void)state;
+    snprintf(fallback, sizeof fallback, "%s/../../../shared/data/lapor-reports-2017.tsv",
+             TEST_DATA_DIR);
+    f = fopen(path != NULL ? path : fallback, "r");
+    if (f == NULL) {
+        print_message("no real reports (../shared/data/lapor-reports-2017.tsv): skipped\n");
+        skip();
+    }
+    while (getline(&line, &cap, f) > 0) {
+        char *report = strchr(line, '\t');
+
+        if (report == NULL) {
+            continue;
+        }
+        report[strcspn(report, "\r\n")] = '\0';
+        report++;
+        text = realloc(text, strlen(report) + 32);
+        assert_non_null(text);
+        for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++) {
+            struct grammar_result r;
+            const char *want;
+
+            snprintf(text, strlen(report) + 32, "%s%s", leads[i], report);
+            /* "lapor " is dropped, as it always is; every other lead stays in the text. */
+            want = strncmp(leads[i], "lapor ", 6) == 0 ? text + 6 : text;
+            grammar_parse(text, &r);
+            if (r.command != GRAMMAR_COMPLAINT || r.body != want || r.body_len != strlen(want)) {
+                fail_msg("real report \"%.60s...\" read as %s", text,
+                         grammar_command_name(r.command));
+            }
+        }
+        reports++;
+    }
+    free(text);
+    free(line);
+    fclose(f);
+    assert_true(reports > 1000);
 }
 
 /* Results are written whole: nothing from an earlier parse may show through. */
@@ -251,6 +349,10 @@ static void test_null_input(void **state)
     assert_non_null(r.body);
     assert_int_equal(r.body_len, 0);
     assert_string_equal(r.keyword, "");
+    grammar_parse_complaint(NULL, &r);
+    assert_int_equal(r.command, GRAMMAR_HELP);
+    assert_non_null(r.body);
+    assert_int_equal(r.body_len, 0);
 }
 
 static void test_command_names(void **state)
@@ -273,7 +375,8 @@ int main(void)
         cmocka_unit_test(test_data_file),     cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_long_body),     cmocka_unit_test(test_body_pointers),
         cmocka_unit_test(test_result_reset),  cmocka_unit_test(test_null_input),
-        cmocka_unit_test(test_command_names),
+        cmocka_unit_test(test_command_names), cmocka_unit_test(test_complaint_reading),
+        cmocka_unit_test(test_real_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
