@@ -3,7 +3,9 @@
  */
 #include "modem_decode.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "textcodec.h"
@@ -154,6 +156,125 @@ void modem_decode_8bit(struct modem_part *part, const unsigned char *data, size_
     }
 }
 
+size_t modem_decode_untilde(const unsigned char *text, size_t textunits, size_t n,
+                            unsigned char *units)
+{
+    size_t i = 0, k = 0;
+    while (k < n && i < textunits) {
+        bool tilde = text[2 * i] == 0x00 && text[2 * i + 1] == '~';
+        bool pair = tilde && i + 1 < textunits && text[2 * i + 2] == 0x00 && text[2 * i + 3] == '~';
+        units[2 * k] = tilde && !pair ? 0x00 : text[2 * i];
+        units[2 * k + 1] = tilde && !pair ? 0x01 : text[2 * i + 1];
+        i += pair ? 2 : 1;
+        k++;
+    }
+    return k;
+}
+
+size_t modem_decode_septets(const unsigned char *units, size_t n, unsigned char *septets)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = ((uint32_t)units[2 * i] << 8) | units[2 * i + 1];
+        unsigned char code[2];
+        int len = u == MODEM_DECODE_ESC_UNIT ? 0 : text_gsm7_code(u, code);
+        if (u == MODEM_DECODE_ESC_UNIT) {
+            septets[k++] = 0x1B;
+        } else if (len == 0) {
+            septets[k++] = 0x80; /* no septet: shown as U+FFFD */
+        } else {
+            memcpy(septets + k, code, (size_t)len);
+            k += (size_t)len;
+        }
+    }
+    return k;
+}
+
+/* How a part's raw bytes are joined: as GSM 7-bit septets, as UTF-16 units, or not at all (the
+ * part's text is taken as it is). */
+enum join_kind { JOIN_TEXT, JOIN_GSM7, JOIN_UCS2 };
+
+static enum join_kind join_kind_of(const char *coding)
+{
+    if (strcmp(coding, "gsm7") == 0) {
+        return JOIN_GSM7;
+    }
+    return strcmp(coding, "ucs2") == 0 ? JOIN_UCS2 : JOIN_TEXT;
+}
+
+/* Bytes that always hold the joined text of pieces, NUL included; and the scratch a run needs. */
+static size_t join_cap(const struct modem_decode_piece *pieces, size_t n, size_t *scratch)
+{
+    size_t cap = 1;
+    *scratch = 1;
+    for (size_t i = 0; i < n; i++) {
+        bool text = join_kind_of(pieces[i].coding) == JOIN_TEXT;
+        /* A unit gives at most two septets, and those at most two characters of 3 bytes. */
+        cap += text ? strlen(pieces[i].text) : 3 * pieces[i].raw_len;
+        *scratch += pieces[i].raw_len;
+    }
+    return cap;
+}
+
+/* Appends the units of piece p, of kind k, to the run in scratch at *len, as septets for GSM
+ * 7-bit (a unit gives at most two, so raw_len bytes hold them). */
+static void run_append(enum join_kind k, const struct modem_decode_piece *p, unsigned char *scratch,
+                       size_t *len)
+{
+    size_t units = p->raw_len / 2;
+    if (k == JOIN_GSM7) {
+        *len += modem_decode_septets(p->raw, units, scratch + *len);
+    } else {
+        memcpy(scratch + *len, p->raw, 2 * units);
+        *len += 2 * units;
+    }
+}
+
+/* The join of modem_decode_join into out (cap bytes from join_cap, scratch as join_cap says). */
+static void join_into(const struct modem_decode_piece *pieces, size_t n, char *out, size_t cap,
+                      unsigned char *scratch)
+{
+    size_t pos = 0, i = 0;
+    out[0] = '\0';
+    while (i < n) {
+        enum join_kind k = join_kind_of(pieces[i].coding);
+        long got;
+        if (k == JOIN_TEXT) {
+            got = (long)strlen(pieces[i].text);
+            memcpy(out + pos, pieces[i].text, (size_t)got + 1);
+            i++;
+        } else {
+            size_t len = 0, j = i;
+            do {
+                run_append(k, &pieces[j], scratch, &len);
+                j++;
+            } while (j < n && join_kind_of(pieces[j].coding) == k &&
+                     pieces[j].seq == pieces[j - 1].seq + 1);
+            got = k == JOIN_GSM7 ? text_gsm7_to_utf8(scratch, len, out + pos, cap - pos)
+                                 : text_utf16be_to_utf8(scratch, len / 2, out + pos, cap - pos);
+            i = j;
+        }
+        pos += got > 0 ? (size_t)got : 0;
+        out[pos] = '\0';
+    }
+}
+
+char *modem_decode_join(const struct modem_decode_piece *pieces, size_t n)
+{
+    size_t scratch_len;
+    size_t cap = join_cap(pieces, n, &scratch_len);
+    char *out = malloc(cap);
+    unsigned char *scratch = malloc(scratch_len);
+    if (out != NULL && scratch != NULL) {
+        join_into(pieces, n, out, cap, scratch);
+    } else {
+        free(out);
+        out = NULL;
+    }
+    free(scratch);
+    return out;
+}
+
 void modem_decode_utf16(struct modem_part *part, const unsigned char *units, size_t n, bool unicode)
 {
     part->coding = unicode ? MODEM_CODING_UCS2 : MODEM_CODING_GSM7;
@@ -165,16 +286,8 @@ void modem_decode_utf16(struct modem_part *part, const unsigned char *units, siz
     }
     memcpy(part->raw, units, 2 * n);
     part->raw_len = 2 * n;
-    /* The escapes are replaced in a copy, so that the raw bytes keep what libGammu gave. */
-    unsigned char copy[2 * MODEM_TEXT_UNITS];
-    memcpy(copy, units, 2 * n);
-    for (size_t i = 0; !unicode && i + 1 < 2 * n; i += 2) {
-        if (copy[i] == 0x00 && copy[i + 1] == 0xB9) {
-            copy[i] = 0xFF;
-            copy[i + 1] = 0xFD;
-        }
-    }
-    if (text_utf16be_to_utf8(copy, n, part->text, sizeof(part->text)) < 0) {
-        part->text[0] = '\0';
-    }
+    /* One part is a message of one piece: its text is what joining it alone gives. */
+    struct modem_decode_piece piece = {0, unicode ? "ucs2" : "gsm7", part->raw, part->raw_len, ""};
+    unsigned char scratch[2 * MODEM_TEXT_UNITS + 1];
+    join_into(&piece, 1, part->text, sizeof(part->text), scratch);
 }

@@ -100,8 +100,30 @@ static long long mg_epoch_of(const GSM_DateTime *dt)
     return modem_decode_epoch(&t);
 }
 
-/* Turns one libGammu message into our part, decoding everything with explicit bounds. */
-static void mg_fill_part(const GSM_SMSMessage *sms, struct modem_part *part)
+/*
+ * The text of a UCS-2 message, of which libGammu says length units. Every driver but the dummy one
+ * decodes a PDU, and libGammu's PDU decoder writes each '~' twice (DecodeUnicodeSpecialNOKIAChars,
+ * for old Nokia phones) while length still counts the units sent: those are had back first. The
+ * dummy driver reads its files' units as they are.
+ */
+static void mg_fill_ucs2(const GSM_SMSMessage *sms, size_t length, bool from_pdu,
+                         struct modem_part *part)
+{
+    size_t textunits = sizeof(sms->Text) / 2;
+    size_t n = length < MODEM_TEXT_UNITS ? length : MODEM_TEXT_UNITS;
+    unsigned char units[2 * MODEM_TEXT_UNITS];
+    if (!from_pdu) {
+        modem_decode_utf16(part, sms->Text, n < textunits - 1 ? n : textunits - 1, true);
+        return;
+    }
+    /* Each unit sent became at most two. */
+    n = modem_decode_untilde(sms->Text, 2 * n < textunits ? 2 * n : textunits, n, units);
+    modem_decode_utf16(part, units, n, true);
+}
+
+/* Turns one libGammu message into our part, decoding everything with explicit bounds; from_pdu
+ * says libGammu decoded it from a PDU (every driver but the dummy one). */
+static void mg_fill_part(const GSM_SMSMessage *sms, bool from_pdu, struct modem_part *part)
 {
     memset(part, 0, sizeof(*part));
     part->location = sms->Location;
@@ -121,11 +143,12 @@ static void mg_fill_part(const GSM_SMSMessage *sms, struct modem_part *part)
     size_t length = sms->Length > 0 ? (size_t)sms->Length : 0;
     if (sms->Coding == SMS_Coding_8bit) {
         modem_decode_8bit(part, sms->Text, length < sizeof(sms->Text) ? length : sizeof(sms->Text));
+    } else if (sms->Coding == SMS_Coding_Unicode_No_Compression ||
+               sms->Coding == SMS_Coding_Unicode_Compression) {
+        mg_fill_ucs2(sms, length, from_pdu, part);
     } else {
-        bool unicode = sms->Coding == SMS_Coding_Unicode_No_Compression ||
-                       sms->Coding == SMS_Coding_Unicode_Compression;
         size_t maxunits = sizeof(sms->Text) / 2 - 1;
-        modem_decode_utf16(part, sms->Text, length < maxunits ? length : maxunits, unicode);
+        modem_decode_utf16(part, sms->Text, length < maxunits ? length : maxunits, false);
     }
 }
 
@@ -426,7 +449,7 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
         /* A driver may return several parts for one location (the dummy one, for a backup file
          * holding several messages): they are handed out one by one before going on. */
         if (g->in_next < g->in->Number && g->in_next < GSM_MAX_MULTI_SMS) {
-            mg_fill_part(&g->in->SMS[g->in_next], part);
+            mg_fill_part(&g->in->SMS[g->in_next], strcmp(g->cfg.model, "dummy") != 0, part);
             g->in_next++;
             return MODEM_READ_PART;
         }

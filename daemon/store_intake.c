@@ -5,7 +5,95 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modem_decode.h"
+#include "pdu.h"
 #include "store_array.h"
+
+/* The parts of messages to join (sql/repeatable/40_sms_in_parts_to_join.sql), ordered by message
+ * and part number, and the joined texts written back. */
+static const char parts_to_join_sql[] =
+    "SELECT msg_id, seq, coding, raw_hex, text FROM sms_in_parts_to_join($1::bigint[])";
+static const char texts_back_sql[] = "UPDATE sms_in s SET text = u.text"
+                                     " FROM unnest($1::bigint[], $2::text[]) AS u(id, text)"
+                                     " WHERE s.id = u.id";
+
+/* The text of message id, joined from its rows of r (modem_decode_join). NULL without memory. */
+static char *join_rows(const struct store_rows *r, long long id)
+{
+    int rows = store_rows_count(r);
+    size_t k = 0;
+    struct modem_decode_piece *pieces = calloc((size_t)rows + 1, sizeof *pieces);
+    unsigned char **raws = calloc((size_t)rows + 1, sizeof *raws);
+    bool failed = pieces == NULL || raws == NULL;
+    for (int row = 0; row < rows && !failed; row++) {
+        if (store_rows_ll(r, row, 0) != id) {
+            continue;
+        }
+        const char *hex = store_rows_text(r, row, 3);
+        size_t cap = strlen(hex) / 2 + 1;
+        raws[k] = malloc(cap);
+        long len = raws[k] != NULL ? pdu_from_hex(hex, raws[k], cap) : -1;
+        failed = raws[k] == NULL;
+        pieces[k] = (struct modem_decode_piece){
+            .seq = (int)store_rows_ll(r, row, 1),
+            .coding = store_rows_text(r, row, 2),
+            .raw = raws[k],
+            .raw_len = len > 0 ? (size_t)len : 0,
+            .text = store_rows_text(r, row, 4),
+        };
+        k++;
+    }
+    char *text = failed ? NULL : modem_decode_join(pieces, k);
+    for (size_t i = 0; raws != NULL && i < k; i++) {
+        free(raws[i]);
+    }
+    free(raws);
+    free(pieces);
+    return text;
+}
+
+/*
+ * Makes the texts of messages ids[0..n-1], which intake_batch() or intake_expire() closed, from
+ * their parts, writes them to sms_in and hands each back in texts[i] (malloc'd). The SQL only
+ * picks the parts: decoding them is C's (modem_decode), in the caller's transaction. 0, or -1
+ * with the error set and no text left.
+ */
+static int join_texts(struct store *s, const long long *ids, size_t n, char **texts)
+{
+    struct store_array a[2] = {{0}};
+    const char *params[2];
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        texts[i] = NULL;
+        store_array_ll(&a[0], ids[i]);
+    }
+    struct store_rows *r = NULL;
+    if (n > 0) {
+        rc = store_array_done_all(s, a, 1, params);
+        r = rc == 0 ? store_query(s, parts_to_join_sql, 1, params) : NULL;
+        rc = r != NULL ? 0 : -1;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        texts[i] = join_rows(r, ids[i]);
+        if (texts[i] == NULL) {
+            store_set_error(s, "out of memory joining the text of message %lld", ids[i]);
+            rc = -1;
+        }
+        store_array_str(&a[1], texts[i]);
+    }
+    store_rows_free(r);
+    if (rc == 0 && n > 0) {
+        /* The ids' literal, params[0], is finished already; the texts' is finished here. */
+        rc = store_array_done_all(s, &a[1], 1, &params[1]);
+        rc = rc == 0 ? store_exec(s, texts_back_sql, 2, params) : rc;
+    }
+    store_array_free_all(a, 2);
+    for (size_t i = 0; i < n && rc != 0; i++) {
+        free(texts[i]);
+        texts[i] = NULL;
+    }
+    return rc;
+}
 
 /* What the intake functions say of a complaint they took in: four columns from column c on
  * (complaint_id, resent, agency_id, within), in that order in all of them. */
@@ -152,6 +240,59 @@ static int batch_result(struct store *s, const struct store_rows *r,
     return 0;
 }
 
+/* Whether the part's message was closed by it, and so needs its text. */
+static bool closes(const struct store_part_out *out)
+{
+    return out->outcome == STORE_PART_COMPLETE || out->outcome == STORE_PART_LATE;
+}
+
+/* Where id is in ids[0..n-1], or n. */
+static size_t id_at(const long long *ids, size_t n, long long id)
+{
+    size_t k = 0;
+    while (k < n && ids[k] != id) {
+        k++;
+    }
+    return k;
+}
+
+/* The texts of the messages the parts of b completed or joined late, made by join_texts, each
+ * handed to those parts (the text after the whole batch). */
+static int closed_texts(struct store *s, const struct store_intake_batch *b)
+{
+    long long *ids = calloc(b->n_parts + 1, sizeof *ids);
+    char **texts = calloc(b->n_parts + 1, sizeof *texts);
+    size_t n = 0;
+    if (ids == NULL || texts == NULL) {
+        free(ids);
+        free(texts);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < b->n_parts; i++) {
+        if (closes(&b->part_out[i]) && id_at(ids, n, b->part_out[i].msg_id) == n) {
+            ids[n++] = b->part_out[i].msg_id;
+        }
+    }
+    int rc = join_texts(s, ids, n, texts);
+    for (size_t i = 0; i < b->n_parts && rc == 0; i++) {
+        struct store_part_out *out = &b->part_out[i];
+        if (closes(out)) {
+            out->text = strdup(texts[id_at(ids, n, out->msg_id)]);
+            if (out->text == NULL) {
+                store_set_error(s, "out of memory");
+                rc = -1;
+            }
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        free(texts[k]);
+    }
+    free(texts);
+    free(ids);
+    return rc;
+}
+
 int store_intake(struct store *s, const struct store_intake_batch *b)
 {
     struct store_array a[BATCH_COLUMNS] = {{0}};
@@ -171,6 +312,7 @@ int store_intake(struct store *s, const struct store_intake_batch *b)
     rc = r != NULL ? batch_result(s, r, b) : -1;
     store_rows_free(r);
     store_array_free_all(a, BATCH_COLUMNS);
+    rc = rc == 0 ? closed_texts(s, b) : rc;
     if (rc != 0) {
         for (size_t i = 0; i < b->n_parts; i++) {
             free(b->part_out[i].text);
@@ -211,6 +353,25 @@ int store_expire_open(struct store *s, int timeout_s, int limit, struct store_ms
                               "intake_expire(make_interval(secs => $1::int), $2::int)",
                               2, params, sizeof **out, msg_from_row, &array, n);
     *out = array;
+    /* The sweep closed them; their texts are joined here (join_texts). */
+    long long *ids = rc == 0 ? calloc(*n + 1, sizeof *ids) : NULL;
+    char **texts = rc == 0 ? calloc(*n + 1, sizeof *texts) : NULL;
+    rc = rc == 0 && (ids == NULL || texts == NULL) ? -1 : rc;
+    for (size_t i = 0; i < *n && rc == 0; i++) {
+        ids[i] = (*out)[i].id;
+    }
+    rc = rc == 0 ? join_texts(s, ids, *n, texts) : rc;
+    for (size_t i = 0; i < *n && rc == 0; i++) {
+        free((*out)[i].text);
+        (*out)[i].text = texts[i];
+    }
+    free(texts);
+    free(ids);
+    if (rc != 0) {
+        store_msgs_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
 

@@ -244,7 +244,7 @@ long text_utf8_to_utf16be(const char *in, unsigned char *out, size_t outunits)
 
 /*
  * The GSM 03.38 default alphabet, indexed by septet value. The escape's slot holds a zero that
- * gsm7_cost never compares, so that no code point (not even U+0000) can match it.
+ * text_gsm7_code never compares, so that no code point (not even U+0000) can match it.
  */
 static const uint16_t gsm7_default[128] = {
     0x0040, 0x00A3, 0x0024, 0x00A5, 0x00E8, 0x00E9, 0x00F9, 0x00EC, /* @ £ $ ¥ è é ù ì */
@@ -266,27 +266,96 @@ static const uint16_t gsm7_default[128] = {
 };
 
 /*
- * Characters of the extension table, each sent as ESC plus one septet. Form feed is listed because
- * the standard defines it (as a page break), even though replies never use it.
+ * The extension table (3GPP TS 23.038 6.2.1.1): each character is sent as ESC plus its code. Form
+ * feed is listed because the standard defines it (as a page break), even though replies never
+ * use it.
  */
-static const uint16_t gsm7_extension[] = {
-    0x000C, 0x005E, 0x007B, 0x007D, 0x005C, 0x005B, 0x007E, 0x005D, 0x007C, 0x20AC,
+static const struct {
+    unsigned char code;
+    uint16_t cp;
+} gsm7_extension[] = {
+    {0x0A, 0x000C}, {0x14, 0x005E}, {0x28, 0x007B}, {0x29, 0x007D}, {0x2F, 0x005C},
+    {0x3C, 0x005B}, {0x3D, 0x007E}, {0x3E, 0x005D}, {0x40, 0x007C}, {0x65, 0x20AC},
 };
+#define GSM7_EXTENSIONS (sizeof gsm7_extension / sizeof gsm7_extension[0])
 
-/* Septets one code point takes in GSM 7-bit, or 0 when it cannot be sent that way. */
-static int gsm7_cost(uint32_t cp)
+int text_gsm7_code(uint32_t cp, unsigned char septets[2])
 {
     for (size_t i = 0; i < sizeof gsm7_default / sizeof gsm7_default[0]; i++) {
         if (i != GSM7_ESC && gsm7_default[i] == cp) {
+            septets[0] = (unsigned char)i;
             return 1;
         }
     }
-    for (size_t i = 0; i < sizeof gsm7_extension / sizeof gsm7_extension[0]; i++) {
-        if (gsm7_extension[i] == cp) {
+    for (size_t i = 0; i < GSM7_EXTENSIONS; i++) {
+        if (gsm7_extension[i].cp == cp) {
+            septets[0] = GSM7_ESC;
+            septets[1] = gsm7_extension[i].code;
             return 2;
         }
     }
     return 0;
+}
+
+/* The character ESC followed by code stands for, or 0 when the extension table has none. */
+static uint32_t gsm7_extension_of(unsigned char code)
+{
+    for (size_t i = 0; i < GSM7_EXTENSIONS; i++) {
+        if (gsm7_extension[i].code == code) {
+            return gsm7_extension[i].cp;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The character of the septets at s[*i] (n in all), moving *i past them, as 3GPP TS 23.038
+ * 6.2.1.1 tells a receiver to show them: ESC and a code of the extension table, that character;
+ * ESC ESC (reserved for another extension table), a space; ESC and any other code, the default
+ * alphabet's character for the code, the ESC dropped. An ESC with nothing after it stands for a
+ * character that did not arrive, and a value above 0x7F is no septet at all: U+FFFD for both.
+ */
+static uint32_t gsm7_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned char c = s[(*i)++];
+    if (c > 0x7F) {
+        return REPLACEMENT;
+    }
+    if (c != GSM7_ESC) {
+        return gsm7_default[c];
+    }
+    if (*i >= n || s[*i] > 0x7F) {
+        return REPLACEMENT;
+    }
+    unsigned char code = s[(*i)++];
+    if (code == GSM7_ESC) {
+        return 0x0020;
+    }
+    uint32_t ext = gsm7_extension_of(code);
+    return ext != 0 ? ext : gsm7_default[code];
+}
+
+long text_gsm7_to_utf8(const unsigned char *septets, size_t n, char *out, size_t outcap)
+{
+    size_t pos = 0, i = 0;
+
+    if (out == NULL || outcap == 0 || (septets == NULL && n > 0)) {
+        return -1;
+    }
+    while (i < n) {
+        if (!put_storable(out, outcap, &pos, gsm7_next(septets, n, &i))) {
+            return -1;
+        }
+    }
+    out[pos] = '\0';
+    return (long)pos;
+}
+
+/* Septets one code point takes in GSM 7-bit, or 0 when it cannot be sent that way. */
+static int gsm7_cost(uint32_t cp)
+{
+    unsigned char septets[2];
+    return text_gsm7_code(cp, septets);
 }
 
 long text_gsm7_septets(const char *utf8)

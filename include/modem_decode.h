@@ -58,16 +58,54 @@ void modem_decode_udh(struct modem_part *part, const unsigned char *udh, size_t 
  * they are, the text made valid UTF-8. */
 void modem_decode_8bit(struct modem_part *part, const unsigned char *data, size_t len);
 
+/* libGammu writes the GSM 7-bit escape as this unit (U+00B9, which the GSM 7-bit alphabet does not
+ * have), standing alone when no extension character follows it: at the end of a part, or before
+ * a code the extension table lacks. */
+#define MODEM_DECODE_ESC_UNIT 0x00B9
+
 /*
  * Fills part's coding, raw bytes and text from text libGammu has turned into UTF-16BE, of which
  * n units may be read. Unicode text is taken for exactly n units, so that a U+0000 inside becomes
  * U+FFFD instead of cutting the text. Default (7-bit) text ends at its terminator, since escapes
  * take one unit where the length counted two septets; a 7-bit character never decodes to U+0000.
- * libGammu turns an escape with nothing valid after it (at the end of a part, say) into U+00B9,
- * which the GSM 7-bit alphabet does not have: in 7-bit text it can only be that, and is shown as
- * U+FFFD, a character that could not be decoded. The raw bytes keep what libGammu gave.
+ * The raw bytes keep the units as libGammu gave them; the text is what modem_decode_join makes
+ * of the part alone.
  */
 void modem_decode_utf16(struct modem_part *part, const unsigned char *units, size_t n,
                         bool unicode);
+
+/*
+ * Undoes what libGammu's PDU decoder (DecodeUnicodeSpecialNOKIAChars) does to UCS-2 text: each
+ * '~' written twice, and U+0001 (a Nokia control) written as one '~'. Reads at most textunits
+ * units of text and writes at most n (the units the PDU held) into units; returns how many. A
+ * U+0001 next to a '~' reads the same as a '~' then U+0001: pairs are taken first.
+ */
+size_t modem_decode_untilde(const unsigned char *text, size_t textunits, size_t n,
+                            unsigned char *units);
+
+/* Turns n units of GSM 7-bit text as libGammu decoded it back into the septets that were sent
+ * (MODEM_DECODE_ESC_UNIT an ESC, an extension character ESC and its code); a unit that is no GSM
+ * 7-bit character becomes 0x80, which decodes as U+FFFD. Writes at most 2 * n septets. */
+size_t modem_decode_septets(const unsigned char *units, size_t n, unsigned char *septets);
+
+/* One stored part of a message, for joining: its number, its coding ("gsm7", "ucs2", ...), its
+ * raw bytes (the units of its text for gsm7 and ucs2) and its text. */
+struct modem_decode_piece {
+    int seq;
+    const char *coding;
+    const unsigned char *raw;
+    size_t raw_len;
+    const char *text;
+};
+
+/*
+ * The text of a message from its parts, given in part-number order with no number twice. Parts
+ * that follow each other (numbers n and n + 1) in the same text coding are joined as one stream
+ * of septets (GSM 7-bit) or UTF-16 units (UCS-2) and then decoded, so that an escape or a
+ * surrogate pair cut by the part boundary is one character again; across a missing part nothing
+ * is joined. A part of any other coding gives its text as it is. Returns malloc'd valid UTF-8,
+ * NULL without memory.
+ */
+char *modem_decode_join(const struct modem_decode_piece *pieces, size_t n);
 
 #endif

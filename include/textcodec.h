@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bytes of output that always suffice for n input UTF-16 units or n input bytes, NUL included. */
 #define TEXT_UTF8_CAP(n) (3 * (size_t)(n) + 1)
@@ -31,6 +32,19 @@ long text_sanitize_utf8(const unsigned char *in, size_t len, char *out, size_t o
  * Returns the number of units written, or -1 when outunits is too small or the input is invalid.
  */
 long text_utf8_to_utf16be(const char *in, unsigned char *out, size_t outunits);
+
+/*
+ * Decodes n unpacked GSM 7-bit septets (3GPP TS 23.038 6.2.1) into NUL-terminated UTF-8, the
+ * escapes as 6.2.1.1 says a receiver shows them: ESC and a code the extension table lacks shows
+ * the code's default-alphabet character, ESC ESC a space. An ESC at the end, and any value above
+ * 0x7F, become U+FFFD. Returns the length written (without the NUL), or -1 when outcap is too
+ * small (TEXT_UTF8_CAP(n) always suffices).
+ */
+long text_gsm7_to_utf8(const unsigned char *septets, size_t n, char *out, size_t outcap);
+
+/* The septets of code point cp in GSM 7-bit: its code in the default alphabet (returns 1), or ESC
+ * and its code in the extension table (returns 2); 0 when it has none. */
+int text_gsm7_code(uint32_t cp, unsigned char septets[2]);
 
 /* True when every character of valid UTF-8 text is in the GSM 03.38 default alphabet or its
  * extension table, so that the text can travel as GSM 7-bit. */

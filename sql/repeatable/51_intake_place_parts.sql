@@ -97,8 +97,8 @@ END;
 $$;
 
 -- The parts lapor_place_parts() places at once, stored: a message for each group that joins
--- none, the parts, and then the messages they complete or joined late, closed with their joined
--- text, which goes to the last part of the group, as storing them one by one would answer.
+-- none, the parts, and then the messages they complete or joined late, closed (the caller joins
+-- their texts), answered on the last part of the group, as storing them one by one would answer.
 CREATE OR REPLACE FUNCTION lapor_store_placed(
     p_instance text, p_sender text[], p_sender_raw text[], p_smsc text[],
     p_smsc_time double precision[], p_coding text[], p_class smallint[], p_kind text[],
@@ -179,14 +179,14 @@ BEGIN
                    AS complete
           FROM placed m
          WHERE m.multipart AND m.ord = m.last_ord),
+    -- The caller joins the text of what this closes (sms_in_parts_to_join()).
     closed AS (
         UPDATE sms_in s
            SET state = CASE WHEN c.complete THEN 'complete' ELSE s.state END,
-               text = sms_in_joined_text(s.id),
                closed_at = coalesce(s.closed_at, now())
           FROM counted c
          WHERE s.id = c.msg AND (c.complete OR c.was <> 'open')
-        RETURNING s.id, s.text)
+        RETURNING s.id)
     SELECT u.ord::integer,
            CASE WHEN u.dup IS NOT NULL THEN 'duplicate'
                 WHEN NOT u.placed THEN NULL
@@ -196,13 +196,12 @@ BEGIN
                 ELSE 'late' END,
            coalesce(u.dup, v_target[u.ord]),
            CASE WHEN u.dup IS NULL AND u.placed AND NOT coalesce(u.total, 0) > 1 THEN u.text
-                ELSE d.text END,
+                END,
            CASE WHEN u.dup IS NOT NULL OR NOT u.placed THEN NULL
                 ELSE coalesce(c.complete, NOT coalesce(u.total, 0) > 1) END
       FROM unnest(p_dup, p_placed, p_total, p_text) WITH ORDINALITY
            AS u(dup, placed, total, text, ord)
       LEFT JOIN counted c ON c.ord = u.ord
-      LEFT JOIN closed d ON d.id = c.msg
      ORDER BY u.ord;
 END;
 $$;

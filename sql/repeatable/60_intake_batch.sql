@@ -11,8 +11,9 @@
 -- and not yet written. All complaints of one call have different senders.
 --
 -- Returns one row per part (ord 1..n) and then one per complaint (ord n+1..): the part's
--- outcome (see lapor_place_parts(); NULL for a complaint), its message, the message's joined
--- text (single, complete and late only), whether it is complete, and for a complaint taken in:
+-- outcome (see lapor_place_parts(); NULL for a complaint), its message, a single SMS's text (the
+-- caller joins the text of a message completed or joined late: sms_in_parts_to_join()), whether
+-- it is complete, and for a complaint taken in:
 -- its ticket, whether it was resent, the agency its keyword routes to (0: none), whether one
 -- more reply fits the sender's budget. Byte strings come as lowercase hex, SMSC times as seconds
 -- since 1970; windows in seconds.

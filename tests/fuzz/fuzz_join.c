@@ -15,9 +15,11 @@
  *   - no message mixes senders, references or totals, and no message holds one part number twice;
  *   - a part never starts a message of its own while a message it could complete is open, so a
  *     complete set of parts ends in one message, never split;
- *   - a message is complete exactly when it holds parts 1..total, and its text is then the texts
- *     of its parts in part-number order; 'complete' is answered once, by the part that completed
- *     it, 'late' by every part after that or after the timeout closed it;
+ *   - a message is complete exactly when it holds parts 1..total, and its text is then its parts'
+ *     UTF-16 units in part-number order, those of parts numbered one after the other decoded
+ *     together (so that a surrogate pair cut by a part boundary is whole); 'complete' is answered
+ *     once, by the part that completed it, 'late' by every part after that or after the timeout
+ *     closed it, each with the message's text as the whole batch left it;
  *   - a single SMS (total 0 or 1) is a message of its own, with its text.
  * Which of several open messages a part joins when more than one could take it (a reference
  * reused while its earlier message is still open) is a matter of policy, not checked here.
@@ -74,8 +76,10 @@ struct part {
     long long smsc_time; /* 0 for none */
     unsigned char udh[8];
     size_t udh_len;
-    unsigned char raw[MAX_RAW];
+    unsigned char raw[MAX_RAW]; /* the model's identity of the part: all it is, as a PDU is */
     size_t raw_len;
+    unsigned char units[2 * MAX_TEXT]; /* its text as UTF-16BE, stored as sms_part.raw */
+    size_t nunits;
     char text[MAX_TEXT * 3 + 1];
     long long msg_id; /* the message it went into, once stored */
 };
@@ -243,12 +247,19 @@ static void finish_part(struct part *p, bool ref16, int udh_total, int udh_seq)
     }
     memcpy(p->raw + n, p->udh, p->udh_len);
     n += p->udh_len;
-    size_t tlen = strlen(p->text);
+    size_t tlen = 2 * p->nunits;
     if (tlen > MAX_RAW - n) {
         tlen = MAX_RAW - n;
     }
-    memcpy(p->raw + n, p->text, tlen);
+    memcpy(p->raw + n, p->units, tlen);
     p->raw_len = n + tlen;
+}
+
+/* The part's text from its units, as the modem layer makes it (modem_decode_utf16). */
+static void text_from_units(struct part *p)
+{
+    long n = text_utf16be_to_utf8(p->units, p->nunits, p->text, sizeof p->text);
+    check(n >= 0, "text_utf16be_to_utf8 refused its own capacity");
 }
 
 /* The SMSC time from one byte: 0 for none, else steps of 14 s (at most 3,570 s apart). */
@@ -257,16 +268,20 @@ static long long smsc_time_of(unsigned b)
     return b == 0 ? 0 : BASE_TIME + 14LL * b;
 }
 
+/* UCS-2 text: letters, and halves of surrogate pairs often enough that a pair is cut by a part
+ * boundary, or left alone. */
 static void text_of(struct input *in, struct part *p)
 {
-    unsigned char bytes[MAX_TEXT];
-    size_t len = next(in) % 24;
-    for (size_t i = 0; i < len; i++) {
-        bytes[i] = (unsigned char)next(in);
+    p->nunits = next(in) % 12;
+    for (size_t i = 0; i < p->nunits; i++) {
+        unsigned b = next(in);
+        unsigned u = (b & 0xC0) == 0xC0   ? 0xD83D
+                     : (b & 0xC0) == 0x80 ? 0xDE00 | (b & 0x3F)
+                                          : 'a' + b % 26;
+        p->units[2 * i] = (unsigned char)(u >> 8);
+        p->units[2 * i + 1] = (unsigned char)u;
     }
-    /* As the modem layer does: whatever arrives is made valid UTF-8 without NUL. */
-    long n = text_sanitize_utf8(bytes, len, p->text, sizeof p->text);
-    check(n >= 0, "text_sanitize_utf8 refused its own capacity");
+    text_from_units(p);
 }
 
 /* One part from the input. wide: total and sequence are whole bytes rather than small numbers. */
@@ -351,11 +366,22 @@ static bool may_join(const struct message *m, const struct part *p)
            f->total == p->total && !has_seq(m, p->seq);
 }
 
-/* The joined text: the parts' texts in part-number order (numbers are distinct in a message).
- * Written into buf, which holds MAX_CALLS texts. */
+/* Decodes the units of a run of parts numbered one after the other onto buf at *n. */
+static void run_out(const unsigned char *run, size_t nunits, char *buf, size_t cap, size_t *n)
+{
+    long got = text_utf16be_to_utf8(run, nunits, buf + *n, cap - *n);
+    check(got >= 0, "joined text buffer too small");
+    *n += (size_t)got;
+}
+
+/* The joined text: the parts' units in part-number order (numbers are distinct in a message),
+ * each run of numbers one after the other decoded as one. Written into buf, which holds
+ * MAX_CALLS texts. */
 static void joined_text(const struct message *m, char *buf, size_t cap)
 {
-    size_t n = 0;
+    static unsigned char run[MAX_CALLS * 2 * MAX_TEXT];
+    size_t n = 0, nrun = 0;
+    int prev = 0;
     buf[0] = '\0';
     bool used[MAX_CALLS] = {false};
     for (int k = 0; k < m->nparts; k++) {
@@ -366,12 +392,16 @@ static void joined_text(const struct message *m, char *buf, size_t cap)
             }
         }
         used[best] = true;
-        const char *t = parts[m->parts[best]].text;
-        size_t len = strlen(t);
-        check(n + len < cap, "joined text buffer too small");
-        memcpy(buf + n, t, len + 1);
-        n += len;
+        const struct part *p = &parts[m->parts[best]];
+        if (nrun > 0 && p->seq != prev + 1) {
+            run_out(run, nrun, buf, cap, &n);
+            nrun = 0;
+        }
+        memcpy(run + 2 * nrun, p->units, 2 * p->nunits);
+        nrun += p->nunits;
+        prev = p->seq;
     }
+    run_out(run, nrun, buf, cap, &n);
 }
 
 static char joined_buf[MAX_CALLS * (MAX_TEXT * 3) + 1];
@@ -391,6 +421,11 @@ static struct store_part_out pending_out[MAX_CALLS];
 static int npending;
 
 static void check_answer(const struct part *p, unsigned op, struct store_part_out out);
+static void check_later(void);
+/* The texts closing parts of the batch came with, and their messages. */
+static long long later_msg[MAX_CALLS];
+static char *later_text[MAX_CALLS];
+static int nlater;
 
 /* Queues part p (already filled in) for the batch. */
 static void send_part(const struct part *p, unsigned op)
@@ -415,7 +450,7 @@ static void flush_parts(void)
             .sender_raw = senders[p->sender],
             .smsc = "+6281100000",
             .smsc_time = p->smsc_time,
-            .coding = "gsm7",
+            .coding = "ucs2",
             .msg_class = -1,
             .kind = "text",
             .concat_ref = p->ref,
@@ -423,8 +458,8 @@ static void flush_parts(void)
             .concat_seq = p->seq,
             .udh = p->udh_len > 0 ? p->udh : NULL,
             .udh_len = p->udh_len,
-            .raw = p->raw,
-            .raw_len = p->raw_len,
+            .raw = p->units,
+            .raw_len = 2 * p->nunits,
             .text = p->text,
             .join_window_s = JOIN_WINDOW_S,
         };
@@ -439,6 +474,7 @@ static void flush_parts(void)
     for (int i = 0; i < npending; i++) {
         check_answer(&pending[i], pending_op[i], pending_out[i]);
     }
+    check_later();
     npending = 0;
 }
 
@@ -521,16 +557,29 @@ static void check_answer(const struct part *p, unsigned op, struct store_part_ou
     }
     if (want == STORE_PART_WAITING) {
         check(out.text == NULL, "a waiting part came with a text");
+        free(out.text);
     } else {
-        joined_text(m, joined_buf, sizeof joined_buf);
-        check(out.text != NULL && strcmp(out.text, joined_buf) == 0,
-              "the joined text is not the parts' texts in part-number order");
+        /* The text is the one the whole batch leaves: checked when all answers are in. */
+        check(out.text != NULL, "a closing part came without a text");
+        later_msg[nlater] = m->id;
+        later_text[nlater++] = out.text;
         if (now_covered) {
             m->state = ST_COMPLETE;
         }
     }
     feature(640 + (unsigned)(m->nparts > 15 ? 15 : m->nparts) * 4 + m->state);
-    free(out.text);
+}
+
+/* The texts of the batch's closing parts against their messages as the batch left them. */
+static void check_later(void)
+{
+    for (int i = 0; i < nlater; i++) {
+        joined_text(find_message(later_msg[i]), joined_buf, sizeof joined_buf);
+        check(strcmp(later_text[i], joined_buf) == 0,
+              "the joined text is not the parts' units in part-number order");
+        free(later_text[i]);
+    }
+    nlater = 0;
 }
 
 /* A whole message of one sender and reference, in one of several orders. */
@@ -573,7 +622,12 @@ static void send_burst(struct input *in, unsigned op)
         p.total = total;
         p.seq = seq;
         p.smsc_time = smsc_time_of(when);
-        snprintf(p.text, sizeof p.text, "%c%d.", 'a' + (int)(letter % 26), seq);
+        char text[16];
+        snprintf(text, sizeof text, "%c%d.", 'a' + (int)(letter % 26), seq);
+        long nunits = text_utf8_to_utf16be(text, p.units, MAX_TEXT);
+        check(nunits >= 0, "a burst's text did not encode");
+        p.nunits = (size_t)nunits;
+        text_from_units(&p);
         finish_part(&p, ref16, total, seq);
         send_part(&p, op);
     }
@@ -605,7 +659,7 @@ static void sweep(void)
               "the sweep gave a message another sender");
         joined_text(m, joined_buf, sizeof joined_buf);
         check(strcmp(closed[k].text, joined_buf) == 0,
-              "the sweep's text is not the parts' texts in part-number order");
+              "the sweep's text is not the parts' units in part-number order");
         m->state = ST_INCOMPLETE;
     }
     feature(720 + (unsigned)(n > 7 ? 7 : n));
@@ -650,17 +704,16 @@ static void check_tables(void)
     char rawhex[2 * MAX_RAW + 1];
     for (int i = 0; i < nparts; i++) {
         /* Parts placed together may be inserted before those of an earlier, harder group of the
-         * same batch: each part is looked for among all rows. */
-        hex(parts[i].raw, parts[i].raw_len, rawhex);
+         * same batch: each part is looked for among all rows, by its units and its message. */
+        hex(parts[i].units, 2 * parts[i].nunits, rawhex);
         int row = -1;
         for (int k = 0; k < PQntuples(r) && row < 0; k++) {
-            if (strcmp(PQgetvalue(r, k, 0), rawhex) == 0) {
+            if (strcmp(PQgetvalue(r, k, 0), rawhex) == 0 &&
+                strtoll(PQgetvalue(r, k, 1), NULL, 10) == parts[i].msg_id) {
                 row = k;
             }
         }
-        check(row >= 0, "a part is missing from sms_part");
-        check(strtoll(PQgetvalue(r, row, 1), NULL, 10) == parts[i].msg_id,
-              "a stored part belongs to another message than the one answered");
+        check(row >= 0, "a part is missing from the message it was answered with");
         check(strcmp(PQgetvalue(r, row, 2), parts[i].text) == 0, "a stored part lost its text");
     }
     PQclear(r);
@@ -688,7 +741,7 @@ static void check_tables(void)
         } else {
             joined_text(m, joined_buf, sizeof joined_buf);
             check(!PQgetisnull(r, i, 5) && strcmp(PQgetvalue(r, i, 5), joined_buf) == 0,
-                  "a closed message's text is not its parts' texts in part-number order");
+                  "a closed message's text is not its parts' units in part-number order");
         }
     }
     PQclear(r);

@@ -61,6 +61,23 @@ check "a redelivered SMS is recognised, not a second complaint" \
     "$(q "SELECT count(*) FROM complaint WHERE sender = '+6281234500001'")" 1
 check "... and it is gone from the modem" "$(ls "$MODEM/sms/1" | wc -l)" 0
 
+# Through the dummy driver too, a message's text is joined unit by unit: an emoji cut by the part
+# boundary (a phone's splitter never cuts one; a hostile sender may) comes back whole, and a '~'
+# stays one '~' (libGammu doubles it only in its PDU decoder, not in the dummy driver's files).
+dummy_part() { # dummy_part N SEQ UNITS_HEX: part SEQ of 2 (reference 0x5A) from +6281234500004
+    printf '[SMSBackup000]\nSMSC = "+6281100000"\nSent = 20240315T083000\nState = UnRead
+Number = "+6281234500004"\nCoding = Unicode\nUDH = 0500035A02%02X\nText00 = %s\n' "$2" "$3" \
+        >"$T/part$1"
+    mv "$T/part$1" "$MODEM/sms/1/$1"
+}
+hex16() { /usr/bin/python3 -c 'import sys; print(sys.argv[1].encode("utf-16-be").hex().upper())' "$1"; }
+dummy_part 9002 2 "DE21$(hex16 " ~ jalan tertutup, mohon dibersihkan")"
+dummy_part 9001 1 "$(hex16 "Pohon tumbang di Jl. Kenanga ")D83D"
+wait_for "SELECT count(*) = 1 FROM outbox WHERE destination = '+6281234500004' AND status = 'sent'" 20
+check "dummy driver: an emoji cut by the part boundary is whole, a '~' is one" \
+    "$(q "SELECT text FROM complaint WHERE sender = '+6281234500004'")" \
+    "Pohon tumbang di Jl. Kenanga 😡 ~ jalan tertutup, mohon dibersihkan"
+
 # The operators' view: the daemon's modem is up, with its worker and figures.
 wait_for "SELECT modem_connected AND imei IS NOT NULL FROM heartbeat" 20
 status_json >"$T/status.json"
@@ -69,7 +86,7 @@ check "status: its instance" "$(json_get modems.0.instance <"$T/status.json")" t
 check "status: the modem worker runs" \
     "$(json_get modems.0.worker_pid <"$T/status.json" | grep -cE '^[0-9]+$')" 1
 check "status: the dummy modem's IMEI" "$(json_get modems.0.imei <"$T/status.json")" 999999999999999
-check "status: three replies sent" "$(json_get queues.replies.sent <"$T/status.json")" 3
+check "status: four replies sent" "$(json_get queues.replies.sent <"$T/status.json")" 4
 check "status for people names the instance" "$("$SMSCTL" -c "$CONF" status | grep -c '^test1 .* up ')" 1
 
 rc=0
@@ -148,8 +165,11 @@ parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order
          array_fill(false, ARRAY[$#]), array_fill(''::text, ARRAY[$#]),
          array_fill(false, ARRAY[$#])" "$none_complaints"
 }
-joined() { q "SELECT string_agg(state || ':' || coalesce(text, '-'), ' ' ORDER BY id)
-                FROM sms_in WHERE sender = '$1'"; }
+# The daemon decodes a closed message's text from the parts sms_in_parts_to_join() picks (unit
+# tests check the decoding); called directly, intake_batch() leaves the text to it.
+joined() { q "SELECT string_agg(m.state || ':' || coalesce((SELECT string_agg(p.text, '' ORDER BY p.seq)
+                FROM sms_in_parts_to_join(ARRAY[m.id]) p WHERE m.state <> 'open'), '-'), ' ' ORDER BY m.id)
+                FROM sms_in m WHERE m.sender = '$1'"; }
 check "a whole message in one batch: waiting, then complete" \
     "$(parts "+6281234500020 7 2 2 two" "+6281234500020 7 2 1 one")" "1:waiting 2:complete"
 check "... joined in part order" "$(joined +6281234500020)" "complete:onetwo"

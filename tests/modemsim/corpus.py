@@ -316,6 +316,72 @@ def c_udh_unknown_iei(nn):
                                                                        0x01, 0x02]))])]
 
 
+# ---- text across parts (issue 15 point 2) --------------------------------
+# These cases name their own senders, +62812915000NN, so that cases appended by others cannot
+# shift them.
+
+def j15_sender(k):
+    return "+62812915000%02d" % k
+
+
+def escape_cut(s, ref, head, code, tail, reverse=False):
+    """Two GSM 7-bit parts: head (152 septets) and a lone ESC, then code and tail; with reverse
+    the second part comes first."""
+    septets = mkpdu.gsm7_septets(head)
+    assert len(septets) == 152
+    pdus = [gsm7_septet_pdu(s, septets + [mkpdu.ESCAPE], udh=mkpdu.concat_udh(ref, 2, 1)),
+            gsm7_septet_pdu(s, [code] + mkpdu.gsm7_septets(tail), udh=mkpdu.concat_udh(ref, 2, 2))]
+    return [(s, pdus[::-1] if reverse else pdus)]
+
+
+def c_euro_boundary(nn):
+    # Part 1 ends with a lone ESC, part 2 starts with 0x65: together the euro sign.
+    return escape_cut(j15_sender(1), 0x71, "Harga naik jadi 5000" + "y" * 132, 0x65,
+                      " per liter, mohon dicek")
+
+
+def c_tilde_boundary(nn):
+    # The same with 0x3D: a GSM 7-bit tilde cut by the boundary, the parts in reverse order.
+    return escape_cut(j15_sender(2), 0x72, "Rumah no 12" + "w" * 141, 0x3D,
+                      "14 roboh diterjang angin", reverse=True)
+
+
+def c_escape_undefined(nn):
+    # ESC before codes the extension table lacks ('A', 'b'): the plain character, no ESC.
+    s = j15_sender(3)
+    septets = (mkpdu.gsm7_septets("Lapor jalan ") + [mkpdu.ESCAPE] + mkpdu.gsm7_septets("Ahmad Yani")
+               + mkpdu.gsm7_septets(" rusak ") + [mkpdu.ESCAPE] + mkpdu.gsm7_septets("berat"))
+    return [(s, [gsm7_septet_pdu(s, septets)])]
+
+
+def c_ucs2_tilde(nn):
+    # UCS-2 holding '~': libGammu's PDU decoder writes each one twice.
+    s = j15_sender(4)
+    return [(s, [mkpdu.deliver_pdu(s, "Alamat ~ Jl. Melati ~~ no 7 \u2713 rusak parah sekali",
+                                   coding="ucs2")])]
+
+
+def c_ucs2_tilde_parts(nn):
+    # Two UCS-2 parts with '~' in each: nothing may be lost at the end of either part.
+    s = j15_sender(5)
+    text = ("Jalan ~ desa \u2713 " + "rusak " * 10 + "~ akhir bagian satu "
+            + "dan ~~ bagian dua tamat")
+    pdus = mkpdu.message_pdus(s, text, coding="ucs2", ref=0x73)
+    assert len(pdus) == 2
+    return [(s, pdus)]
+
+
+def c_split_surrogate_late(nn):
+    # A surrogate pair cut by the boundary of parts 2 and 3 of three, arriving 3, 1, 2.
+    s = j15_sender(6)
+    ref = 0x74
+    p1 = "Tiga bagian " + "a" * 55
+    p2 = "tengah " + "b" * 59 + "\ud83d"
+    p3 = "\ude00 senyum akhir"
+    u = lambda t, i: mkpdu.deliver_pdu(s, t, coding="ucs2", udh=mkpdu.concat_udh(ref, 3, i))
+    return [(s, [u(p3, 3), u(p1, 1), u(p2, 2)])]
+
+
 # name, builder, one-line note for the manifest
 CASES = [
     ("lone_surrogate", c_lone_surrogate, "UCS-2 with a high surrogate and no low one"),
@@ -361,6 +427,12 @@ CASES = [
     ("long_sender", c_long_sender, "sender address of 40 digits"),
     ("short_sender", c_short_sender, "5-digit sender"),
     ("udh_unknown_iei", c_udh_unknown_iei, "UDH with only an unknown IEI"),
+    ("euro_boundary", c_euro_boundary, "GSM 7-bit ESC ending part 1, 0x65 starting part 2"),
+    ("tilde_boundary", c_tilde_boundary, "GSM 7-bit ESC / 0x3D cut, parts in reverse order"),
+    ("escape_undefined", c_escape_undefined, "GSM 7-bit ESC before codes with no extension"),
+    ("ucs2_tilde", c_ucs2_tilde, "UCS-2 text holding '~'"),
+    ("ucs2_tilde_parts", c_ucs2_tilde_parts, "two UCS-2 parts holding '~'"),
+    ("split_surrogate_late", c_split_surrogate_late, "pair cut between parts 2 and 3, out of order"),
 ]
 
 

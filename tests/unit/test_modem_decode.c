@@ -8,9 +8,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "modem_decode.h"
+#include "textcodec.h"
 
 static void test_epoch(void **state)
 {
@@ -103,16 +105,15 @@ static void test_text(void **state)
 {
     (void)state;
     static struct modem_part part;
-    /* 7-bit text: a lone escape (U+00B9) shows as U+FFFD, the raw bytes keep it; it ends at the
-     * terminator. */
+    /* 7-bit text: an escape (U+00B9) before a code the extension table lacks is dropped, the raw
+     * bytes keep it; it ends at the terminator. */
     static const unsigned char gsm7[] = {0, 'a', 0, 0xB9, 0, 'b', 0, 0, 0, 'c'};
     memset(&part, 0, sizeof part);
     modem_decode_utf16(&part, gsm7, 5, false);
     assert_int_equal(part.coding, MODEM_CODING_GSM7);
     assert_int_equal(part.raw_len, 6);
     assert_memory_equal(part.raw, gsm7, 6);
-    assert_string_equal(part.text, "a\xEF\xBF\xBD"
-                                   "b");
+    assert_string_equal(part.text, "ab");
 
     /* UCS-2: exactly n units, a U+0000 inside does not cut the text, U+00B9 is itself. */
     memset(&part, 0, sizeof part);
@@ -141,13 +142,93 @@ static void test_text(void **state)
     assert_int_equal(part.concat_seq, 1);
 }
 
+/* A piece of coding holding the UTF-16BE units of utf8 (valid UTF-8, or with \xED\xA0.. written
+ * as raw units by the caller), in buf. */
+static struct modem_decode_piece piece(int seq, const char *coding, const char *utf8,
+                                       unsigned char *buf, size_t cap)
+{
+    long n = text_utf8_to_utf16be(utf8, buf, cap / 2);
+    assert_true(n >= 0);
+    return (struct modem_decode_piece){seq, coding, buf, 2 * (size_t)n, ""};
+}
+
+/* Checks that joining pieces gives want. */
+static void joins_to(const struct modem_decode_piece *p, size_t n, const char *want)
+{
+    char *got = modem_decode_join(p, n);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_join(void **state)
+{
+    (void)state;
+    unsigned char a[64], b[64], c[64];
+    /* A surrogate pair cut by the part boundary is one character again: U+1F621. */
+    static const unsigned char high[] = {0, 'x', 0xD8, 0x3D};
+    static const unsigned char low[] = {0xDE, 0x21, 0, 'y'};
+    struct modem_decode_piece cut[] = {{1, "ucs2", high, 4, "x\xEF\xBF\xBD"},
+                                       {2, "ucs2", low, 4, "\xEF\xBF\xBDy"}};
+    joins_to(cut, 2, "x\xF0\x9F\x98\xA1y");
+    /* Not across a missing part: each half stays alone. */
+    cut[1].seq = 3;
+    joins_to(cut, 2, "x\xEF\xBF\xBD\xEF\xBF\xBDy");
+
+    /* GSM 7-bit: libGammu's lone escape (U+00B9) at the end of part 1 takes the first septet of
+     * part 2: ESC and 'e' is the euro sign, ESC and '(' a brace. */
+    struct modem_decode_piece esc[] = {piece(1, "gsm7", "harga \xC2\xB9", a, sizeof a),
+                                       piece(2, "gsm7", "e 5", b, sizeof b),
+                                       piece(3, "gsm7", "\xC2\xB9", c, sizeof c)};
+    joins_to(esc, 2, "harga \xE2\x82\xAC 5");
+    /* ESC then ESC, across the boundary: a space; an ESC at the very end: U+FFFD. */
+    static const unsigned char two[] = {0x00, 0xB9};
+    static const unsigned char brace[] = {0x00, 0x7B, 0x00, 'z'};
+    struct modem_decode_piece escesc[] = {{1, "gsm7", two, 2, ""}, {2, "gsm7", brace, 4, ""}};
+    joins_to(escesc, 2, " (z");
+    joins_to(esc, 3, "harga \xE2\x82\xAC 5\xEF\xBF\xBD");
+    /* Extension characters inside a part, and a code the extension table lacks. */
+    struct modem_decode_piece ext = piece(1, "gsm7",
+                                          "{a}~\xC2\xB9"
+                                          "A",
+                                          a, sizeof a);
+    joins_to(&ext, 1, "{a}~A");
+    /* A unit no septet gives (only a hand-written dummy file has one) is U+FFFD. */
+    struct modem_decode_piece odd = piece(1, "gsm7", "a\xE4\xB8\x80", a, sizeof a);
+    joins_to(&odd, 1, "a\xEF\xBF\xBD");
+
+    /* Codings do not mix: each run decodes alone, and other codings give their text. */
+    struct modem_decode_piece mixed[] = {piece(1, "gsm7", "satu \xC2\xB9", a, sizeof a),
+                                         piece(2, "ucs2", "e dua", b, sizeof b),
+                                         {3, "8bit", (const unsigned char *)"\x01", 1, "tiga"}};
+    joins_to(mixed, 3,
+             "satu \xEF\xBF\xBD"
+             "e duatiga");
+    joins_to(mixed, 0, "");
+}
+
+static void test_untilde(void **state)
+{
+    (void)state;
+    /* "a~b~~c" and U+0001 as libGammu's PDU decoder hands them over: each '~' twice, U+0001 as
+     * one '~'; the text holds more units than the PDU did. */
+    static const unsigned char text[] = {0, 'a', 0, '~', 0, '~', 0, 'b', 0, '~', 0, '~',
+                                         0, '~', 0, '~', 0, 'c', 0, '~', 0, 'd', 0, 0};
+    static const unsigned char want[] = {0, 'a', 0, '~', 0, 'b', 0, '~',
+                                         0, '~', 0, 'c', 0, 1,   0, 'd'};
+    unsigned char units[32];
+    assert_int_equal(modem_decode_untilde(text, 22, 8, units), 8);
+    assert_memory_equal(units, want, sizeof want);
+    /* Never more than the text holds, nor more than n. */
+    assert_int_equal(modem_decode_untilde(text, 3, 8, units), 2);
+    assert_int_equal(modem_decode_untilde(text, 22, 1, units), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_epoch),
-        cmocka_unit_test(test_concat),
-        cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_epoch), cmocka_unit_test(test_concat), cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_text),  cmocka_unit_test(test_join),   cmocka_unit_test(test_untilde),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

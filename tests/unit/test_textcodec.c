@@ -418,6 +418,61 @@ static void test_gsm7_table(void **state)
     }
 }
 
+/*
+ * Decoding septets: every character of the alphabet and the extension table comes back from its
+ * own septets, and the escapes read as 3GPP TS 23.038 6.2.1.1 says a receiver shows them.
+ */
+static void test_gsm7_decode(void **state)
+{
+    (void)state;
+    for (uint32_t cp = 1; cp < 0x2100; cp++) {
+        unsigned char septets[2];
+        char want[5], got[16];
+        int n = text_gsm7_code(cp, septets);
+        if (n == 0) {
+            continue;
+        }
+        encode_utf8(cp, want);
+        if (text_gsm7_to_utf8(septets, (size_t)n, got, sizeof got) < 0 || strcmp(got, want) != 0) {
+            fail_msg("U+%04lX does not survive GSM 7-bit and back", (unsigned long)cp);
+        }
+    }
+    static const struct {
+        const char *name;
+        unsigned char septets[8];
+        size_t n;
+        const char *text;
+    } cases[] = {
+        {"euro", {0x1B, 0x65}, 2, "\xE2\x82\xAC"},
+        {"tilde and braces", {0x1B, 0x3D, 0x1B, 0x28, 0x1B, 0x29}, 6, "~{}"},
+        /* A code the extension table lacks: the default alphabet's character, no ESC. */
+        {"ESC A", {0x61, 0x1B, 0x41, 0x62}, 4, "aAb"},
+        {"ESC @", {0x1B, 0x00}, 2, "@"},
+        {"ESC LF is form feed", {0x1B, 0x0A}, 2, "\f"},
+        {"ESC d", {0x1B, 0x64}, 2, "d"},
+        /* ESC ESC is reserved for another extension table: a space, then what follows. */
+        {"ESC ESC (", {0x1B, 0x1B, 0x28}, 3, " ("},
+        /* An ESC with nothing after it stands for a character that never arrived. */
+        {"ESC at the end", {0x61, 0x1B}, 2, "a\xEF\xBF\xBD"},
+        {"not a septet",
+         {0x61, 0x80, 0x1B, 0xFF, 0x62},
+         5,
+         "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+         "b"},
+        {"@ is no terminator", {0x00, 0x00}, 2, "@@"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char got[64];
+        if (text_gsm7_to_utf8(cases[i].septets, cases[i].n, got, sizeof got) < 0 ||
+            strcmp(got, cases[i].text) != 0) {
+            fail_msg("%s: got '%s', expected '%s'", cases[i].name, got, cases[i].text);
+        }
+    }
+    char small[3];
+    static const unsigned char euro[] = {0x1B, 0x65};
+    assert_int_equal(text_gsm7_to_utf8(euro, 2, small, sizeof small), -1);
+}
+
 static void test_gsm7_strings(void **state)
 {
     static const struct {
@@ -483,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_gsm7_table),
         cmocka_unit_test(test_gsm7_strings),
+        cmocka_unit_test(test_gsm7_decode),
         cmocka_unit_test(test_codepoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
