@@ -13,7 +13,3 @@ LANGUAGE sql STABLE AS $$
      WHERE q.sms_in_id = ANY (p_ids)
      ORDER BY q.sms_in_id, q.concat_seq, q.id;
 $$;
-
--- Its predecessor joined the parts' UTF-8 texts here, which cannot mend a cut character. No table
--- changes with it, so it goes here rather than in a numbered migration.
-DROP FUNCTION IF EXISTS sms_in_joined_text(bigint);
