@@ -13,9 +13,7 @@
  * and part number, and the joined texts written back. */
 static const char parts_to_join_sql[] =
     "SELECT msg_id, seq, coding, raw_hex, text FROM sms_in_parts_to_join($1::bigint[])";
-static const char texts_back_sql[] = "UPDATE sms_in s SET text = u.text"
-                                     " FROM unnest($1::bigint[], $2::text[]) AS u(id, text)"
-                                     " WHERE s.id = u.id";
+static const char texts_back_sql[] = "SELECT sms_in_set_texts($1::bigint[], $2::text[])";
 
 /* The text of message id, joined from its rows of r (modem_decode_join). NULL without memory. */
 static char *join_rows(const struct store_rows *r, long long id)
@@ -85,7 +83,7 @@ static int join_texts(struct store *s, const long long *ids, size_t n, char **te
     if (rc == 0 && n > 0) {
         /* The ids' literal, params[0], is finished already; the texts' is finished here. */
         rc = store_array_done_all(s, &a[1], 1, &params[1]);
-        rc = rc == 0 ? store_exec(s, texts_back_sql, 2, params) : rc;
+        rc = rc == 0 ? store_call(s, texts_back_sql, 2, params) : rc;
     }
     store_array_free_all(a, 2);
     for (size_t i = 0; i < n && rc != 0; i++) {
