@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pdu.h"
 #include "textcodec.h"
 
 void modem_decode_copy_utf8(char *dst, size_t cap, const char *src)
@@ -111,8 +112,11 @@ void modem_decode_concat(const unsigned char *udh, size_t len, struct modem_part
         }
         i = data + iedl;
     }
-    if (part->concat_total == 0) {
+    /* A part that cannot be placed in a whole of two or more is a whole by itself: waiting for
+     * the rest would only hold it up until the multipart timeout. */
+    if (part->concat_total < 2 || part->concat_seq < 1 || part->concat_seq > part->concat_total) {
         part->concat_ref = 0;
+        part->concat_total = 0;
         part->concat_seq = 0;
     }
 }
@@ -177,4 +181,22 @@ void modem_decode_utf16(struct modem_part *part, const unsigned char *units, siz
     if (text_utf16be_to_utf8(copy, n, part->text, sizeof(part->text)) < 0) {
         part->text[0] = '\0';
     }
+}
+
+bool modem_decode_pdu(struct modem_part *part, const unsigned char *pdu, size_t len)
+{
+    struct pdu_peek peek;
+    pdu_peek(pdu, len, &peek);
+    if (peek.mti != 0) {
+        return false; /* a status report, or a type libGammu reads its own way */
+    }
+    if (pdu_broken_deliver(&peek)) {
+        return true;
+    }
+    part->pid = peek.pid;
+    if (peek.sender_alnum) {
+        modem_decode_copy_utf8(part->sender, sizeof part->sender, peek.sender);
+        part->sender_alnum = true;
+    }
+    return false;
 }

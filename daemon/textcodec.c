@@ -272,6 +272,12 @@ static const uint16_t gsm7_default[128] = {
 static const uint16_t gsm7_extension[] = {
     0x000C, 0x005E, 0x007B, 0x007D, 0x005C, 0x005B, 0x007E, 0x005D, 0x007C, 0x20AC,
 };
+/* The septet after the escape that stands for each character of gsm7_extension, in its order. */
+static const unsigned char gsm7_extension_code[] = {
+    0x0A, 0x14, 0x28, 0x29, 0x2F, 0x3C, 0x3D, 0x3E, 0x40, 0x65,
+};
+_Static_assert(sizeof gsm7_extension / sizeof gsm7_extension[0] == sizeof gsm7_extension_code,
+               "one code for each extension character");
 
 /* Septets one code point takes in GSM 7-bit, or 0 when it cannot be sent that way. */
 static int gsm7_cost(uint32_t cp)
@@ -318,6 +324,44 @@ long text_gsm7_septets(const char *utf8)
 bool text_is_gsm7(const char *utf8)
 {
     return text_gsm7_septets(utf8) >= 0;
+}
+
+/* The character an escape followed by code stands for: its extension character, or, where the
+ * extension table has none, the default alphabet's own (TS 23.038 6.2.1.1). */
+static uint32_t gsm7_escaped(unsigned char code)
+{
+    for (size_t i = 0; i < sizeof gsm7_extension_code; i++) {
+        if (gsm7_extension_code[i] == code) {
+            return gsm7_extension[i];
+        }
+    }
+    return gsm7_default[code & 0x7F];
+}
+
+long text_gsm7_to_utf8(const unsigned char *septets, size_t n, char *out, size_t outcap)
+{
+    size_t pos = 0;
+
+    if (outcap == 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = septets[i] & 0x7F;
+        uint32_t cp;
+        if (c != GSM7_ESC) {
+            cp = gsm7_default[c];
+        } else if (i + 1 < n && (septets[i + 1] & 0x7F) != GSM7_ESC) {
+            cp = gsm7_escaped(septets[++i] & 0x7F);
+        } else {
+            continue; /* an escape that escapes nothing stands for no character */
+        }
+        if (!put_utf8(out, outcap, &pos, cp)) {
+            out[pos] = '\0';
+            return -1;
+        }
+    }
+    out[pos] = '\0';
+    return (long)pos;
 }
 
 size_t text_codepoints(const char *utf8)

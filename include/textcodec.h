@@ -40,6 +40,14 @@ bool text_is_gsm7(const char *utf8);
  * 7-bit text. */
 long text_gsm7_septets(const char *utf8);
 
+/*
+ * Decodes n GSM 03.38 septet values (already unpacked, 0..127) into NUL-terminated UTF-8. An
+ * escape followed by a code the extension table does not define shows the default alphabet's
+ * character for that code (3GPP TS 23.038 6.2.1.1); an escape with nothing after it is dropped.
+ * Returns the length written (without the NUL), or -1 when outcap is too small.
+ */
+long text_gsm7_to_utf8(const unsigned char *septets, size_t n, char *out, size_t outcap);
+
 /* Number of Unicode code points in valid UTF-8 text. */
 size_t text_codepoints(const char *utf8);
 
