@@ -630,9 +630,10 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
         grammar_parse(text, &g);
     }
     if (g.command == GRAMMAR_FOLLOWUP || g.command == GRAMMAR_CLOSE) {
-        /* TL and SELESAI are a liaison's words; from anyone else they begin a complaint. */
-        bool liaison;
-        if (store_is_liaison(in->store, sender, 0, &liaison) != 0) {
+        /* TL and SELESAI are a liaison's words; from anyone else they begin a complaint. A
+         * liaison is a number: an alphanumeric id never is one, whatever it reads like. */
+        bool liaison = false;
+        if (!named && store_is_liaison(in->store, sender, 0, &liaison) != 0) {
             return -1;
         }
         if (!liaison) {
