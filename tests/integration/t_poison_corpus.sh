@@ -10,7 +10,9 @@ SIM=$T/sim
 mkdir -p "$SIM/inbox"
 # The corpus holds about a hundred PDUs; a real SIM holds 20 to 50, the simulator what it is told.
 SIM_ARGS="--sim-size 400"
-lab_init "multipart_timeout = 3;"
+# A batch holds the whole corpus: a round of replies (up to 50, each slow through the simulator)
+# follows every poll, and the good messages must not wait behind the replies to the first batch.
+lab_init "multipart_timeout = 3;" "batch_size = 200;"
 
 TSV=$LAPOR_SRC/tests/data/poison.tsv
 MANIFEST=$T/manifest.tsv
