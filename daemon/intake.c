@@ -98,10 +98,12 @@ static int take_report(struct intake *in, const struct modem_part *p, const char
                        long long msg_id);
 static const char *report_status_name(int st);
 /* A complete message: who handles what it asks (also for intake_expire). */
-static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
-                        const char *text, bool incomplete, const struct grammar_result *parsed);
+static int message_done(struct intake *in, long long msg_id, const char *sender, bool named,
+                        const char *kind, const char *text, bool incomplete,
+                        const struct grammar_result *parsed);
 static bool is_read(const char *kind);
 static bool may_reply(const char *kind, const char *sender);
+static bool part_may_reply(const struct modem_part *p, const char *sender);
 /* A complaint: taken in, routed, answered with its ticket. */
 static void complaint_of(const struct intake *in, long long msg_id, const char *sender,
                          const struct grammar_result *g, const char *text, bool incomplete,
@@ -228,8 +230,8 @@ int intake_expire(struct intake *in)
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        if (message_done(in, msgs[i].id, msgs[i].sender, msgs[i].kind, msgs[i].text, true, NULL) !=
-            0) {
+        if (message_done(in, msgs[i].id, msgs[i].sender, false, msgs[i].kind, msgs[i].text, true,
+                         NULL) != 0) {
             reply_queue_discard(&in->replies);
             store_msgs_free(msgs, n);
             store_rollback(in->store);
@@ -345,7 +347,8 @@ static bool remove_batch(struct intake *in, int n)
 static void part_values(const struct intake *in, const struct modem_part *p,
                         char sender[MSISDN_MAX], struct store_part_in *pin)
 {
-    if (msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
+    /* An alphanumeric id is a name, even one made of digits: it is kept as its text. */
+    if (p->sender_alnum || msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
         snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, p->sender);
     }
     *pin = (struct store_part_in){
@@ -382,13 +385,15 @@ static const char *coding_name(enum modem_coding c)
     return "gsm7";
 }
 
-/* What a part is, for the rules on which messages become complaints and get replies. */
+/* What a part is, for the rules on which messages become complaints and get replies. A Short
+ * Message Type 0 (the silent SMS) is meant for no one to read, whatever its coding: it is kept
+ * like data. */
 static const char *part_kind(const struct modem_part *p)
 {
     if (p->status_report) {
         return "status_report";
     }
-    if (p->coding == MODEM_CODING_8BIT) {
+    if (p->coding == MODEM_CODING_8BIT || p->pid == PDU_PID_TYPE0) {
         return "binary";
     }
     if (p->msg_class == 0) {
@@ -439,7 +444,7 @@ static int take_with_parts(struct intake *in, int n)
             .keyword = g->keyword,
             .actor = in->actor,
             .resend_window_s = in->conf->replies.resend_window_s,
-            .replyable = may_reply(kind, in->senders[i]),
+            .replyable = part_may_reply(p, in->senders[i]),
             .budget = in->conf->replies.budget,
             .budget_window_s = in->conf->replies.budget_window_s,
         };
@@ -483,7 +488,7 @@ static int take_completed_together(struct intake *in, int n)
             return -1;
         }
         complaint_of(in, out->msg_id, in->senders[i], g, in->bodies[i], false,
-                     may_reply(kind, in->senders[i]), 0, &in->together[k], &in->together_how[k]);
+                     part_may_reply(p, in->senders[i]), 0, &in->together[k], &in->together_how[k]);
         in->together_at[k++] = i;
     }
     struct store_intake_batch b = {.complaints = in->together,
@@ -535,12 +540,12 @@ static int part_stored(struct intake *in, const struct modem_part *p, const char
         }
         if (out.taken) {
             /* Taken in with its part: what is left is its routing and its reply. */
-            rc = complaint_taken(in, out.msg_id, sender, read, false, may_reply(kind, sender),
+            rc = complaint_taken(in, out.msg_id, sender, read, false, part_may_reply(p, sender),
                                  &out.complaint);
         } else {
             /* A single SMS's text was read already (see take_with_parts). */
-            rc = message_done(in, out.msg_id, sender, kind, out.text ? out.text : "", false,
-                              p->concat_total == 0 ? read : NULL);
+            rc = message_done(in, out.msg_id, sender, p->sender_alnum, kind,
+                              out.text ? out.text : "", false, p->concat_total == 0 ? read : NULL);
         }
         (*complaints)++;
         break;
@@ -606,16 +611,18 @@ static const char *report_status_name(int st)
 /*
  * A message is complete (or closed by the timeout): read what it asks and do it, in the
  * transaction that stored its last part. Status reports and binary messages are stored but are not
- * read. parsed is what the text asks when the caller has read it already, else NULL.
+ * read. parsed is what the text asks when the caller has read it already, else NULL. named: the
+ * sender is an alphanumeric id, whatever its text looks like.
  */
-static int message_done(struct intake *in, long long msg_id, const char *sender, const char *kind,
-                        const char *text, bool incomplete, const struct grammar_result *parsed)
+static int message_done(struct intake *in, long long msg_id, const char *sender, bool named,
+                        const char *kind, const char *text, bool incomplete,
+                        const struct grammar_result *parsed)
 {
     if (!is_read(kind)) {
         log_info("stored %s message %lld; no complaint is made of it", kind, msg_id);
         return 0;
     }
-    bool replyable = may_reply(kind, sender);
+    bool replyable = !named && may_reply(kind, sender);
     struct grammar_result g;
     if (parsed != NULL) {
         g = *parsed;
@@ -623,9 +630,10 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
         grammar_parse(text, &g);
     }
     if (g.command == GRAMMAR_FOLLOWUP || g.command == GRAMMAR_CLOSE) {
-        /* TL and SELESAI are a liaison's words; from anyone else they begin a complaint. */
-        bool liaison;
-        if (store_is_liaison(in->store, sender, 0, &liaison) != 0) {
+        /* TL and SELESAI are a liaison's words; from anyone else they begin a complaint. A
+         * liaison is a number: an alphanumeric id never is one, whatever it reads like. */
+        bool liaison = false;
+        if (!named && store_is_liaison(in->store, sender, 0, &liaison) != 0) {
             return -1;
         }
         if (!liaison) {
@@ -660,6 +668,12 @@ static bool is_read(const char *kind)
 static bool may_reply(const char *kind, const char *sender)
 {
     return strcmp(kind, "text") == 0 && msisdn_is_mobile(sender);
+}
+
+/* An alphanumeric sender id is never a mobile number, even one that reads like it. */
+static bool part_may_reply(const struct modem_part *p, const char *sender)
+{
+    return !p->sender_alnum && may_reply(part_kind(p), sender);
 }
 
 /* What message msg_id from sender, asking g with the complaint text text, is as a complaint, and
@@ -781,7 +795,9 @@ int intake_rescue(struct intake *in, char *err, size_t errcap)
         pdu_peek(r->pdu, r->len, &peek);
         char sender[MSISDN_MAX];
         const char *raw_sender = peek.sender[0] ? peek.sender : "unknown";
-        if (msisdn_normalise(raw_sender, sender, sizeof sender) < 0) {
+        if (peek.sender_alnum) {
+            snprintf(sender, sizeof sender, "%.*s", (int)sizeof sender - 1, raw_sender);
+        } else if (msisdn_normalise(raw_sender, sender, sizeof sender) < 0) {
             snprintf(sender, sizeof sender, "unknown");
         }
         struct store_part_in pin = {

@@ -319,6 +319,10 @@ static void rescue_message(struct daemon *d, const struct modem_supervision *sup
         d->undecodable_taken += taken;
         if (taken == 0) {
             daemon_error(d, "rescue found no undecodable message; reading again");
+            /* What libGammu skips and the rescue cannot find stays skipped: reading and sending
+             * go on around it instead of a rescue after every poll, which would keep the modem
+             * disconnected and the replies waiting. */
+            d->no_rescue_until_ms = now + RESCUE_RETRY_MS;
         }
     }
     modem_proxy_forget_deaths(d->modem);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdu.h"
 #include "textcodec.h"
 
 void modem_decode_copy_utf8(char *dst, size_t cap, const char *src)
@@ -113,8 +114,11 @@ void modem_decode_concat(const unsigned char *udh, size_t len, struct modem_part
         }
         i = data + iedl;
     }
-    if (part->concat_total == 0) {
+    /* A part that cannot be placed in a whole of two or more is a whole by itself: waiting for
+     * the rest would only hold it up until the multipart timeout. */
+    if (part->concat_total < 2 || part->concat_seq < 1 || part->concat_seq > part->concat_total) {
         part->concat_ref = 0;
+        part->concat_total = 0;
         part->concat_seq = 0;
     }
 }
@@ -290,4 +294,22 @@ void modem_decode_utf16(struct modem_part *part, const unsigned char *units, siz
     struct modem_decode_piece piece = {0, unicode ? "ucs2" : "gsm7", part->raw, part->raw_len, ""};
     unsigned char scratch[2 * MODEM_TEXT_UNITS + 1];
     join_into(&piece, 1, part->text, sizeof(part->text), scratch);
+}
+
+bool modem_decode_pdu(struct modem_part *part, const unsigned char *pdu, size_t len)
+{
+    struct pdu_peek peek;
+    pdu_peek(pdu, len, &peek);
+    if (peek.mti != 0) {
+        return false; /* a status report, or a type libGammu reads its own way */
+    }
+    if (pdu_broken_deliver(&peek)) {
+        return true;
+    }
+    part->pid = peek.pid;
+    if (peek.sender_alnum) {
+        modem_decode_copy_utf8(part->sender, sizeof part->sender, peek.sender);
+        part->sender_alnum = true;
+    }
+    return false;
 }

@@ -21,6 +21,7 @@
 #include "modem.h"
 #include "modem_conf.h"
 #include "modem_decode.h"
+#include "modem_trace.h"
 #include "proc.h"
 #include "textcodec.h"
 
@@ -67,9 +68,10 @@ struct mg_modem {
     int send_status;
     int send_ref;
 
-    /* libGammu's trace arrives in pieces; lines are assembled here before going to the log. */
-    char trace[512];
-    size_t trace_len;
+    /* libGammu's trace: its lines go to the log only when trace_log says so; on the AT driver
+     * they also show the raw PDU of the message each GetNextSMS call decodes. */
+    struct modem_trace trace;
+    bool trace_log;
 };
 
 static struct mg_modem *mg_of(struct modem *m)
@@ -134,6 +136,7 @@ static void mg_fill_part(const GSM_SMSMessage *sms, bool from_pdu, struct modem_
     part->report_ref = part->status_report ? sms->MessageReference : -1;
     part->report_status = part->status_report ? sms->DeliveryStatus : -1;
     part->msg_class = (sms->Class >= 0 && sms->Class <= 3) ? sms->Class : -1;
+    part->pid = -1; /* libGammu does not say; only the raw PDU does (modem_decode_pdu) */
     if (sms->UDH.Length > 0) {
         size_t ulen = (size_t)sms->UDH.Length;
         modem_decode_udh(part, sms->UDH.Text,
@@ -152,23 +155,17 @@ static void mg_fill_part(const GSM_SMSMessage *sms, bool from_pdu, struct modem_
     }
 }
 
-/* Collects libGammu's trace into lines for the debug log. */
+static void mg_log_line(const char *line, void *data)
+{
+    (void)data;
+    log_debug("gammu: %s", line);
+}
+
+/* Takes libGammu's trace as it comes. */
 static void mg_trace(const char *text, void *data)
 {
     struct mg_modem *g = data;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (*p == '\n' || g->trace_len + 1 >= sizeof(g->trace)) {
-            g->trace[g->trace_len] = '\0';
-            if (g->trace_len > 0) {
-                log_debug("gammu: %s", g->trace);
-            }
-            g->trace_len = 0;
-            if (*p == '\n') {
-                continue;
-            }
-        }
-        g->trace[g->trace_len++] = *p;
-    }
+    modem_trace_feed(&g->trace, text, g->trace_log ? mg_log_line : NULL, NULL);
 }
 
 static void mg_send_status(GSM_StateMachine *sm, int status, int msg_ref, void *data)
@@ -344,9 +341,11 @@ static int mg_connect(struct modem *m, char *err, size_t errcap)
         mg_seterr(err, errcap, "out of memory");
         return -1;
     }
-    /* libGammu's trace shows the AT traffic, PIN included: it only runs at debug level and only
-     * when no PIN is configured. */
-    bool trace = log_get_level() >= LOGL_DEBUG && g->cfg.pin[0] == '\0';
+    /* libGammu's trace shows the AT traffic, PIN included: it is logged only at debug level and
+     * only when no PIN is configured. An AT modem's trace is always read, in memory, for the raw
+     * PDUs; the dummy driver has none. */
+    g->trace_log = log_get_level() >= LOGL_DEBUG && g->cfg.pin[0] == '\0';
+    bool trace = g->trace_log || strcmp(g->cfg.model, "dummy") != 0;
     if (mg_configure(g, GSM_GetConfig(g->sm, 0), trace) != 0) {
         mg_disconnect(m);
         mg_seterr(err, errcap, "out of memory");
@@ -434,6 +433,18 @@ static enum modem_read_result mg_skip(struct mg_modem *g, GSM_Error e, bool star
     return MODEM_READ_UNDECODABLE;
 }
 
+/* libGammu read a message whose PDU cannot be right (modem_decode_pdu): it is not handed on as
+ * read, but left on the modem for the rescue, which keeps its raw bytes. */
+static enum modem_read_result mg_leave_broken(struct modem_part *part)
+{
+    int location = part->location;
+    log_warn("modem: the message at location %d has a malformed PDU; leaving it for the rescue",
+             location);
+    memset(part, 0, sizeof *part);
+    part->location = location;
+    return MODEM_READ_UNDECODABLE;
+}
+
 static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct modem_part *part)
 {
     struct mg_modem *g = mg_of(m);
@@ -450,12 +461,20 @@ static enum modem_read_result mg_read_next(struct modem *m, bool restart, struct
          * holding several messages): they are handed out one by one before going on. */
         if (g->in_next < g->in->Number && g->in_next < GSM_MAX_MULTI_SMS) {
             mg_fill_part(&g->in->SMS[g->in_next], strcmp(g->cfg.model, "dummy") != 0, part);
+            /* The PDU traced in this call is the first part's, the only one the AT driver gives. */
+            bool broken = g->in_next == 0 && g->trace.pdu_len > 0 &&
+                          modem_decode_pdu(part, g->trace.pdu, (size_t)g->trace.pdu_len);
             g->in_next++;
+            modem_trace_forget(&g->trace);
+            if (broken) {
+                return mg_leave_broken(part);
+            }
             return MODEM_READ_PART;
         }
         bool start = !g->enum_open;
         g->in->Number = 0;
         g->in_next = 0;
+        modem_trace_forget(&g->trace);
         g->in->SMS[0].Folder = start ? 0 : g->enum_folder;
         g->in->SMS[0].Location = start ? 0 : g->enum_location;
         GSM_Error e = GSM_GetNextSMS(g->sm, g->in, start ? TRUE : FALSE);
@@ -805,7 +824,12 @@ int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len)
     memset(&sms, 0, sizeof sms);
     size_t pos = 0;
     GSM_Error e = GSM_DecodePDUFrame(NULL, &sms, pdu, len, &pos, TRUE);
-    return e == ERR_NONE ? 0 : -1;
+    if (e != ERR_NONE) {
+        return -1;
+    }
+    /* The AT driver then refuses (ERR_UNKNOWN) a PDU with octets left unread, unless the first is
+     * the 0xFF padding some phones add: a trial that let it pass would never rescue it. */
+    return pos < len && pdu[pos] != 0xFF ? -1 : 0;
 }
 
 static int mg_reset(struct modem *m, bool hard, char *err, size_t errcap)
@@ -864,5 +888,6 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     }
     g->in->Number = 0;
     g->out->Number = 0;
+    modem_trace_init(&g->trace);
     return &g->base;
 }

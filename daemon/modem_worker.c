@@ -82,6 +82,13 @@ static void judge(struct modem_raw *r)
         snprintf(r->reason, sizeof r->reason, "%s", peek.problem);
         return;
     }
+    if (pdu_broken_deliver(&peek)) {
+        /* What the worker that reads the modem leaves on it (modem_decode_pdu), whatever
+         * libGammu's decoder would make of it. */
+        r->undecodable = true;
+        snprintf(r->reason, sizeof r->reason, "malformed: %s", peek.problem);
+        return;
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char hexdigits[] = "0123456789ABCDEF";
+#include "textcodec.h"
 
 long pdu_from_hex(const char *hex, unsigned char *out, size_t cap)
 {
@@ -38,8 +38,33 @@ static int problem(struct pdu_peek *out, const char *what)
     return -1;
 }
 
-/* Reads an address field (length in digits, type, semi-octets) at *pos into buf. */
-static int read_address(const unsigned char *p, size_t len, size_t *pos, char *buf, size_t cap)
+/* Decodes an alphanumeric address of octets bytes at p, digits semi-octets long, as GSM 7-bit
+ * text into buf: the length counts the semi-octets its septets fill, so a last septet that only
+ * fills bits is padding, not a character ('@' is septet 0). */
+static void read_alnum(const unsigned char *p, size_t octets, size_t digits, char *buf, size_t cap)
+{
+    unsigned char septets[40];
+    size_t n = digits * 4 / 7;
+    if (n > sizeof septets) {
+        n = sizeof septets;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t bit = i * 7, at = bit / 8, shift = bit % 8;
+        unsigned v = p[at] >> shift;
+        if (shift > 1 && at + 1 < octets) {
+            v |= (unsigned)p[at + 1] << (8 - shift);
+        }
+        septets[i] = (unsigned char)(v & 0x7F);
+    }
+    if (text_gsm7_to_utf8(septets, n, buf, cap) < 0) {
+        buf[0] = '\0';
+    }
+}
+
+/* Reads an address field (length in digits, type, semi-octets) at *pos into buf; *alnum tells an
+ * alphanumeric one (type of number 101) from a number. */
+static int read_address(const unsigned char *p, size_t len, size_t *pos, char *buf, size_t cap,
+                        bool *alnum)
 {
     if (*pos + 2 > len) {
         return -1;
@@ -51,22 +76,19 @@ static int read_address(const unsigned char *p, size_t len, size_t *pos, char *b
     if (*pos + octets > len || digits > 40) {
         return -1;
     }
+    *alnum = (type & 0x70) == 0x50;
+    if (*alnum) {
+        read_alnum(p + *pos, octets, digits, buf, cap);
+        *pos += octets;
+        return 0;
+    }
     size_t o = 0;
-    if ((type & 0x70) == 0x50) {
-        /* Alphanumeric: GSM 7-bit packed. Kept as hex; decoding it is libGammu's business. */
-        o = (size_t)snprintf(buf, cap, "alnum:");
-        for (size_t i = 0; i < octets && o + 2 < cap; i++) {
-            buf[o++] = hexdigits[p[*pos + i] >> 4];
-            buf[o++] = hexdigits[p[*pos + i] & 15];
-        }
-    } else {
-        if ((type & 0x70) == 0x10 && o + 1 < cap) {
-            buf[o++] = '+';
-        }
-        for (size_t i = 0; i < digits && o + 1 < cap; i++) {
-            unsigned d = (p[*pos + i / 2] >> (i % 2 ? 4 : 0)) & 15;
-            buf[o++] = d < 10 ? (char)('0' + d) : d == 10 ? '*' : d == 11 ? '#' : '?';
-        }
+    if ((type & 0x70) == 0x10 && o + 1 < cap) {
+        buf[o++] = '+';
+    }
+    for (size_t i = 0; i < digits && o + 1 < cap; i++) {
+        unsigned d = (p[*pos + i / 2] >> (i % 2 ? 4 : 0)) & 15;
+        buf[o++] = d < 10 ? (char)('0' + d) : d == 10 ? '*' : d == 11 ? '#' : '?';
     }
     buf[o < cap ? o : cap - 1] = '\0';
     *pos += octets;
@@ -81,7 +103,7 @@ static int peek_status_report(const unsigned char *p, size_t len, size_t pos, st
         return problem(out, "truncated status report");
     }
     pos++;
-    if (read_address(p, len, &pos, out->sender, sizeof out->sender) != 0) {
+    if (read_address(p, len, &pos, out->sender, sizeof out->sender, &out->sender_alnum) != 0) {
         return problem(out, "truncated status report address");
     }
     if (pos + 7 + 7 + 1 > len) {
@@ -106,8 +128,9 @@ static bool counts_septets(int dcs)
     return group != 0xE;
 }
 
-/* The user data header at pos, within the need bytes of user data: no element may run past it,
- * and no concatenation element may have part 0, total 0 or a part beyond the total. */
+/* The user data header at pos, within the need bytes of user data: no element may run past it.
+ * A concatenation element that cannot be right (part 0, total under 2, part beyond the total) is
+ * no fault of the structure: the reader ignores it, and the message is a single SMS. */
 static int check_udh(const unsigned char *p, size_t pos, size_t need, size_t have,
                      struct pdu_peek *out)
 {
@@ -116,18 +139,23 @@ static int check_udh(const unsigned char *p, size_t pos, size_t need, size_t hav
     }
     size_t hend = pos + 1 + p[pos];
     for (size_t i = pos + 1; i + 1 < hend;) {
-        unsigned iei = p[i], ielen = p[i + 1];
+        unsigned ielen = p[i + 1];
         if (i + 2 + ielen > hend) {
             return problem(out, "user data header element runs past the header");
         }
-        if ((iei == 0 && ielen == 3) || (iei == 8 && ielen == 4)) {
-            unsigned total = p[i + 2 + ielen - 2], seq = p[i + 2 + ielen - 1];
-            if (total == 0 || seq == 0 || seq > total) {
-                return problem(out,
-                               "concatenation header with part 0, total 0 or part beyond total");
-            }
-        }
         i += 2 + ielen;
+    }
+    return 0;
+}
+
+/* libGammu refuses a PDU with octets left after its user data, unless they are the 0xFF padding
+ * some phones add: so does this look. */
+static int check_tail(const unsigned char *p, size_t end, size_t len, struct pdu_peek *out)
+{
+    if (end < len && p[end] != 0xFF) {
+        char buf[96];
+        snprintf(buf, sizeof buf, "%zu octets after the user data", len - end);
+        return problem(out, buf);
     }
     return 0;
 }
@@ -136,13 +164,13 @@ static int check_udh(const unsigned char *p, size_t pos, size_t need, size_t hav
  * data, whose stated length must be possible and present. */
 static int peek_deliver(const unsigned char *p, size_t len, size_t pos, struct pdu_peek *out)
 {
-    if (read_address(p, len, &pos, out->sender, sizeof out->sender) != 0) {
+    if (read_address(p, len, &pos, out->sender, sizeof out->sender, &out->sender_alnum) != 0) {
         return problem(out, "truncated sender address");
     }
     if (pos + 2 + 7 + 1 > len) {
         return problem(out, "truncated before the user data");
     }
-    pos++; /* TP-PID */
+    out->pid = p[pos++];
     out->dcs = p[pos++];
     pos += 7; /* TP-SCTS */
     out->udl = p[pos++];
@@ -162,13 +190,17 @@ static int peek_deliver(const unsigned char *p, size_t len, size_t pos, struct p
     if (need > have) {
         return problem(out, "user data shorter than its length says");
     }
-    return out->udhi ? check_udh(p, pos, need, have, out) : 0;
+    if (out->udhi && check_udh(p, pos, need, have, out) != 0) {
+        return -1;
+    }
+    return check_tail(p, pos + need, len, out);
 }
 
 int pdu_peek(const unsigned char *p, size_t len, struct pdu_peek *out)
 {
     memset(out, 0, sizeof *out);
     out->mti = -1;
+    out->pid = -1;
     out->dcs = -1;
     out->udl = -1;
     if (len < 1) {
@@ -188,4 +220,9 @@ int pdu_peek(const unsigned char *p, size_t len, struct pdu_peek *out)
         return problem(out, "not an SMS-DELIVER");
     }
     return peek_deliver(p, len, pos, out);
+}
+
+bool pdu_broken_deliver(const struct pdu_peek *peek)
+{
+    return peek->mti == 0 && peek->problem[0] != '\0';
 }

@@ -24,6 +24,8 @@ enum modem_coding { MODEM_CODING_GSM7 = 0, MODEM_CODING_UCS2, MODEM_CODING_8BIT 
 struct modem_part {
     int location;                  /* the modem's handle for deleting it */
     char sender[MODEM_NUMBER_MAX]; /* as received (valid UTF-8), not normalised */
+    bool sender_alnum;             /* an alphanumeric sender id: never a number to reply to */
+    int pid;                       /* TP-PID, -1 when the modem does not say (dummy driver) */
     char smsc[MODEM_NUMBER_MAX];
     long long smsc_time; /* SMSC timestamp, seconds since the epoch; 0 if unknown */
     enum modem_coding coding;
@@ -154,7 +156,8 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg);
 
 /*
  * Decodes one PDU (SMSC address and TPDU) with libGammu's own decoder, as reading it from a modem
- * would. 0 when it decodes, -1 when libGammu refuses it. It may abort or never return on hostile
+ * would, with the AT driver's own check that nothing but padding follows the message. 0 when it
+ * decodes, -1 when libGammu refuses it. It may abort or never return on hostile
  * input: call it only in a throwaway process.
  */
 int modem_gammu_pdu_trial(const unsigned char *pdu, size_t len);

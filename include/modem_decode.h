@@ -4,7 +4,7 @@
  * here reads only within the bounds it is given and always produces valid, terminated text.
  * modem_gammu.c fills its parts with these; they know nothing of libGammu's types.
  *
- * Pure module: libc and textcodec only.
+ * Pure module: libc, textcodec and pdu only.
  */
 #ifndef LAPOR_MODEM_DECODE_H
 #define LAPOR_MODEM_DECODE_H
@@ -42,7 +42,8 @@ long long modem_decode_epoch(const struct modem_decode_time *t);
 
 /* Sets part's concatenation fields from the concatenation element (8- or 16-bit reference) of a
  * user data header of len bytes, its length byte first. Every length is checked against the bytes
- * really there: a malformed header sets nothing. A total of zero is no concatenation at all. */
+ * really there: a malformed header sets nothing. An element that cannot be right (part 0, a total
+ * of 0 or 1, a part beyond the total) is ignored: the message is a single SMS. */
 void modem_decode_concat(const unsigned char *udh, size_t len, struct modem_part *part);
 
 /* "code name" for a network from its code (ASCII, at most codecap bytes, fewer than 32) and its
@@ -107,5 +108,13 @@ struct modem_decode_piece {
  * NULL without memory.
  */
 char *modem_decode_join(const struct modem_decode_piece *pieces, size_t n);
+
+/*
+ * Completes part, filled from what libGammu decoded, with what only the message's raw PDU (len
+ * bytes, SMSC address first) tells: an alphanumeric sender as its GSM 7-bit text (libGammu 1.42
+ * gives its septet codes, cut at the first '@'), and TP-PID. True when the PDU is an SMS-DELIVER
+ * whose structure cannot be right (pdu_broken_deliver): the part must not be read as a message.
+ */
+bool modem_decode_pdu(struct modem_part *part, const unsigned char *pdu, size_t len);
 
 #endif

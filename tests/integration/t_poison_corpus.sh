@@ -10,7 +10,9 @@ SIM=$T/sim
 mkdir -p "$SIM/inbox"
 # The corpus holds about a hundred PDUs; a real SIM holds 20 to 50, the simulator what it is told.
 SIM_ARGS="--sim-size 400"
-lab_init "multipart_timeout = 3;"
+# A batch holds the whole corpus: a round of replies (up to 50, each slow through the simulator)
+# follows every poll, and the good messages must not wait behind the replies to the first batch.
+lab_init "multipart_timeout = 3;" "batch_size = 200;"
 
 TSV=$LAPOR_SRC/tests/data/poison.tsv
 MANIFEST=$T/manifest.tsv
@@ -75,7 +77,8 @@ while IFS=$'\t' read -r name sender kind complaint reply substr nmsg; do
     fi
     if [ "$kind" = undecodable ]; then
         # Stored raw: the bytes on the SIM (SMSC part and all), as the manifest recorded them.
-        pdu=$(awk -F'\t' -v n="$name" '$1 == n && $2 == "poison" { print $5; exit }' "$MANIFEST")
+        # The sender's own PDU: a case may hold several senders.
+        pdu=$(awk -F'\t' -v s="$sender" '$3 == s && $2 == "poison" { print $5; exit }' "$MANIFEST")
         check "$name: raw bytes kept" \
             "$(q "SELECT upper(encode(p.raw, 'hex')) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id
                    WHERE m.sender = $s AND m.kind = 'undecodable' LIMIT 1")" "$pdu"
@@ -101,6 +104,17 @@ check "no complaint text holds a control character other than newline" \
 check "no sms_in text holds a NUL stand-in or raw header bytes" \
     "$(q "SELECT count(*) FROM sms_in WHERE kind IN ('text', 'flash') AND text ~ '[\x01-\x09\x0b-\x1f\x7f]'")" 0
 check "no message is still open" "$(q "SELECT count(*) FROM sms_in WHERE state = 'open'")" 0
+# A part whose concatenation element cannot be right (part 0, total 0 or 1, part beyond the total)
+# is a single SMS taken in at once, never a part that waits for the multipart timeout, which
+# would mark its complaint incomplete.
+check "no complaint with a part that cannot be placed waited for the timeout" \
+    "$(q "SELECT count(*) FROM complaint c JOIN sms_in m ON m.id = c.sms_in_id
+           WHERE c.incomplete AND (m.concat_total < 2 OR EXISTS (
+                 SELECT 1 FROM sms_part p WHERE p.sms_in_id = m.id
+                    AND (p.concat_seq < 1 OR p.concat_seq > m.concat_total)))")" 0
+# An alphanumeric sender id is kept as its text, never with the raw septet codes libGammu gives.
+check "no sender holds a control character" \
+    "$(q "SELECT count(*) FROM sms_in WHERE sender ~ '[\x01-\x1f\x7f]'")" 0
 check "no reply is left queued" "$(q "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')")" 0
 check "the daemon is still running" "$(kill -0 "$DAEMON_PID" 2>/dev/null && echo alive)" alive
 rc=0

@@ -381,6 +381,86 @@ def c_split_surrogate_late(nn):
     u = lambda t, i: mkpdu.deliver_pdu(s, t, coding="ucs2", udh=mkpdu.concat_udh(ref, 3, i))
     return [(s, [u(p3, 3), u(p1, 1), u(p2, 2)])]
 
+# ---- issue 15: senders, headers and tails that cannot be right -----------
+# These cases name their senders themselves (+62812916000KK, or the alphanumeric id they are
+# about), so that their rows in poison.tsv do not depend on where they stand in CASES.
+
+def edge_sender(k):
+    return "+62812916000%02d" % k
+
+
+def alnum_address(text):
+    """An alphanumeric TP-OA holding text's septets packed, whatever the text
+    (mkpdu encodes an all-digit sender as a number)."""
+    septets = mkpdu.gsm7_septets(text)
+    return bytes([(len(septets) * 7 + 3) // 4, 0xD0]) + mkpdu.pack_septets(septets)
+
+
+def c_alnum_id(sender_id, text):
+    def build(nn):
+        septets = mkpdu.gsm7_septets(text)
+        tpdu = raw_address_tpdu(alnum_address(sender_id), mkpdu.DCS_GSM7, len(septets),
+                                mkpdu.pack_septets(septets))
+        return [(sender_id, [with_smsc(tpdu)])]
+    return build
+
+
+def c_pid_type0(k, text, coding):
+    # TP-PID 0x40, Short Message Type 0: the "silent SMS" a network sends to
+    # see that a phone is there.
+    def build(nn):
+        s = edge_sender(k)
+        if text == "":
+            return [(s, [with_smsc(mkpdu.deliver_tpdu(s, b"", mkpdu.DCS_GSM7, 0, pid=0x40))])]
+        return [(s, [mkpdu.deliver_pdu(s, text, coding=coding, pid=0x40)])]
+    return build
+
+
+def c_bad_concat(k, text, total, seq, ref16=False):
+    # A concatenation element that cannot be right: a single SMS at once.
+    def build(nn):
+        s = edge_sender(k)
+        return [(s, [mkpdu.deliver_pdu(s, text, udh=mkpdu.concat_udh(0x70 + k, total, seq,
+                                                                     ref16=ref16))])]
+    return build
+
+
+def c_udh_longer_gsm7(k, udhl):
+    # GSM 7-bit, UDHI set, ten septets (nine octets) of user data whose
+    # header length says udhl: libGammu decodes it with an empty text.
+    def build(nn):
+        s = edge_sender(k)
+        ud = bytes([udhl, 0x00, 0x03, 0x45, 0x02, 0x01, 0x41, 0x42, 0x43])
+        tpdu = mkpdu.deliver_tpdu(s, ud, mkpdu.DCS_GSM7, 10, first_octet=0x44)
+        return [(s, [with_smsc(tpdu)])]
+    return build
+
+
+def c_udh_longer_ucs2(k):
+    def build(nn):
+        s = edge_sender(k)
+        ud = bytes([0x20, 0x00, 0x03, 0x45, 0x02, 0x01, 0x00, 0x41, 0x00, 0x42])
+        tpdu = mkpdu.deliver_tpdu(s, ud, mkpdu.DCS_UCS2, len(ud), first_octet=0x44)
+        return [(s, [with_smsc(tpdu)])]
+    return build
+
+
+def c_extra_octets(k, text, coding, tail):
+    # A valid PDU followed by a few more octets: libGammu's AT driver
+    # refuses it (ERR_UNKNOWN) unless they start with 0xFF padding.
+    def build(nn):
+        s = edge_sender(k)
+        return [(s, [mkpdu.deliver_pdu(s, text, coding=coding) + tail])]
+    return build
+
+
+def c_group(*builders):
+    """Several senders in one case, each with its own row in poison.tsv,
+    behind which one good message follows."""
+    def build(nn):
+        return [pair for b in builders for pair in b(nn)]
+    return build
+
 
 # name, builder, one-line note for the manifest
 CASES = [
@@ -433,6 +513,37 @@ CASES = [
     ("ucs2_tilde", c_ucs2_tilde, "UCS-2 text holding '~'"),
     ("ucs2_tilde_parts", c_ucs2_tilde_parts, "two UCS-2 parts holding '~'"),
     ("split_surrogate_late", c_split_surrogate_late, "pair cut between parts 2 and 3, out of order"),
+
+    ("edge_alnum", c_group(
+        c_alnum_id("INFO_P@B", "Promo kuota murah hari ini"),
+        c_alnum_id("BANK@", "Tagihan kartu kredit Anda"),
+        c_alnum_id("08123456789", "Pengirim huruf berupa angka"),
+        c_alnum_id("+6281291600099", "Pengirim huruf seperti nomor"),
+        c_alnum_id("Promo{1}", "Pengirim dengan kurung kurawal")),
+     "alphanumeric senders: _ and @, @ last, digits, + and digits, extension characters"),
+    ("edge_pid_type0", c_group(
+        c_pid_type0(1, "Pesan senyap", "gsm7"),
+        c_pid_type0(2, "Pesan senyap \u263a", "ucs2"),
+        c_pid_type0(3, "", "gsm7")),
+     "TP-PID 0x40 in GSM 7-bit, in UCS-2, and without text"),
+    ("edge_concat", c_group(
+        c_bad_concat(4, "Satu dari satu", 1, 1),
+        c_bad_concat(5, "Nol dari tiga", 3, 0),
+        c_bad_concat(6, "Lima dari tiga", 3, 5),
+        c_bad_concat(7, "Nol enam belas bit", 2, 0, ref16=True),
+        c_bad_concat(8, "Nol dari nol", 0, 0)),
+     "concatenation 1 of 1, 0 of 3, 5 of 3, 0 of 2 (16-bit reference), 0 of 0"),
+    ("edge_udh_longer", c_group(
+        c_udh_longer_gsm7(9, 0x30),
+        c_udh_longer_gsm7(10, 0x09),
+        c_udh_longer_ucs2(11)),
+     "UDH longer than the user data: 7-bit by far, 7-bit by one octet, UCS-2"),
+    ("edge_tail", c_group(
+        c_extra_octets(12, "Ekor dua oktet", "gsm7", "0102"),
+        c_extra_octets(13, "Ekor tiga oktet", "ucs2", "000000"),
+        c_extra_octets(14, "Ekor satu oktet", "gsm7", "41"),
+        c_extra_octets(15, "Ekor FF", "gsm7", "FFFF")),
+     "valid PDUs followed by 2, 3 and 1 more octets, and by FF padding"),
 ]
 
 

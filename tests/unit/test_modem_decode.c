@@ -55,6 +55,14 @@ static void test_concat(void **state)
         {{5, 0x00, 3, 0xAB, 3, 2}, 5, 0, 0, 0},                   /* cut short: nothing */
         {{5, 0x00, 4, 0xAB, 3, 2}, 6, 0, 0, 0},                   /* element runs past the end */
         {{5, 0x00, 3, 0xAB, 0, 2}, 6, 0, 0, 0},                   /* total 0: stands alone */
+        /* Elements that cannot be right are ignored: the message is a single SMS. */
+        {{5, 0x00, 3, 0xAB, 1, 1}, 6, 0, 0, 0},                    /* total 1 */
+        {{5, 0x00, 3, 0xAB, 3, 0}, 6, 0, 0, 0},                    /* part 0 */
+        {{5, 0x00, 3, 0xAB, 3, 4}, 6, 0, 0, 0},                    /* part beyond the total */
+        {{5, 0x00, 3, 0xAB, 0, 0}, 6, 0, 0, 0},                    /* total 0, part 0 */
+        {{6, 0x08, 4, 0x12, 0x34, 2, 0}, 7, 0, 0, 0},              /* 16-bit reference, part 0 */
+        {{6, 0x08, 4, 0x12, 0x34, 1, 1}, 7, 0, 0, 0},              /* 16-bit reference, total 1 */
+        {{6, 0x08, 4, 0x12, 0x34, 255, 255}, 7, 0x1234, 255, 255}, /* the last of 255 */
         {{0}, 1, 0, 0, 0},
         {{0}, 0, 0, 0, 0},
     };
@@ -224,11 +232,59 @@ static void test_untilde(void **state)
     assert_int_equal(modem_decode_untilde(text, 22, 1, units), 1);
 }
 
+/* What only the raw PDU tells, laid over what libGammu decoded (pdu.tsv has more PDUs). */
+static void test_pdu_facts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *hex;
+        const char *sender; /* after modem_decode_pdu; the part starts with "libgammu" */
+        bool alnum;
+        int pid;
+        bool broken;
+    } cases[] = {
+        /* Alphanumeric "INFO_P@B": libGammu gives septet codes cut at the '@'. */
+        {"00040ED049A7F11981028400004230518003008204E830FB0D", "INFO_P@B", true, 0, false},
+        /* Alphanumeric made of digits: a name, not a number. */
+        {"000414D0305C4C36A3D56C375C0E00004230518003008204E830FB0D", "08123456789", true, 0, false},
+        /* A number: libGammu's view stands. */
+        {"00040C9126183254769800004230518003008204E830FB0D", "libgammu", false, 0, false},
+        /* TP-PID 0x40, the silent SMS. */
+        {"00040C9126183254769840004230518003008204E830FB0D", "libgammu", false, 0x40, false},
+        /* Two octets after the user data, and a 7-bit header longer than its user data. */
+        {"00040C9126183254769800004230518003008204E830FB0D0102", "libgammu", false, -1, true},
+        {"00440C912618325476980000423051800300820A300003450201414243", "libgammu", false, -1, true},
+        /* A status report: not a deliver, left as libGammu read it. */
+        {"0006050C91261832547698423051800300824230518003008200", "libgammu", false, -1, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        static struct modem_part part;
+        unsigned char pdu[200];
+        size_t n = strlen(cases[i].hex) / 2;
+        for (size_t k = 0; k < n; k++) {
+            unsigned hi = (unsigned)cases[i].hex[2 * k], lo = (unsigned)cases[i].hex[2 * k + 1];
+            pdu[k] = (unsigned char)(((hi <= '9' ? hi - '0' : hi - 'A' + 10) << 4) |
+                                     (lo <= '9' ? lo - '0' : lo - 'A' + 10));
+        }
+        memset(&part, 0, sizeof part);
+        strcpy(part.sender, "libgammu");
+        part.pid = -1;
+        assert_int_equal(modem_decode_pdu(&part, pdu, n), cases[i].broken);
+        if (!cases[i].broken) {
+            assert_string_equal(part.sender, cases[i].sender);
+            assert_int_equal(part.sender_alnum, cases[i].alnum);
+            assert_int_equal(part.pid, cases[i].pid);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_epoch), cmocka_unit_test(test_concat), cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_text),  cmocka_unit_test(test_join),   cmocka_unit_test(test_untilde),
+        cmocka_unit_test(test_epoch),     cmocka_unit_test(test_concat),
+        cmocka_unit_test(test_strings),   cmocka_unit_test(test_text),
+        cmocka_unit_test(test_join),      cmocka_unit_test(test_untilde),
+        cmocka_unit_test(test_pdu_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

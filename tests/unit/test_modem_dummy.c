@@ -504,9 +504,11 @@ static void test_hostile_files(void **state)
                                  "A");
     assert_int_equal(p->coding, MODEM_CODING_UCS2);
     assert_int_equal(p->raw_len, 6);
-    assert_int_equal(p->concat_total, 2);
+    /* Part 0 cannot be placed: the element is ignored and the message is a single SMS. */
+    assert_int_equal(p->concat_total, 0);
     assert_int_equal(p->concat_seq, 0);
-    assert_int_equal(p->concat_ref, 0xAB);
+    assert_int_equal(p->concat_ref, 0);
+    assert_int_equal(p->udh_len, 6);
 
     p = &f->parts[1];
     assert_string_equal(p->sender, "TELKOMSEL");

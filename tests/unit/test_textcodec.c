@@ -524,6 +524,35 @@ static void test_codepoints(void **state)
     assert_int_equal(text_codepoints(NULL), 0);
 }
 
+/* Septets to UTF-8: the default alphabet, its extension, and escapes that escape nothing. */
+static void test_gsm7_to_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned char septets[8];
+        size_t n;
+        const char *utf8;
+    } cases[] = {
+        {{0x49, 0x11, 0x00, 0x42}, 4, "I_@B"},
+        {{0x1B, 0x65, 0x1B, 0x28}, 4, "\xe2\x82\xac{"},
+        /* ESC before a code the extension table lacks: the default character, no ESC. */
+        {{0x1B, 0x41, 0x1B, 0x11}, 4, "A_"},
+        /* ESC ESC is reserved for another extension table: shown as a space (6.2.1.1). */
+        {{0x1B, 0x1B, 0x3C}, 3, " <"},
+        {{0x00}, 0, ""},
+    };
+    char out[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(text_gsm7_to_utf8(cases[i].septets, cases[i].n, out, sizeof out),
+                         (long)strlen(cases[i].utf8));
+        assert_string_equal(out, cases[i].utf8);
+    }
+    /* Too small a buffer is refused, the output still terminated. */
+    static const unsigned char euro[] = {0x1B, 0x65};
+    assert_int_equal(text_gsm7_to_utf8(euro, 2, out, 3), -1);
+    assert_int_equal(out[0], '\0');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_gsm7_strings),
         cmocka_unit_test(test_gsm7_decode),
         cmocka_unit_test(test_codepoints),
+        cmocka_unit_test(test_gsm7_to_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
