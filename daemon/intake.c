@@ -115,6 +115,14 @@ static int complaint_taken(struct intake *in, long long msg_id, const char *send
                            const struct grammar_result *g, bool incomplete, bool replyable,
                            const struct store_complaint_taken *taken);
 
+/* The arrays of one element per part of a poll, listed once so that allocating and freeing
+ * them cannot disagree. */
+/* clang-format off */
+#define INTAKE_PART_ARRAYS(X)                                                   \
+    X(parts) X(senders) X(pins) X(outs) X(grammar) X(bodies) X(complaints)      \
+    X(together) X(together_how) X(together_got) X(together_at)
+/* clang-format on */
+
 struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m)
 {
     struct intake *in = calloc(1, sizeof *in);
@@ -122,21 +130,13 @@ struct intake *intake_new(const struct conf *c, struct store *s, struct modem *m
         return NULL;
     }
     in->capacity = c->batch_size > 0 ? c->batch_size : 1;
-    in->parts = calloc((size_t)in->capacity, sizeof *in->parts);
-    in->senders = calloc((size_t)in->capacity, sizeof *in->senders);
-    in->pins = calloc((size_t)in->capacity, sizeof *in->pins);
-    in->outs = calloc((size_t)in->capacity, sizeof *in->outs);
-    in->grammar = calloc((size_t)in->capacity, sizeof *in->grammar);
-    in->bodies = calloc((size_t)in->capacity, sizeof *in->bodies);
-    in->complaints = calloc((size_t)in->capacity, sizeof *in->complaints);
-    in->together = calloc((size_t)in->capacity, sizeof *in->together);
-    in->together_how = calloc((size_t)in->capacity, sizeof *in->together_how);
-    in->together_got = calloc((size_t)in->capacity, sizeof *in->together_got);
-    in->together_at = calloc((size_t)in->capacity, sizeof *in->together_at);
-    if (in->parts == NULL || in->senders == NULL || in->pins == NULL || in->outs == NULL ||
-        in->grammar == NULL || in->bodies == NULL || in->complaints == NULL ||
-        in->together == NULL || in->together_how == NULL || in->together_got == NULL ||
-        in->together_at == NULL) {
+    bool failed = false;
+#define INTAKE_ALLOC(field)                                                                        \
+    in->field = calloc((size_t)in->capacity, sizeof *in->field);                                   \
+    failed = failed || in->field == NULL;
+    INTAKE_PART_ARRAYS(INTAKE_ALLOC)
+#undef INTAKE_ALLOC
+    if (failed) {
         intake_free(in);
         return NULL;
     }
@@ -153,17 +153,9 @@ void intake_free(struct intake *in)
 {
     if (in != NULL) {
         reply_queue_free(&in->replies);
-        free(in->together_at);
-        free(in->together_got);
-        free(in->together_how);
-        free(in->together);
-        free(in->complaints);
-        free(in->bodies);
-        free(in->grammar);
-        free(in->outs);
-        free(in->pins);
-        free(in->senders);
-        free(in->parts);
+#define INTAKE_FREE(field) free(in->field);
+        INTAKE_PART_ARRAYS(INTAKE_FREE)
+#undef INTAKE_FREE
         free(in);
     }
 }
@@ -770,72 +762,4 @@ static int complaint_taken(struct intake *in, long long msg_id, const char *send
     }
     struct reply_values v = {.seq = complaint_id};
     return reply_queue_add(&in->replies, msg_id, complaint_id, sender, "received", t->received, &v);
-}
-
-/* The rescue stands apart from the polls: it reads the SIM without libGammu (see intake.h). */
-int intake_rescue(struct intake *in, char *err, size_t errcap)
-{
-    struct modem *m = in->modem;
-    if (m->ops->raw_list == NULL || m->ops->raw_delete == NULL) {
-        snprintf(err, errcap, "this modem cannot be read without libGammu");
-        return -1;
-    }
-    struct modem_raw *items;
-    size_t n;
-    if (m->ops->raw_list(m, &items, &n, err, errcap) != 0) {
-        return -1;
-    }
-    int taken = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct modem_raw *r = &items[i];
-        if (!r->poison && !r->undecodable) {
-            continue;
-        }
-        struct pdu_peek peek;
-        pdu_peek(r->pdu, r->len, &peek);
-        char sender[MSISDN_MAX];
-        const char *raw_sender = peek.sender[0] ? peek.sender : "unknown";
-        if (peek.sender_alnum) {
-            snprintf(sender, sizeof sender, "%.*s", (int)sizeof sender - 1, raw_sender);
-        } else if (msisdn_normalise(raw_sender, sender, sizeof sender) < 0) {
-            snprintf(sender, sizeof sender, "unknown");
-        }
-        struct store_part_in pin = {
-            .instance = in->conf->instance,
-            .sender = sender,
-            .sender_raw = raw_sender,
-            .smsc = "",
-            .coding = "pdu",
-            .msg_class = -1,
-            .kind = "undecodable",
-            .raw = r->pdu,
-            .raw_len = r->len,
-            .text = "",
-            .join_window_s = INTAKE_JOIN_WINDOW_S,
-        };
-        struct store_part_out out = {0};
-        struct store_intake_batch b = {.parts = &pin, .n_parts = 1, .part_out = &out};
-        if (store_begin(in->store) != 0 || store_intake(in->store, &b) != 0 ||
-            store_commit(in->store) != 0) {
-            snprintf(err, errcap, "storing an undecodable message failed: %s",
-                     store_error(in->store));
-            store_rollback(in->store);
-            free(out.text);
-            free(items);
-            return -1;
-        }
-        free(out.text);
-        char numbuf[MSISDN_MAX];
-        log_err("undecodable message at SIM index %d from %s stored raw as message %lld (%zu "
-                "bytes; %s); taking it off the modem",
-                r->index, log_number(sender, numbuf, sizeof numbuf), out.msg_id, r->len, r->reason);
-        if (m->ops->raw_delete(m, r->index) != 0) {
-            snprintf(err, errcap, "deleting SIM index %d failed", r->index);
-            free(items);
-            return -1;
-        }
-        taken++;
-    }
-    free(items);
-    return taken;
 }

@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "proc.h"
+#include "rescue.h"
 #include "store_agency.h"
 #include "store_schema.h"
 #include "store_status.h"
@@ -311,7 +312,7 @@ static void rescue_message(struct daemon *d, const struct modem_supervision *sup
     d->rescue_wanted = false;
     d->modem_state = "rescuing";
     heartbeat(d);
-    int taken = intake_rescue(d->intake, err, sizeof err);
+    int taken = rescue_take_off(d->store, d->modem, d->conf.instance, err, sizeof err);
     if (taken < 0) {
         daemon_error(d, "rescue failed: %s", err);
         d->no_rescue_until_ms = now + RESCUE_RETRY_MS;

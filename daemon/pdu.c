@@ -59,6 +59,13 @@ static void read_alnum(const unsigned char *p, size_t octets, size_t digits, cha
     if (text_gsm7_to_utf8(septets, n, buf, cap) < 0) {
         buf[0] = '\0';
     }
+    /* Line feed and carriage return are GSM 7-bit characters, but a sender that holds one would
+     * break a log line or a status table: such an id never came from a real sender's phone. */
+    for (char *c = buf; *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x20) {
+            *c = '?';
+        }
+    }
 }
 
 /* Reads an address field (length in digits, type, semi-octets) at *pos into buf; *alnum tells an

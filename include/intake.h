@@ -31,15 +31,6 @@ enum intake_result intake_poll(struct intake *in);
  * error. */
 int intake_expire(struct intake *in);
 
-/*
- * The rescue, for when the modem worker keeps dying while reading: lists the SIM's messages
- * without libGammu's decoder, stores each one that kills, hangs or defeats the decoder as an
- * undecodable message (raw bytes kept; no complaint, no reply), and only then deletes it from the
- * SIM. Good messages are left for the normal reading. Returns how many were taken off, or -1 with
- * a reason in err (nothing is deleted that was not stored).
- */
-int intake_rescue(struct intake *in, char *err, size_t errcap);
-
 /* How many messages libGammu could not decode (and skipped) since the last call: they stay on
  * the modem until a rescue takes them off. */
 int intake_undecodable_seen(struct intake *in);

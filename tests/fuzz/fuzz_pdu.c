@@ -3,6 +3,7 @@
  * pdu_from_hex reads the modem's text lines, so both must survive arbitrary input. Besides the
  * sanitizers' checks, this aborts when a documented property of the output does not hold.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,19 +20,37 @@ static void check(int cond)
     }
 }
 
-/* The sender is either a number made of digits, '*', '#' and '?', or "alnum:" and hex octets. */
-static int sender_is_well_formed(const char *s)
+/* Whether s is valid UTF-8 with no control character: what an alphanumeric id decodes to. */
+static int is_clean_utf8(const char *s)
 {
-    size_t i = 0;
-
-    if (strncmp(s, "alnum:", 6) == 0) {
-        for (i = 6; s[i] != '\0'; i++) {
-            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F'))) {
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u != '\0') {
+        int extra = *u < 0x80             ? 0
+                    : (*u & 0xE0) == 0xC0 ? 1
+                    : (*u & 0xF0) == 0xE0 ? 2
+                    : (*u & 0xF8) == 0xF0 ? 3
+                                          : -1;
+        if (extra < 0 || (extra == 0 && *u < 0x20) || (extra == 1 && *u < 0xC2)) {
+            return 0;
+        }
+        for (int k = 1; k <= extra; k++) {
+            if ((u[k] & 0xC0) != 0x80) {
                 return 0;
             }
         }
-        /* Whole octets only, so the hex can be handed on to a decoder. */
-        return (i - 6) % 2 == 0;
+        u += extra + 1;
+    }
+    return 1;
+}
+
+/* The sender is either a number made of digits, '*', '#' and '?', or, for an alphanumeric id,
+ * its text: valid UTF-8 without control characters. */
+static int sender_is_well_formed(const char *s, bool alnum)
+{
+    size_t i = 0;
+
+    if (alnum) {
+        return is_clean_utf8(s);
     }
     if (s[0] == '+') {
         i = 1;
@@ -55,7 +74,8 @@ static void peek_and_check(const unsigned char *p, size_t len)
     check(memchr(out.sender, '\0', sizeof out.sender) != NULL);
     check(memchr(out.problem, '\0', sizeof out.problem) != NULL);
     check((rc == 0) == (out.problem[0] == '\0'));
-    check(sender_is_well_formed(out.sender));
+    check(out.sender_alnum == false || out.sender_alnum == true);
+    check(sender_is_well_formed(out.sender, out.sender_alnum));
     check(out.mti >= -1 && out.mti <= 3);
     check(out.dcs >= -1 && out.dcs <= 255);
     check(out.udl >= -1 && out.udl <= 255);
