@@ -339,10 +339,7 @@ static bool remove_batch(struct intake *in, int n)
 static void part_values(const struct intake *in, const struct modem_part *p,
                         char sender[MSISDN_MAX], struct store_part_in *pin)
 {
-    /* An alphanumeric id is a name, even one made of digits: it is kept as its text. */
-    if (p->sender_alnum || msisdn_normalise(p->sender, sender, MSISDN_MAX) < 0) {
-        snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, p->sender);
-    }
+    msisdn_sender(p->sender, p->sender_alnum, sender);
     *pin = (struct store_part_in){
         .instance = in->conf->instance,
         .sender = sender,

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "modem_conf.h"
 #include "pdu.h"
 
 void modem_trace_init(struct modem_trace *t)
@@ -64,6 +65,9 @@ void modem_trace_feed(struct modem_trace *t, const char *text,
                     each_line(t->line, data);
                 }
             }
+            /* The trace shows every AT command, AT+CPIN's PIN among them: no line outlives its
+             * reading. */
+            modem_conf_wipe(t->line, t->len);
             t->len = 0;
             if (*p == '\n') {
                 continue;

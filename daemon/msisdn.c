@@ -4,6 +4,7 @@
  */
 #include "msisdn.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ascii.h"
@@ -188,4 +189,11 @@ bool msisdn_is_mobile(const char *normalised)
     }
     /* Elsewhere we cannot tell mobile from fixed, so any full-length E.164 number qualifies. */
     return normalised[1] != '0' && len >= 10 && len <= E164_MAX_DIGITS;
+}
+
+void msisdn_sender(const char *raw, bool alnum, char *out)
+{
+    if (alnum || msisdn_normalise(raw, out, MSISDN_MAX) < 0) {
+        snprintf(out, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, raw);
+    }
 }

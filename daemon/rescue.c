@@ -9,18 +9,6 @@
 #include "pdu.h"
 #include "store_intake.h"
 
-/* The sender of raw message r as it is stored: an alphanumeric id as its text, a number
- * normalised, "unknown" when the PDU names none that reads. */
-static void rescued_sender(const struct pdu_peek *peek, char sender[MSISDN_MAX])
-{
-    const char *raw = peek->sender[0] ? peek->sender : "unknown";
-    if (peek->sender_alnum) {
-        snprintf(sender, MSISDN_MAX, "%.*s", MSISDN_MAX - 1, raw);
-    } else if (msisdn_normalise(raw, sender, MSISDN_MAX) < 0) {
-        snprintf(sender, MSISDN_MAX, "unknown");
-    }
-}
-
 /* Stores raw message r as undecodable, in a transaction of its own: its message id, or -1 with
  * the reason in err. */
 static long long store_undecodable(struct store *s, const struct modem_raw *r, const char *instance,
@@ -28,12 +16,13 @@ static long long store_undecodable(struct store *s, const struct modem_raw *r, c
 {
     struct pdu_peek peek;
     pdu_peek(r->pdu, r->len, &peek);
+    const char *raw_sender = peek.sender[0] ? peek.sender : "unknown";
     char sender[MSISDN_MAX];
-    rescued_sender(&peek, sender);
+    msisdn_sender(raw_sender, peek.sender_alnum, sender);
     struct store_part_in pin = {
         .instance = instance,
         .sender = sender,
-        .sender_raw = peek.sender[0] ? peek.sender : "unknown",
+        .sender_raw = raw_sender,
         .smsc = "",
         .coding = "pdu",
         .msg_class = -1,

@@ -364,12 +364,14 @@ static int ticket_route(struct store *s, const struct conf *c, const struct word
         store_ticket_get(s, a->ticket, &t, &found) != 0) {
         return in_transaction(s, -1);
     }
+    if (found) {
+        free(t.text);
+    }
     if (!found || agency == 0) {
         fprintf(stderr, "lapor-smsctl: %s\n", !found ? "no such ticket" : "no such agency");
         store_rollback(s);
         return 1;
     }
-    free(t.text);
     return in_transaction(s, agency_route(s, c, a->ticket, agency, actor, a->reason));
 }
 

@@ -432,8 +432,7 @@ int store_message_note(struct store *s, long long msg_id, const char *command,
 {
     char mbuf[STORE_NUMBUF], cbuf[STORE_NUMBUF];
     store_fmt_ll(mbuf, msg_id);
-    store_fmt_ll(cbuf, complaint_id);
-    const char *params[] = {mbuf, command, complaint_id > 0 ? cbuf : NULL};
+    const char *params[] = {mbuf, command, store_param_ll(cbuf, complaint_id > 0, complaint_id)};
     return store_exec(s,
                       "UPDATE sms_in SET command = $2, complaint_id = $3::bigint"
                       " WHERE id = $1::bigint",
@@ -480,8 +479,7 @@ int store_delivery_report(struct store *s, const char *destination, int msg_ref,
     char rbuf[STORE_NUMBUF], cbuf[STORE_NUMBUF], abuf[STORE_NUMBUF];
     store_fmt_ll(rbuf, msg_ref);
     store_fmt_ll(cbuf, code);
-    store_fmt_ll(abuf, at);
-    const char *params[] = {destination, rbuf, status, cbuf, at > 0 ? abuf : NULL};
+    const char *params[] = {destination, rbuf, status, cbuf, store_param_ll(abuf, at > 0, at)};
     return store_query_ll(
         s,
         "UPDATE outbox_part p SET delivery = $3, delivery_code = $4::int,"

@@ -22,6 +22,13 @@
 int msisdn_normalise(const char *in, char *out, size_t outcap);
 
 /*
+ * The sender as it is stored, into out (MSISDN_MAX bytes): an alphanumeric id (alnum, from the
+ * type of address) is a name, even one made of digits, and is kept as its text; anything else is
+ * normalised, and kept as it came when it does not fit.
+ */
+void msisdn_sender(const char *raw, bool alnum, char *out);
+
+/*
  * True when an already normalised sender is a mobile number we may reply to: an Indonesian mobile
  * number (+628 and 9 to 12 national digits) or another country's E.164 number of 10 to 15 digits.
  * Alphanumeric ids, short codes (6 digits or fewer) and Indonesian fixed lines are not.

@@ -698,20 +698,28 @@ static void hex(const unsigned char *b, size_t n, char *out)
 
 static void check_tables(void)
 {
-    PGresult *r = query("SELECT encode(raw, 'hex'), sms_in_id, text FROM sms_part ORDER BY id",
+    PGresult *r = query("SELECT encode(raw, 'hex'), sms_in_id, text, coalesce(concat_seq, 0)"
+                        " FROM sms_part ORDER BY id",
                         PGRES_TUPLES_OK);
     check(PQntuples(r) == nparts, "the number of stored parts differs from the parts sent");
     char rawhex[2 * MAX_RAW + 1];
+    static bool used[MAX_CALLS];
+    memset(used, 0, sizeof used);
     for (int i = 0; i < nparts; i++) {
         /* Parts placed together may be inserted before those of an earlier, harder group of the
-         * same batch: each part is looked for among all rows, by its units and its message. */
+         * same batch: each part is looked for among all rows not matched yet, by its units, its
+         * message and its number, so that a part stored twice cannot stand in for a lost one. */
         hex(parts[i].units, 2 * parts[i].nunits, rawhex);
         int row = -1;
         for (int k = 0; k < PQntuples(r) && row < 0; k++) {
-            if (strcmp(PQgetvalue(r, k, 0), rawhex) == 0 &&
-                strtoll(PQgetvalue(r, k, 1), NULL, 10) == parts[i].msg_id) {
+            if (!used[k] && strcmp(PQgetvalue(r, k, 0), rawhex) == 0 &&
+                strtoll(PQgetvalue(r, k, 1), NULL, 10) == parts[i].msg_id &&
+                atoi(PQgetvalue(r, k, 3)) == parts[i].seq) {
                 row = k;
             }
+        }
+        if (row >= 0) {
+            used[row] = true;
         }
         check(row >= 0, "a part is missing from the message it was answered with");
         check(strcmp(PQgetvalue(r, row, 2), parts[i].text) == 0, "a stored part lost its text");

@@ -74,7 +74,6 @@ static void peek_and_check(const unsigned char *p, size_t len)
     check(memchr(out.sender, '\0', sizeof out.sender) != NULL);
     check(memchr(out.problem, '\0', sizeof out.problem) != NULL);
     check((rc == 0) == (out.problem[0] == '\0'));
-    check(out.sender_alnum == false || out.sender_alnum == true);
     check(sender_is_well_formed(out.sender, out.sender_alnum));
     check(out.mti >= -1 && out.mti <= 3);
     check(out.dcs >= -1 && out.dcs <= 255);

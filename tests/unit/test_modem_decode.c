@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "modem_decode.h"
+#include "pdu.h"
 #include "textcodec.h"
 
 static void test_epoch(void **state)
@@ -260,12 +261,9 @@ static void test_pdu_facts(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static struct modem_part part;
         unsigned char pdu[200];
-        size_t n = strlen(cases[i].hex) / 2;
-        for (size_t k = 0; k < n; k++) {
-            unsigned hi = (unsigned)cases[i].hex[2 * k], lo = (unsigned)cases[i].hex[2 * k + 1];
-            pdu[k] = (unsigned char)(((hi <= '9' ? hi - '0' : hi - 'A' + 10) << 4) |
-                                     (lo <= '9' ? lo - '0' : lo - 'A' + 10));
-        }
+        long read = pdu_from_hex(cases[i].hex, pdu, sizeof pdu);
+        assert_true(read > 0);
+        size_t n = (size_t)read;
         memset(&part, 0, sizeof part);
         strcpy(part.sender, "libgammu");
         part.pid = -1;

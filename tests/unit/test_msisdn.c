@@ -141,12 +141,25 @@ static void test_long_copy(void **state)
     assert_false(msisdn_is_mobile(out));
 }
 
+/* The stored sender: an alphanumeric id stays as its text even when it reads as a number. */
+static void test_sender(void **state)
+{
+    (void)state;
+    char out[MSISDN_MAX];
+    msisdn_sender("0812-3456-7890", false, out);
+    assert_string_equal(out, "+6281234567890");
+    msisdn_sender("08123456789", true, out);
+    assert_string_equal(out, "08123456789");
+    msisdn_sender("INFO_P@B", true, out);
+    assert_string_equal(out, "INFO_P@B");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_data_file),  cmocka_unit_test(test_buffer_too_small),
         cmocka_unit_test(test_null_input), cmocka_unit_test(test_is_mobile_raw),
-        cmocka_unit_test(test_long_copy),
+        cmocka_unit_test(test_long_copy),  cmocka_unit_test(test_sender),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
