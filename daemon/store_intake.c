@@ -15,29 +15,36 @@ static const char parts_to_join_sql[] =
     "SELECT msg_id, seq, coding, raw_hex, text FROM sms_in_parts_to_join($1::bigint[])";
 static const char texts_back_sql[] = "SELECT sms_in_set_texts($1::bigint[], $2::text[])";
 
+/* Where the parts to join are in a result: from row first on, and in which columns. */
+struct piece_columns {
+    int first, id, seq, coding, raw_hex, text;
+};
+/* sms_in_parts_to_join()'s own rows, and the 'piece' rows after intake_batch()'s answers. */
+static const struct piece_columns parts_to_join_columns = {0, 0, 1, 2, 3, 4};
+
 /* The text of message id, joined from its rows of r (modem_decode_join). NULL without memory. */
-static char *join_rows(const struct store_rows *r, long long id)
+static char *join_rows(const struct store_rows *r, const struct piece_columns *c, long long id)
 {
     int rows = store_rows_count(r);
     size_t k = 0;
     struct modem_decode_piece *pieces = calloc((size_t)rows + 1, sizeof *pieces);
     unsigned char **raws = calloc((size_t)rows + 1, sizeof *raws);
     bool failed = pieces == NULL || raws == NULL;
-    for (int row = 0; row < rows && !failed; row++) {
-        if (store_rows_ll(r, row, 0) != id) {
+    for (int row = c->first; row < rows && !failed; row++) {
+        if (store_rows_ll(r, row, c->id) != id) {
             continue;
         }
-        const char *hex = store_rows_text(r, row, 3);
+        const char *hex = store_rows_text(r, row, c->raw_hex);
         size_t cap = strlen(hex) / 2 + 1;
         raws[k] = malloc(cap);
         long len = raws[k] != NULL ? pdu_from_hex(hex, raws[k], cap) : -1;
         failed = raws[k] == NULL;
         pieces[k] = (struct modem_decode_piece){
-            .seq = (int)store_rows_ll(r, row, 1),
-            .coding = store_rows_text(r, row, 2),
+            .seq = (int)store_rows_ll(r, row, c->seq),
+            .coding = store_rows_text(r, row, c->coding),
             .raw = raws[k],
             .raw_len = len > 0 ? (size_t)len : 0,
-            .text = store_rows_text(r, row, 4),
+            .text = store_rows_text(r, row, c->text),
         };
         k++;
     }
@@ -51,38 +58,29 @@ static char *join_rows(const struct store_rows *r, long long id)
 }
 
 /*
- * Makes the texts of messages ids[0..n-1], which intake_batch() or intake_expire() closed, from
- * their parts, writes them to sms_in and hands each back in texts[i] (malloc'd). The SQL only
- * picks the parts: decoding them is C's (modem_decode), in the caller's transaction. 0, or -1
- * with the error set and no text left.
+ * Makes the texts of messages ids[0..n-1] from their pieces in r (join_rows), writes them to
+ * sms_in and hands each back in texts[i] (malloc'd). The SQL only picks the parts: decoding them
+ * is C's (modem_decode), in the caller's transaction. 0, or -1 with the error set and no text
+ * left.
  */
-static int join_texts(struct store *s, const long long *ids, size_t n, char **texts)
+static int join_and_write(struct store *s, const struct store_rows *r,
+                          const struct piece_columns *c, const long long *ids, size_t n,
+                          char **texts)
 {
     struct store_array a[2] = {{0}};
     const char *params[2];
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        texts[i] = NULL;
-        store_array_ll(&a[0], ids[i]);
-    }
-    struct store_rows *r = NULL;
-    if (n > 0) {
-        rc = store_array_done_all(s, a, 1, params);
-        r = rc == 0 ? store_query(s, parts_to_join_sql, 1, params) : NULL;
-        rc = r != NULL ? 0 : -1;
-    }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        texts[i] = join_rows(r, ids[i]);
+        texts[i] = join_rows(r, c, ids[i]);
         if (texts[i] == NULL) {
             store_set_error(s, "out of memory joining the text of message %lld", ids[i]);
             rc = -1;
         }
+        store_array_ll(&a[0], ids[i]);
         store_array_str(&a[1], texts[i]);
     }
-    store_rows_free(r);
     if (rc == 0 && n > 0) {
-        /* The ids' literal, params[0], is finished already; the texts' is finished here. */
-        rc = store_array_done_all(s, &a[1], 1, &params[1]);
+        rc = store_array_done_all(s, a, 2, params);
         rc = rc == 0 ? store_call(s, texts_back_sql, 2, params) : rc;
     }
     store_array_free_all(a, 2);
@@ -90,6 +88,27 @@ static int join_texts(struct store *s, const long long *ids, size_t n, char **te
         free(texts[i]);
         texts[i] = NULL;
     }
+    return rc;
+}
+
+/* join_and_write for messages that intake_expire() closed, their pieces asked for here. */
+static int join_texts(struct store *s, const long long *ids, size_t n, char **texts)
+{
+    struct store_array a = {0};
+    const char *param;
+    for (size_t i = 0; i < n; i++) {
+        texts[i] = NULL;
+        store_array_ll(&a, ids[i]);
+    }
+    if (n == 0) {
+        store_array_free_all(&a, 1);
+        return 0;
+    }
+    int rc = store_array_done_all(s, &a, 1, &param);
+    struct store_rows *r = rc == 0 ? store_query(s, parts_to_join_sql, 1, &param) : NULL;
+    store_array_free_all(&a, 1);
+    rc = r != NULL ? join_and_write(s, r, &parts_to_join_columns, ids, n, texts) : -1;
+    store_rows_free(r);
     return rc;
 }
 
@@ -108,8 +127,9 @@ static struct store_complaint_taken taken_at(const struct store_rows *r, int row
 /* intake_batch() (sql/repeatable/60_intake_batch.sql): the six settings, then one array per
  * column of the parts, then one per column of the complaints. */
 static const char intake_batch_sql[] =
-    "SELECT ord, outcome, msg_id, msg_text, msg_complete, complaint_id, resent, agency_id, within"
-    " FROM intake_batch($1, $2, $3::int, $4::int, $5::int, $6::int, $7::text[], $8::text[],"
+    "SELECT ord, outcome, msg_id, msg_text, msg_complete, complaint_id, resent, agency_id, within,"
+    " piece_seq, piece_coding, piece_raw_hex FROM intake_batch($1, $2, $3::int, $4::int, $5::int, "
+    "$6::int, $7::text[], $8::text[],"
     " $9::text[], $10::double precision[], $11::text[], $12::smallint[], $13::text[],"
     " $14::text[], $15::text[], $16::text[], $17::int[], $18::int[], $19::int[], $20::text[],"
     " $21::boolean[], $22::text[], $23::boolean[], $24::bigint[], $25::text[], $26::text[],"
@@ -212,16 +232,17 @@ static int part_result(struct store *s, const struct store_rows *r, int row,
     return 0;
 }
 
-/* The rows of intake_batch(), one per part and then one per complaint, into b's outs. */
+/* The rows of intake_batch(), one per part and then one per complaint, into b's outs (the
+ * pieces after them are closed_texts'). */
 static int batch_result(struct store *s, const struct store_rows *r,
                         const struct store_intake_batch *b)
 {
     size_t want = b->n_parts + b->n_complaints;
-    if (store_rows_count(r) != (int)want) {
+    if (store_rows_count(r) < (int)want) {
         store_set_error(s, "intake_batch gave %d rows for %zu", store_rows_count(r), want);
         return -1;
     }
-    for (int row = 0; row < store_rows_count(r); row++) {
+    for (int row = 0; row < (int)want; row++) {
         if (store_rows_ll(r, row, 0) != row + 1) {
             store_set_error(s, "intake_batch answered out of order");
             return -1;
@@ -254,10 +275,15 @@ static size_t id_at(const long long *ids, size_t n, long long id)
     return k;
 }
 
-/* The texts of the messages the parts of b completed or joined late, made by join_texts, each
- * handed to those parts (the text after the whole batch). */
-static int closed_texts(struct store *s, const struct store_intake_batch *b)
+/* The texts of the messages the parts of b completed or joined late, joined from the pieces
+ * intake_batch() gave after its answers (r), each handed to those parts (the text after the
+ * whole batch). */
+static int closed_texts(struct store *s, const struct store_rows *r,
+                        const struct store_intake_batch *b)
 {
+    const struct piece_columns pieces = {
+        (int)(b->n_parts + b->n_complaints), 2, 9, 10, 11, 3,
+    };
     long long *ids = calloc(b->n_parts + 1, sizeof *ids);
     char **texts = calloc(b->n_parts + 1, sizeof *texts);
     size_t n = 0;
@@ -272,7 +298,7 @@ static int closed_texts(struct store *s, const struct store_intake_batch *b)
             ids[n++] = b->part_out[i].msg_id;
         }
     }
-    int rc = join_texts(s, ids, n, texts);
+    int rc = join_and_write(s, r, &pieces, ids, n, texts);
     for (size_t i = 0; i < b->n_parts && rc == 0; i++) {
         struct store_part_out *out = &b->part_out[i];
         if (closes(out)) {
@@ -308,9 +334,9 @@ int store_intake(struct store *s, const struct store_intake_batch *b)
     int rc = store_array_done_all(s, a, BATCH_COLUMNS, values + BATCH_SETTINGS);
     struct store_rows *r = rc == 0 ? store_query(s, intake_batch_sql, BATCH_PARAMS, values) : NULL;
     rc = r != NULL ? batch_result(s, r, b) : -1;
-    store_rows_free(r);
     store_array_free_all(a, BATCH_COLUMNS);
-    rc = rc == 0 ? closed_texts(s, b) : rc;
+    rc = rc == 0 ? closed_texts(s, r, b) : rc;
+    store_rows_free(r);
     if (rc != 0) {
         for (size_t i = 0; i < b->n_parts; i++) {
             free(b->part_out[i].text);

@@ -281,6 +281,12 @@ static const struct {
 
 int text_gsm7_code(uint32_t cp, unsigned char septets[2])
 {
+    /* Most of ASCII sits at its own value in the default alphabet, and the table maps each
+     * character from one septet only: the common case needs no search. */
+    if (cp < 0x80 && cp != GSM7_ESC && gsm7_default[cp] == cp) {
+        septets[0] = (unsigned char)cp;
+        return 1;
+    }
     for (size_t i = 0; i < sizeof gsm7_default / sizeof gsm7_default[0]; i++) {
         if (i != GSM7_ESC && gsm7_default[i] == cp) {
             septets[0] = (unsigned char)i;

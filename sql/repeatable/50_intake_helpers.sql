@@ -1,14 +1,16 @@
 -- Small helpers of intake_batch() (60_intake_batch.sql), each the one place of its rule.
 
 -- A part's idempotency key: the same part read again (a redelivery, a modem that did not delete
--- it, a crash before the delete) has the same key and finds its own row. Byte strings come as
--- lowercase hex, the SMSC time as read; a single SMS has no reference, total or number.
+-- it, a crash before the delete) has the same key and finds its own row, whatever the session's
+-- TimeZone or DateStyle: the SMSC time goes in as seconds since 1970 (a numeric, whose text has
+-- one spelling), never as a timestamp's text. Byte strings come as lowercase hex; a single SMS
+-- has no reference, total or number.
 CREATE OR REPLACE FUNCTION lapor_part_key(
     p_sender_raw text, p_smsc_time timestamptz, p_coding text, p_ref integer, p_total integer,
     p_seq integer, p_udh_hex text, p_raw_hex text, p_text text) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT md5(concat_ws('|', p_sender_raw, p_smsc_time, p_coding, p_ref, p_total, p_seq,
-                         p_udh_hex, p_raw_hex, p_text));
+    SELECT md5(concat_ws('|', p_sender_raw, extract(epoch FROM p_smsc_time), p_coding, p_ref,
+                         p_total, p_seq, p_udh_hex, p_raw_hex, p_text));
 $$;
 
 -- The message a part of a concatenated message joins: the newest of its sender, reference and

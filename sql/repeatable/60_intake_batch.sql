@@ -11,11 +11,12 @@
 -- and not yet written. All complaints of one call have different senders.
 --
 -- Returns one row per part (ord 1..n) and then one per complaint (ord n+1..): the part's
--- outcome (see lapor_place_parts(); NULL for a complaint), its message, a single SMS's text (the
--- caller joins the text of a message completed or joined late: sms_in_parts_to_join()), whether
--- it is complete, and for a complaint taken in:
--- its ticket, whether it was resent, the agency its keyword routes to (0: none), whether one
--- more reply fits the sender's budget. Byte strings come as lowercase hex, SMSC times as seconds
+-- outcome (see lapor_place_parts(); NULL for a complaint), its message, a single SMS's text,
+-- whether it is complete, and for a complaint taken in: its ticket, whether it was resent, the
+-- agency its keyword routes to (0: none), whether one more reply fits the sender's budget. Then,
+-- outcome 'piece', the parts of every message a part completed or joined late, as
+-- sms_in_parts_to_join() gives them (msg_id, msg_text and the piece_* columns), for the caller
+-- to join without another round trip. Byte strings come as lowercase hex, SMSC times as seconds
 -- since 1970; windows in seconds.
 CREATE OR REPLACE FUNCTION intake_batch(
     p_instance text, p_actor text, p_join_window integer, p_resend_window integer,
@@ -27,7 +28,8 @@ CREATE OR REPLACE FUNCTION intake_batch(
     c_msg_id bigint[], c_sender text[], c_text text[], c_incomplete boolean[],
     c_confidential boolean[], c_keyword text[], c_replyable boolean[], c_pending integer[])
 RETURNS TABLE (ord integer, outcome text, msg_id bigint, msg_text text, msg_complete boolean,
-               complaint_id bigint, resent boolean, agency_id integer, within boolean)
+               complaint_id bigint, resent boolean, agency_id integer, within boolean,
+               piece_seq integer, piece_coding text, piece_raw_hex text)
 LANGUAGE plpgsql VOLATILE
 -- PL/pgSQL plans each statement once per session and may keep a generic plan for good; the
 -- daemon's session often starts on an empty database, where a sequential scan looks cheapest,
@@ -56,6 +58,7 @@ DECLARE
     v_resent         boolean[];
     v_agency         integer[];
     v_within         boolean[];
+    v_closed         bigint[];
 BEGIN
     -- The parts of one sender and reference are serialised, all locks taken first, in one order.
     IF 1 < ANY (p_total) THEN
@@ -64,6 +67,17 @@ BEGIN
                    FROM unnest(p_sender, p_ref, p_total) AS u(sender, ref, total)
                   WHERE u.total > 1) l
           ORDER BY l.h, l.ref;
+    END IF;
+
+    -- Every number the rest of the transaction may lock (a complaint's resend window, a reply's
+    -- budget, for the batch's complaints and commands) is locked now, after the joins' locks and
+    -- in the order lapor_take_complaints() takes them: a later lock of one of these numbers is
+    -- one the transaction holds already, so two daemons never wait for each other in a circle.
+    IF n > 0 AND p_resend_window > 0 THEN
+        PERFORM lapor_lock_numbers('resend:', p_sender);
+    END IF;
+    IF n > 0 THEN
+        PERFORM lapor_lock_numbers('budget:', p_sender);
     END IF;
 
     -- A call with complaints alone (those of messages a poll completed) has no part to place.
@@ -126,10 +140,23 @@ BEGIN
 
     RETURN QUERY
     SELECT a.ord::integer, v_outcome[a.ord], coalesce(v_msg[a.ord], c_msg_id[a.ord - n]),
-           v_text[a.ord], v_complete[a.ord], t.cid, t.resent, t.agency, t.within
+           v_text[a.ord], v_complete[a.ord], t.cid, t.resent, t.agency, t.within,
+           NULL::integer, NULL::text, NULL::text
       FROM generate_series(1, n + coalesce(array_length(c_msg_id, 1), 0)) AS a(ord)
       LEFT JOIN unnest(v_asked, v_cid, v_resent, v_agency, v_within)
                 AS t(ord, cid, resent, agency, within) ON t.ord = a.ord
      ORDER BY a.ord;
+
+    v_closed := ARRAY(SELECT DISTINCT u.msg FROM unnest(v_outcome, v_msg) AS u(outcome, msg)
+                       WHERE u.outcome IN ('complete', 'late'));
+    IF v_closed <> '{}' THEN
+        RETURN QUERY
+        SELECT (n + coalesce(array_length(c_msg_id, 1), 0)
+                + row_number() OVER (ORDER BY j.msg_id, j.seq))::integer,
+               'piece'::text, j.msg_id, j.text, NULL::boolean, NULL::bigint, NULL::boolean,
+               NULL::integer, NULL::boolean, j.seq, j.coding, j.raw_hex
+          FROM sms_in_parts_to_join(v_closed) j
+         ORDER BY j.msg_id, j.seq;
+    END IF;
 END;
 $$;

@@ -148,14 +148,16 @@ check "... and the ticket's history says so" \
 
 # Parts of concatenated messages must end where storing them one by one in order would: the
 # groups that can be placed at once are placed so, every other group part by part.
-parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order
+# After the outcomes come the pieces of each message closed, to be joined by the caller: pSEQ.
+parts() { # parts "SENDER REF TOTAL SEQ TEXT" ...: the outcomes, in order, then the pieces
     local s=() r=() t=() n=() x=() e
     for e in "$@"; do
         read -r a b c d f <<<"$e"
         s+=("'$a'") r+=("$b") t+=("$c") n+=("$d") x+=("'$f'")
     done
     local IFS=,
-    ib "string_agg(x.ord || ':' || x.outcome, ' ' ORDER BY x.ord)" \
+    ib "string_agg(CASE WHEN x.outcome = 'piece' THEN 'p' || x.piece_seq
+                        ELSE x.ord || ':' || x.outcome END, ' ' ORDER BY x.ord)" \
         "ARRAY[${s[*]}], ARRAY[${s[*]}],
          array_fill('+628110'::text, ARRAY[$#]), array_fill(1700000000::float8, ARRAY[$#]),
          array_fill('gsm7'::text, ARRAY[$#]), array_fill(NULL::smallint, ARRAY[$#]),
@@ -171,22 +173,22 @@ joined() { q "SELECT string_agg(m.state || ':' || coalesce((SELECT string_agg(p.
                 FROM sms_in_parts_to_join(ARRAY[m.id]) p WHERE m.state <> 'open'), '-'), ' ' ORDER BY m.id)
                 FROM sms_in m WHERE m.sender = '$1'"; }
 check "a whole message in one batch: waiting, then complete" \
-    "$(parts "+6281234500020 7 2 2 two" "+6281234500020 7 2 1 one")" "1:waiting 2:complete"
+    "$(parts "+6281234500020 7 2 2 two" "+6281234500020 7 2 1 one")" "1:waiting 2:complete p1 p2"
 check "... joined in part order" "$(joined +6281234500020)" "complete:onetwo"
 check "... its parts are known when read again" \
     "$(parts "+6281234500020 7 2 1 one" "+6281234500021 7 2 1 one")" "1:duplicate 2:waiting"
 check "the rest of a message begun in an earlier batch joins it" \
-    "$(parts "+6281234500021 7 2 2 two")" "1:complete"
+    "$(parts "+6281234500021 7 2 2 two")" "1:complete p1 p2"
 check "... one message" "$(joined +6281234500021)" "complete:onetwo"
 check "a part number twice in one batch: the second copy begins a message of its own" \
     "$(parts "+6281234500022 5 2 1 one" "+6281234500022 5 2 1 uno" "+6281234500022 5 2 2 two")" \
-    "1:waiting 2:waiting 3:complete"
+    "1:waiting 2:waiting 3:complete p1 p2"
 check "... as storing them one by one would have it" "$(joined +6281234500022)" \
     "open:- complete:unotwo"
 q "UPDATE sms_in SET state = 'incomplete', text = 'one', closed_at = now()
     WHERE sender = '+6281234500022' AND state = 'open'" >/dev/null
 check "a part of a message the timeout closed joins it late" \
-    "$(parts "+6281234500022 5 2 2 dua")" "1:late"
+    "$(parts "+6281234500022 5 2 2 dua")" "1:late p1 p2"
 check "... which is complete now" "$(joined +6281234500022)" "complete:onedua complete:unotwo"
 check "the same part twice in one batch: the second is a duplicate of the first" \
     "$(parts "+6281234500023 5 3 1 one" "+6281234500023 5 3 1 one" "+6281234500023 5 3 9 nine")" \
@@ -224,4 +226,20 @@ check "... both its messages point at that one ticket, each saying how" \
 parts "+6281234500020 9 2 1 one" "+6281234500020 9 2 2 two" >/dev/null
 check "the same text in a message closed incomplete never joins" \
     "$(together true "$(msg_of +6281234500020)" +6281234500020)" "1:false"
+# A part read again by a daemon whose session has another TimeZone and DateStyle (a restart under
+# another PGTZ, or a role's settings) finds its own row: its key never depends on how a
+# timestamp is written. The first daemon dies after the commit, before the delete.
+inject +6281234500040 "Sampah menumpuk di pasar sejak minggu lalu"
+PGTZ=Asia/Jakarta PGDATESTYLE="ISO, YMD" LAPOR_CRASH_AT=committed:1 daemon_start
+wait "$DAEMON_PID" 2>/dev/null || true
+DAEMON_PID=
+check "the part is stored and still on the modem after the crash" \
+    "$(q "SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id
+           WHERE m.sender = '+6281234500040'") $(modem_files)" "1 1"
+PGTZ=America/Sao_Paulo PGDATESTYLE="SQL, DMY" daemon_start
+wait_for "SELECT count(*) = 1 FROM outbox WHERE destination = '+6281234500040' AND status = 'sent'" 60
+daemon_stop
+check "... read again under another TimeZone and DateStyle, it is the same part: stored once" \
+    "$(q "SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id
+           WHERE m.sender = '+6281234500040'") $(modem_files)" "1 0"
 finish
