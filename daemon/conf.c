@@ -11,6 +11,7 @@
  */
 #include "conf.h"
 
+#include "grammar.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "template.h"
@@ -104,6 +105,8 @@ static const struct key keys[] = {
     TEMPLATE_KEY(followup),
     TEMPLATE_KEY(closed),
     TEMPLATE_KEY(confirmed),
+    TEMPLATE_KEY(confirm_ask),
+    TEMPLATE_KEY(confirm_wrong),
     {NULL, "routing", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"routing", "automatic", KEY_BOOL, false, AT(routing.automatic), 1, 0, 0, NULL, NULL},
     {"routing", "holidays", KEY_DATES, false, AT(routing.holidays), 0, 0, 0, "", NULL},
@@ -180,6 +183,14 @@ static const struct {
     {"confirmed",
      {"LAPOR! Jawaban Anda untuk tiket #{ticket} sudah diteruskan ke pelapor. Status: {status}.",
       "LAPOR! Your answer on ticket #{ticket} was passed on to the citizen. Status: {status}."}},
+    {"confirm_ask",
+     {"LAPOR! Untuk menjalankan perintah Anda atas tiket #{ticket}, balas: YA {code} ke 1708 "
+      "dalam 15 menit. Abaikan SMS ini jika Anda tidak mengirim perintah itu.",
+      "LAPOR! To carry out your command on ticket #{ticket}, reply YA {code} to 1708 within 15 "
+      "minutes. Ignore this SMS if you did not send that command."}},
+    {"confirm_wrong",
+     {"LAPOR! Kode konfirmasi salah atau sudah tidak berlaku. Tidak ada yang diubah.",
+      "LAPOR! The confirmation code is wrong or no longer valid. Nothing was changed."}},
     {"help",
      {"LAPOR! Kirim keluhan ke 1708. Cek: CEK <tiket>. Tambah: TAMBAH <tiket> <isi>. Batal: "
       "BATAL <tiket>. Nama dirahasiakan: RAHASIA <isi>",
@@ -545,6 +556,7 @@ static int check_templates(struct loader *ld)
         {"ticket", TICKET_MAX_DIGITS},
         {"status", lifecycle_label_max()},
         {"agency", AGENCY_CODE_MAX},
+        {"code", GRAMMAR_CODE_DIGITS},
         /* Filled to fit: the start of a complaint, or an agency's text, relayed in as many parts
          * as it needs. The check is that the fixed part fits. */
         {"summary", 0},
