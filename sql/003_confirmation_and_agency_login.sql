@@ -24,3 +24,27 @@ BEGIN
     END IF;
 END;
 $$;
+
+-- Agencies' own logins. An agency's system logs in as a role that is a member of lapor_agency and
+-- is listed here with its agency; it reads agency_own_ticket (its agency's tickets, never a
+-- confidential complaint's sender) and nothing else. lapor_reader, which reads every table, is
+-- the operators' role, never an agency's.
+CREATE TABLE agency_login (
+    login     name PRIMARY KEY,
+    agency_id integer NOT NULL REFERENCES agency (id)
+);
+
+DO $$
+BEGIN
+    IF to_regrole('lapor_agency') IS NULL THEN
+        BEGIN
+            CREATE ROLE lapor_agency NOLOGIN;
+        EXCEPTION WHEN insufficient_privilege THEN
+            RAISE NOTICE 'role lapor_agency not created: %', SQLERRM;
+        END;
+    END IF;
+    IF to_regrole('lapor_reader') IS NOT NULL THEN
+        GRANT SELECT ON agency_login TO lapor_reader;
+    END IF;
+END;
+$$;
