@@ -20,8 +20,11 @@ ctl liaison add DISHUB 081255554444 >/dev/null
 check "agencies listed with keywords and liaisons" \
     "$(ctl agency list | grep -c '^PDAM .*keywords: AIR PDAM; liaisons: 1')" 1
 
-# A listener, as an agency's system would be.
-(echo "LISTEN lapor_ticket;"; sleep 12; echo "SELECT 1;") |
+# A listener, as an agency's system would be; it prints what it heard when told to stop (after
+# the third routing), or after 90 s.
+(echo "LISTEN lapor_ticket;"
+    for _ in $(seq 450); do [ -e "$T/listen.stop" ] && break; sleep 0.2; done
+    echo "SELECT 1;") |
     "$PG_BIN/psql" -X -q >"$T/listen.out" 2>&1 &
 listener=$!
 daemon_start
@@ -104,6 +107,7 @@ check "defer with a reason" "$(q "SELECT status FROM complaint WHERE sender = '+
 ctl ticket show 1000003 >/dev/null 2>&1 && rc=0 || rc=$?
 check "a mistyped ticket is refused by the tool too" "$rc" 1
 
+touch "$T/listen.stop"
 wait $listener || true
 check "the listener heard the routed tickets" "$(grep -c 'lapor_ticket' "$T/listen.out")" 3
 check "... with the ticket number" "$(grep -c "\"ticket\" : $ticket" "$T/listen.out")" 1

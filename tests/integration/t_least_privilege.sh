@@ -3,7 +3,8 @@
 # connection before it has become its user; its modem worker holds no descriptor beyond its
 # standard three, its modem and its socket to the daemon, which a program it starts does not inherit; a
 # secret in a file its group can read is refused unless the group is the daemon's own; a
-# PostgreSQL error is logged without its detail, which can hold a citizen's number and text.
+# PostgreSQL error is logged without its detail, which can hold a citizen's number and text; a
+# proxy modem's command never runs as root.
 . "$(dirname "$0")/../lib/common.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -71,5 +72,20 @@ q "ALTER TABLE complaint DROP CONSTRAINT t_no_secret" >/dev/null
 wait_for "SELECT count(*) = 1 FROM complaint WHERE sender = '+6281288880000'" 30
 check "the message was kept on the modem and taken in once the error was gone" \
     "$(q "SELECT count(*) FROM complaint WHERE sender = '+6281288880000'")" 1
+daemon_stop || true
+
+say "a proxy modem's command is started by the worker only after it gave up root"
+SIM=$T/sim
+mkdir -p "$SIM/inbox" "$SIM/sent"
+chown -R nobody:nogroup "$SIM"
+daemon_conf
+daemon_start
+for _ in $(seq 100); do
+    sim=$(pgrep -f -- "atsim.py --dir $SIM" | head -n 1 || true)
+    [ -n "$sim" ] && break
+    sleep 0.1
+done
+check "the AT simulator, the worker's proxy command, runs as nobody" \
+    "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$sim/status" 2>/dev/null)" 65534655346553465534
 daemon_stop || true
 finish
