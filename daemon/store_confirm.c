@@ -7,10 +7,9 @@ int store_confirm_add(struct store *s, const char *sender, long long msg_id, lon
                       const char *code, int ttl_s)
 {
     char mbuf[STORE_NUMBUF], sbuf[STORE_NUMBUF], tbuf[STORE_NUMBUF];
-    store_fmt_ll(mbuf, msg_id);
-    store_fmt_ll(sbuf, seq);
-    store_fmt_ll(tbuf, ttl_s);
-    const char *params[] = {sender, mbuf, sbuf, code, tbuf};
+    const char *params[] = {sender, store_param_ll(mbuf, true, msg_id),
+                            store_param_ll(sbuf, true, seq), code,
+                            store_param_ll(tbuf, true, ttl_s)};
     return store_exec(s,
                       "INSERT INTO confirmation (sender, sms_in_id, complaint_id, salt, code_hash,"
                       " expires_at)"

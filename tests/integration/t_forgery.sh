@@ -92,6 +92,9 @@ codes=$(q "SELECT string_agg(substring(text from 'YA ([0-9]{6})'), '|') FROM out
 check "no code in the daemon's log" "$(grep -c -E "$codes" "$DAEMON_LOG" || true)" 0
 check "no code in an SMS to anyone but the number that was asked" \
     "$(q "SELECT count(*) FROM outbox WHERE kind <> 'confirm_ask' AND text ~ '$codes'")" 0
+check "lapor-smsctl outbox list shows no code, not even in full" \
+    "$("$SMSCTL" -c "$CONF" outbox list --json | grep -c -E "$codes" || true):$(
+        "$SMSCTL" -c "$CONF" outbox list --json | grep -c 'a confirmation code')" 0:1
 check "only salted hashes are stored" \
     "$(q "SELECT count(*) FROM confirmation WHERE salt || encode(code_hash, 'hex') ~ '$codes'")" 0
 check "lapor_reader cannot read the confirmations" \
