@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confirm.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "msisdn.h"
@@ -186,6 +187,8 @@ static int followup_without_ticket(const struct reply_to *to, const struct gramm
 static int followup_refused(const struct reply_to *to, const char *name, long long seq, bool found);
 static int followup_taken(const struct reply_to *to, const struct grammar_result *g, long long seq,
                           const struct store_ticket *tk);
+static int followup_allowed(const struct reply_to *to, const struct grammar_result *g,
+                            long long seq, const struct store_ticket *tk);
 
 int agency_followup(const struct reply_to *to, const struct grammar_result *g)
 {
@@ -204,7 +207,7 @@ int agency_followup(const struct reply_to *to, const struct grammar_result *g)
         free(tk.text);
         return -1;
     }
-    int rc = allowed ? followup_taken(to, g, seq, &tk)
+    int rc = allowed ? followup_allowed(to, g, seq, &tk)
                      : followup_refused(to, grammar_command_name(g->command), seq, found);
     free(tk.text);
     return rc;
@@ -248,6 +251,28 @@ static int followup_refused(const struct reply_to *to, const char *name, long lo
     return rc;
 }
 
+/* A TL or SELESAI from a number that is a liaison of the ticket's agency: it acts only on a ticket
+ * that is neither withdrawn nor archived, and only once that number has answered its code (a
+ * forger, who never sees the code, changes nothing and reaches nobody). */
+static int followup_allowed(const struct reply_to *to, const struct grammar_result *g,
+                            long long seq, const struct store_ticket *tk)
+{
+    struct store *s = to->queue->store;
+    const char *name = grammar_command_name(g->command);
+    if (!lifecycle_agency_may_act(tk->status)) {
+        log_warn("message %lld: %s on #%" PRIu64 " refused: the ticket is %s", to->msg_id, name,
+                 ticket_from_seq((uint64_t)seq), tk->status);
+        const struct conf_templates *t = &to->queue->conf->templates;
+        struct reply_values v = {.seq = seq, .status = lifecycle_label(tk->status, t->language)};
+        int rc = store_message_note(s, to->msg_id, "refused", seq);
+        return rc == 0 ? reply_answer(to, seq, "status", t->status, &v) : rc;
+    }
+    if (to->confirmed) {
+        return followup_taken(to, g, seq, tk);
+    }
+    return store_message_note(s, to->msg_id, name, seq) == 0 ? confirm_ask(to, seq) : -1;
+}
+
 /* A liaison's TL or SELESAI on a ticket of their agency: the ticket moves on, the citizen hears
  * the agency's words and the liaison gets a confirmation. */
 static int followup_taken(const struct reply_to *to, const struct grammar_result *g, long long seq,
@@ -272,16 +297,16 @@ static int followup_taken(const struct reply_to *to, const struct grammar_result
         log_info("message %lld: %s on complaint #%" PRIu64 " from a liaison of %s", to->msg_id,
                  name, ticket_from_seq((uint64_t)seq), tk->agency);
     }
-    /* The citizen hears the agency's words, in as many parts as they need; they asked for them,
-     * so this is no auto-reply and is not counted against the budget. */
+    /* The citizen hears the agency's words, in as many parts as they need, within the citizen's
+     * reply budget: whoever sends TL cannot make 1708 flood a number. */
     struct reply_values rv = {.seq = seq, .agency = tk->agency, .text = body};
     if (rc == 0 && msisdn_is_mobile(tk->sender)) {
-        rc = reply_queue_add(to->queue, to->msg_id, seq, tk->sender, "relay",
-                             close ? t->closed : t->followup, &rv);
+        rc = reply_within_budget(to->queue, to->msg_id, seq, tk->sender, "relay",
+                                 close ? t->closed : t->followup, &rv);
     }
     struct reply_values cv = {.seq = seq, .status = lifecycle_label(status, t->language)};
-    if (rc == 0 && to->replyable) {
-        rc = reply_queue_add(to->queue, to->msg_id, seq, to->sender, "confirm", t->confirmed, &cv);
+    if (rc == 0) {
+        rc = reply_answer(to, seq, "confirm", t->confirmed, &cv);
     }
     free(body);
     return rc;

@@ -2,8 +2,8 @@
  * atchan: a plain AT dialogue in PDU mode (3GPP TS 27.005), for the rescue of messages that
  * libGammu cannot be trusted to read. Nothing here decodes a message: it only moves hex.
  */
-/* cfmakeraw() is a BSD function that glibc shows only with _DEFAULT_SOURCE. */
-#define _DEFAULT_SOURCE
+/* cfmakeraw() and close_range() are functions glibc shows only with _GNU_SOURCE. */
+#define _GNU_SOURCE
 #include "atchan.h"
 
 #include <errno.h>
@@ -85,6 +85,7 @@ static int open_proxy(struct atchan *ch, const char *device, char *err, size_t e
     if (ch->child == 0) {
         dup2(sv[1], 0);
         dup2(sv[1], 1);
+        close_range(3, ~0U, 0);
         execl("/bin/sh", "sh", "-c", device, (char *)NULL);
         _exit(127);
     }

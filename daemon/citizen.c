@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confirm.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "store_intake.h"
@@ -41,10 +42,17 @@ int citizen_ticket_command(const struct reply_to *to, const struct grammar_resul
     if (store_message_note(s, to->msg_id, name, seq) != 0) {
         return -1;
     }
-    if (g->command == GRAMMAR_ADD && g->body_len > 0 && lifecycle_citizen_may_add(status)) {
+    bool adds = g->command == GRAMMAR_ADD && g->body_len > 0 && lifecycle_citizen_may_add(status);
+    bool cancels = g->command == GRAMMAR_CANCEL && lifecycle_citizen_may_cancel(status);
+    if ((adds || cancels) && !to->confirmed) {
+        /* It changes the ticket: only the number that filed it, answering its code, makes it
+         * act. */
+        return confirm_ask(to, seq);
+    }
+    if (adds) {
         return add_information(to, seq, g);
     }
-    if (g->command == GRAMMAR_CANCEL && lifecycle_citizen_may_cancel(status)) {
+    if (cancels) {
         return withdraw(to, seq);
     }
     /* CEK; TAMBAH with nothing to add, whose status reply says how to add; or TAMBAH / BATAL on a

@@ -9,10 +9,13 @@
  * Values of string keys never appear in error messages: the database connection string and the
  * SIM PIN are secrets, and echoing some strings but not others is an easy way to get one wrong.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "conf.h"
 
+#include "grammar.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "privdrop.h"
 #include "template.h"
 #include "ticket.h"
 
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* What a key holds and how it is stored in struct conf. */
 enum key_kind {
@@ -104,6 +108,8 @@ static const struct key keys[] = {
     TEMPLATE_KEY(followup),
     TEMPLATE_KEY(closed),
     TEMPLATE_KEY(confirmed),
+    TEMPLATE_KEY(confirm_ask),
+    TEMPLATE_KEY(confirm_wrong),
     {NULL, "routing", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"routing", "automatic", KEY_BOOL, false, AT(routing.automatic), 1, 0, 0, NULL, NULL},
     {"routing", "holidays", KEY_DATES, false, AT(routing.holidays), 0, 0, 0, "", NULL},
@@ -180,6 +186,14 @@ static const struct {
     {"confirmed",
      {"LAPOR! Jawaban Anda untuk tiket #{ticket} sudah diteruskan ke pelapor. Status: {status}.",
       "LAPOR! Your answer on ticket #{ticket} was passed on to the citizen. Status: {status}."}},
+    {"confirm_ask",
+     {"LAPOR! Untuk menjalankan perintah Anda atas tiket #{ticket}, balas: YA {code} ke 1708 "
+      "dalam 15 menit. Abaikan SMS ini jika Anda tidak mengirim perintah itu.",
+      "LAPOR! To carry out your command on ticket #{ticket}, reply YA {code} to 1708 within 15 "
+      "minutes. Ignore this SMS if you did not send that command."}},
+    {"confirm_wrong",
+     {"LAPOR! Kode konfirmasi salah atau sudah tidak berlaku. Tidak ada yang diubah.",
+      "LAPOR! The confirmation code is wrong or no longer valid. Nothing was changed."}},
     {"help",
      {"LAPOR! Kirim keluhan ke 1708. Cek: CEK <tiket>. Tambah: TAMBAH <tiket> <isi>. Batal: "
       "BATAL <tiket>. Nama dirahasiakan: RAHASIA <isi>",
@@ -265,6 +279,11 @@ void conf_free(struct conf *c)
     if (c == NULL)
         return;
     free(c->path);
+    /* The SIM PIN and a database password must not linger in freed memory. */
+    if (c->modem.pin != NULL)
+        explicit_bzero(c->modem.pin, strlen(c->modem.pin));
+    if (c->database != NULL)
+        explicit_bzero(c->database, strlen(c->database));
     for (size_t i = 0; i < NKEYS; i++)
         if (keys[i].kind == KEY_STRING || keys[i].kind == KEY_TEMPLATE || keys[i].kind == KEY_DATES)
             free(*string_field(c, &keys[i]));
@@ -545,6 +564,7 @@ static int check_templates(struct loader *ld)
         {"ticket", TICKET_MAX_DIGITS},
         {"status", lifecycle_label_max()},
         {"agency", AGENCY_CODE_MAX},
+        {"code", GRAMMAR_CODE_DIGITS},
         /* Filled to fit: the start of a complaint, or an agency's text, relayed in as many parts
          * as it needs. The check is that the fixed part fits. */
         {"summary", 0},
@@ -594,7 +614,18 @@ static bool conninfo_has_password(const char *conninfo)
 }
 
 /* A secret in a file that everyone can read is no secret: the file that holds it (the main one or
- * one it includes) must not be readable by others. */
+ * one it includes) must not be readable by others, nor by a group other than the daemon's. */
+/* The group the daemon reads its files as: the configured user's (or group), else its own. */
+static gid_t daemon_gid(const struct conf *c)
+{
+    struct privdrop who;
+    char err[200];
+    if (c->user != NULL && c->user[0] != '\0' &&
+        privdrop_resolve(c->user, c->group != NULL ? c->group : "", &who, err, sizeof err) == 0)
+        return who.gid;
+    return getegid();
+}
+
 static int check_secret_file(struct loader *ld, const char *key, const char *what)
 {
     const config_setting_t *s = config_lookup(&ld->cfg, key);
@@ -611,6 +642,11 @@ static int check_secret_file(struct loader *ld, const char *key, const char *wha
                     "%s holds %s, but the file is readable by others (mode %04o); "
                     "chmod o-r %s",
                     key, what, (unsigned)(st.st_mode & 07777), file);
+    if ((st.st_mode & S_IRGRP) != 0 && st.st_gid != daemon_gid(ld->c))
+        return fail(ld, s,
+                    "%s holds %s, but the file is readable by group %ld, which is not the "
+                    "daemon's (mode %04o); chmod g-r %s",
+                    key, what, (long)st.st_gid, (unsigned)(st.st_mode & 07777), file);
     return 0;
 }
 

@@ -22,6 +22,7 @@ enum keyword_kind {
     KW_INFO,      /* KW_TICKET with a ticket number, else a help word */
     KW_HELP,      /* a help word: help only with nothing but filler around it */
     KW_LIAISON,   /* a liaison's command, whatever follows: the caller knows who may send it */
+    KW_CONFIRM,   /* the answer to a confirmation code: only with exactly its digits after it */
 };
 
 /* Upper case, since the text is folded to upper case before it is compared. */
@@ -41,6 +42,7 @@ static const struct keyword {
     {"HELP", KW_HELP, GRAMMAR_HELP},
     {"TL", KW_LIAISON, GRAMMAR_FOLLOWUP},
     {"SELESAI", KW_LIAISON, GRAMMAR_CLOSE},
+    {"YA", KW_CONFIRM, GRAMMAR_CONFIRM},
 };
 
 /* Words people put between a command and its ticket number ("cek no tiket 1000002", "tambah info
@@ -361,6 +363,23 @@ static bool command_follows(const char *p)
     return n >= TICKET_MIN_DIGITS || *skip(p + n, is_number_filler) == '\0';
 }
 
+/* YA and a confirmation code: the body is the code's digits. Anything else after YA ("Ya ampun,
+ * jalan rusak lagi") begins a complaint. */
+static void confirm_command(struct grammar_result *out, const char *p, const char *after)
+{
+    const char *code = skip(after, is_body_skip);
+    size_t n = 0;
+    while (ascii_is_digit(code[n])) {
+        n++;
+    }
+    if (n != GRAMMAR_CODE_DIGITS || *skip(code + n, is_filler_char) != '\0') {
+        complaint(out, GRAMMAR_COMPLAINT, p);
+        return;
+    }
+    out->command = GRAMMAR_CONFIRM;
+    set_body(out, code, code + n);
+}
+
 /* The result of a message that asks nothing: help, with no body. */
 static void reset(struct grammar_result *out)
 {
@@ -410,6 +429,9 @@ void grammar_parse(const char *utf8, struct grammar_result *out)
     case KW_LIAISON:
         ticket_command(out, kw->command, after);
         return;
+    case KW_CONFIRM:
+        confirm_command(out, p, after);
+        return;
     }
 }
 
@@ -428,8 +450,9 @@ static const char *const command_names[] = {
     [GRAMMAR_CHECK] = "check",         [GRAMMAR_ADD] = "add",
     [GRAMMAR_CANCEL] = "cancel",       [GRAMMAR_HELP] = "help",
     [GRAMMAR_FOLLOWUP] = "followup",   [GRAMMAR_CLOSE] = "close",
+    [GRAMMAR_CONFIRM] = "confirm",
 };
-_Static_assert(sizeof command_names / sizeof command_names[0] == GRAMMAR_CLOSE + 1,
+_Static_assert(sizeof command_names / sizeof command_names[0] == GRAMMAR_CONFIRM + 1,
                "every command has a name");
 
 const char *grammar_command_name(enum grammar_command c)

@@ -21,6 +21,7 @@
 
 #include "agency.h"
 #include "citizen.h"
+#include "confirm.h"
 #include "fault.h"
 #include "grammar.h"
 #include "log.h"
@@ -101,6 +102,7 @@ static const char *report_status_name(int st);
 static int message_done(struct intake *in, long long msg_id, const char *sender, bool named,
                         const char *kind, const char *text, bool incomplete,
                         const struct grammar_result *parsed);
+static int command_confirmed(const struct reply_to *to, const struct grammar_result *g);
 static bool is_read(const char *kind);
 static bool may_reply(const char *kind, const char *sender);
 static bool part_may_reply(const struct modem_part *p, const char *sender);
@@ -629,7 +631,7 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
             grammar_parse_complaint(text, &g);
         }
     }
-    struct reply_to to = {&in->replies, msg_id, sender, replyable};
+    struct reply_to to = {&in->replies, msg_id, sender, replyable, false};
     switch (g.command) {
     case GRAMMAR_COMPLAINT:
     case GRAMMAR_CONFIDENTIAL:
@@ -643,8 +645,36 @@ static int message_done(struct intake *in, long long msg_id, const char *sender,
     case GRAMMAR_FOLLOWUP:
     case GRAMMAR_CLOSE:
         return agency_followup(&to, &g);
+    case GRAMMAR_CONFIRM:
+        return command_confirmed(&to, &g);
     }
     return 0;
+}
+
+/* YA and a code: the command it opens acts now, as its own message, read again from its text. */
+static int command_confirmed(const struct reply_to *to, const struct grammar_result *g)
+{
+    char code[GRAMMAR_CODE_DIGITS + 1];
+    memcpy(code, g->body, GRAMMAR_CODE_DIGITS);
+    code[GRAMMAR_CODE_DIGITS] = '\0';
+    long long msg_id;
+    char *text;
+    int rc = confirm_take(to, code, &msg_id, &text);
+    if (rc != 0 || text == NULL) {
+        return rc;
+    }
+    struct grammar_result cg;
+    grammar_parse(text, &cg);
+    struct reply_to command = *to;
+    command.msg_id = msg_id;
+    command.confirmed = true;
+    if (cg.command == GRAMMAR_ADD || cg.command == GRAMMAR_CANCEL) {
+        rc = citizen_ticket_command(&command, &cg);
+    } else if (cg.command == GRAMMAR_FOLLOWUP || cg.command == GRAMMAR_CLOSE) {
+        rc = agency_followup(&command, &cg);
+    }
+    free(text);
+    return rc;
 }
 
 /* Whether a message of this kind is read (made a complaint or a command), and whether it may be

@@ -9,17 +9,18 @@ static const struct {
     const char *status;
     const char *id;
     const char *en;
-    bool open; /* still being handled: the citizen may add to it or withdraw it */
+    bool open;       /* still being handled: the citizen may add to it or withdraw it */
+    bool agency_may; /* the agency's TL / SELESAI may still move it: not withdrawn or archived */
 } statuses[] = {
-    {"baru", "diterima, belum diverifikasi", "received, not yet verified", true},
-    {"diteruskan", "terdisposisi, belum ditindaklanjuti", "forwarded, awaiting action", true},
-    {"diproses", "sedang diproses", "being handled", true},
-    {"ditunda", "ditunda", "postponed", true},
-    {"selesai", "selesai", "resolved", false},
+    {"baru", "diterima, belum diverifikasi", "received, not yet verified", true, true},
+    {"diteruskan", "terdisposisi, belum ditindaklanjuti", "forwarded, awaiting action", true, true},
+    {"diproses", "sedang diproses", "being handled", true, true},
+    {"ditunda", "ditunda", "postponed", true, true},
+    {"selesai", "selesai", "resolved", false, true},
     {"ditolak", "ditolak (bukan wewenang / tidak valid)", "rejected (out of scope or invalid)",
-     false},
-    {"dibatalkan", "dibatalkan oleh pelapor", "withdrawn by you", false},
-    {"arsip", "diarsipkan", "archived", false},
+     false, true},
+    {"dibatalkan", "dibatalkan oleh pelapor", "withdrawn by you", false, false},
+    {"arsip", "diarsipkan", "archived", false, false},
 };
 
 #define NSTATUSES (sizeof statuses / sizeof statuses[0])
@@ -64,4 +65,10 @@ bool lifecycle_citizen_may_add(const char *status)
 {
     int i = find(status);
     return i >= 0 && statuses[i].open;
+}
+
+bool lifecycle_agency_may_act(const char *status)
+{
+    int i = find(status);
+    return i >= 0 && statuses[i].agency_may;
 }

@@ -448,7 +448,9 @@ static void reload_if_asked(struct daemon *d)
  * the one this program knows: the daemon must stop. */
 static int keep_database_connected(struct daemon *d, long long now)
 {
-    if (d->db.up || now < d->db.next_try_ms) {
+    /* Root is kept only to open the modem: no connection, and no code that reads what the
+     * database hands back, runs as root. */
+    if (d->db.up || now < d->db.next_try_ms || d->drop_pending) {
         return 0;
     }
     int version = -1;

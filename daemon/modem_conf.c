@@ -1,6 +1,7 @@
 /*
  * modem_conf: a modem's own copy of its configuration; see include/modem_conf.h.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "modem_conf.h"
 
 #include <stdbool.h>
@@ -35,11 +36,8 @@ void modem_conf_free(struct conf_modem *copy)
     free(copy->pin);
 }
 
-/* volatile keeps the compiler from dropping stores to memory that is about to be freed. */
+/* explicit_bzero, because the compiler may drop a memset of memory that is about to be freed. */
 void modem_conf_wipe(void *p, size_t n)
 {
-    volatile unsigned char *v = p;
-    while (n-- > 0) {
-        *v++ = 0;
-    }
+    explicit_bzero(p, n);
 }

@@ -4,6 +4,7 @@
  * is killed and reaped, the request fails as a modem error, and the daemon's usual back-off starts
  * the next worker later.
  */
+#define _GNU_SOURCE /* close_range */
 #include "modem_proxy.h"
 
 #include <errno.h>
@@ -165,12 +166,11 @@ static int worker_start(struct proxy *p, char *err, size_t errcap)
         /* A fresh program: the worker inherits no database connection, no configuration beyond
          * what it is sent, and no memory of the daemon's. Every other descriptor is close-on-exec
          * or closed here. */
-        if (dup2(sv[1], WIRE_WORKER_FD) < 0) {
+        int kept = sv[1] == WIRE_WORKER_FD ? fcntl(sv[1], F_SETFD, 0) : dup2(sv[1], WIRE_WORKER_FD);
+        if (kept < 0) {
             _exit(127);
         }
-        for (int fd = WIRE_WORKER_FD + 1; fd < 1024; fd++) {
-            close(fd);
-        }
+        close_range(WIRE_WORKER_FD + 1, ~0U, 0);
         char level[8];
         snprintf(level, sizeof level, "%d", (int)log_get_level());
         if (p->drop_user[0] != '\0' && geteuid() == 0) {

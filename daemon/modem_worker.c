@@ -3,6 +3,7 @@
  * settings, answers one request at a time, and may die on a hostile message without harm: the
  * daemon notices and starts another.
  */
+#define _GNU_SOURCE /* close_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -58,6 +59,15 @@ static void drop_after_open(struct worker *w)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* A proxy connection's device is a command the worker starts: it runs as the daemon's user from
+ * the start, so the worker gives up root before it opens such a modem. */
+static void drop_before_command(struct worker *w, const char *connection)
+{
+    if (strncmp(connection, "proxy", 5) == 0) {
+        drop_after_open(w);
+    }
+}
+
 static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
 {
     struct wire_msg h = {.op = op, .arg = {a0, a1, 0}, .len = (uint32_t)len};
@@ -96,11 +106,14 @@ static void judge(struct modem_raw *r)
         return;
     }
     if (pid == 0) {
-        /* The trial's own abort message would only confuse the log. */
+        /* The trial's own abort message would only confuse the log. It decodes bytes it was
+         * handed and needs no descriptor beyond those three: not the daemon's socket, not the
+         * modem. */
         int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0) {
             dup2(devnull, 2);
         }
+        close_range(3, ~0U, 0);
         _exit(modem_gammu_pdu_trial(r->pdu, r->len) == 0 ? 0 : 1);
     }
     int status;
@@ -126,6 +139,7 @@ static void do_raw_list(struct worker *w, const unsigned char *p, size_t len)
         w->modem = NULL;
     }
     atchan_close(w->chan);
+    drop_before_command(w, wire_string(p, len, 0));
     w->chan = atchan_open(wire_string(p, len, 0), wire_string(p, len, 1), err, sizeof err);
     drop_after_open(w);
     struct modem_raw *items = NULL;
@@ -157,6 +171,7 @@ static void do_connect(struct worker *w, const struct wire_msg *h, const unsigne
         .delivery_reports = strcmp(wire_string(p, h->len, 4), "1") == 0,
         .reject_calls = strcmp(wire_string(p, h->len, 5), "1") == 0,
     };
+    drop_before_command(w, cfg.connection);
     if (w->modem == NULL) {
         w->modem = modem_gammu_new(&cfg);
     }
@@ -285,6 +300,8 @@ int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
     /* Whatever happens to the daemon, its worker must not outlive it, holding the modem: the
      * kernel ends it with its parent, even while it is stuck inside libGammu. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* What libGammu or a rescue starts (a proxy command) must not hold the daemon's socket. */
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);

@@ -80,15 +80,15 @@ int reply_queue_add(struct reply_queue *q, long long msg_id, long long complaint
     if (v->seq > 0) {
         snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket_from_seq((uint64_t)v->seq));
     }
-    const char *names[] = {"ticket", "status", "agency", "text"};
+    const char *names[] = {"ticket", "status", "agency", "text", "code"};
     const char *values[] = {ticket_str, v->status ? v->status : "", v->agency ? v->agency : "",
-                            v->text ? v->text : ""};
+                            v->text ? v->text : "", v->code ? v->code : ""};
     size_t cap = strlen(tmpl) + 64 + (v->text ? strlen(v->text) : 0) + 256;
     char *text = malloc(cap);
     if (text == NULL) {
         return -1;
     }
-    if (template_fill(tmpl, names, values, 4, text, cap) < 0) {
+    if (template_fill(tmpl, names, values, 5, text, cap) < 0) {
         /* The configuration check makes this impossible; still, never lose the message. */
         log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
         free(text);
@@ -103,27 +103,34 @@ int reply_queue_add(struct reply_queue *q, long long msg_id, long long complaint
     return 0;
 }
 
-int reply_answer(const struct reply_to *to, long long complaint_id, const char *kind,
-                 const char *tmpl, const struct reply_values *v)
+int reply_within_budget(struct reply_queue *q, long long msg_id, long long complaint_id,
+                        const char *destination, const char *kind, const char *tmpl,
+                        const struct reply_values *v)
 {
-    struct reply_queue *q = to->queue;
-    char numbuf[MSISDN_MAX];
-    if (!to->replyable) {
-        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)",
-                 to->msg_id, log_number(to->sender, numbuf, sizeof numbuf));
-        return 0;
-    }
     bool within;
     /* The budget counts the outbox's rows: those queued so far are written first. */
     if (reply_queue_flush(q) != 0 ||
-        store_reply_budget(q->store, to->sender, q->conf->replies.budget,
+        store_reply_budget(q->store, destination, q->conf->replies.budget,
                            q->conf->replies.budget_window_s, &within) != 0) {
         return -1;
     }
     if (!within) {
-        log_info("message %lld from %s: no reply, the number's reply budget is spent", to->msg_id,
-                 log_number(to->sender, numbuf, sizeof numbuf));
+        char numbuf[MSISDN_MAX];
+        log_info("message %lld: no %s to %s, the number's reply budget is spent", msg_id, kind,
+                 log_number(destination, numbuf, sizeof numbuf));
         return 0;
     }
-    return reply_queue_add(q, to->msg_id, complaint_id, to->sender, kind, tmpl, v);
+    return reply_queue_add(q, msg_id, complaint_id, destination, kind, tmpl, v);
+}
+
+int reply_answer(const struct reply_to *to, long long complaint_id, const char *kind,
+                 const char *tmpl, const struct reply_values *v)
+{
+    if (!to->replyable) {
+        char numbuf[MSISDN_MAX];
+        log_info("message %lld from %s: no reply (not a mobile number, or not plain text)",
+                 to->msg_id, log_number(to->sender, numbuf, sizeof numbuf));
+        return 0;
+    }
+    return reply_within_budget(to->queue, to->msg_id, complaint_id, to->sender, kind, tmpl, v);
 }

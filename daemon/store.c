@@ -107,6 +107,9 @@ int store_connect(struct store *s)
         return -1;
     }
     PQsetNoticeReceiver(s->conn, notice_quiet, NULL);
+    /* Errors without their detail and context: "Failing row contains ..." can hold a citizen's
+     * number and text, and errors go to the log and the heartbeat. */
+    PQsetErrorVerbosity(s->conn, PQERRORS_TERSE);
     return 0;
 }
 

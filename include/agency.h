@@ -32,7 +32,9 @@ char *agency_cut(const char *utf8, long room, bool gsm7);
 /*
  * TL and SELESAI (g says which), from an active liaison of some agency (the caller has asked: from
  * anyone else they are a complaint). Only a liaison of the agency the ticket is routed to moves it
- * on; their words go to the citizen and they get a confirmation. Any other liaison's attempt
+ * on, never out of withdrawn or archived, and only once their number has answered its code
+ * (module confirm; to->confirmed): their words then go to the citizen, within the citizen's reply
+ * budget, and they get a confirmation. Any other liaison's attempt
  * changes nothing and is kept in the ticket's history as refused; a liaison is told when the
  * ticket number is missing, not valid, or names no ticket. 0, or -1 on a database error.
  */

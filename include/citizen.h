@@ -13,7 +13,9 @@
 
 /*
  * CEK, TAMBAH and BATAL (g says which): they act only on the sender's own ticket; any other
- * ticket gets the very answer a ticket that does not exist gets. A TAMBAH with no text gets the
+ * ticket gets the very answer a ticket that does not exist gets, and CEK's answer goes only to the
+ * number that filed the ticket. TAMBAH and BATAL change the ticket, so they first ask that number
+ * for its code (module confirm) and act when to->confirmed. A TAMBAH with no text gets the
  * ticket's status, which says how to add. 0, or -1 on a database error.
  */
 int citizen_ticket_command(const struct reply_to *to, const struct grammar_result *g);

@@ -31,20 +31,22 @@ struct conf_retry {
 /* Reply texts. Each is checked at load time: filled with the longest values it must fit one
  * GSM 7-bit SMS. */
 struct conf_templates {
-    char *language;    /* "id" (default) or "en": which built-in defaults fill missing keys */
-    char *received;    /* the reply to a new complaint; placeholder {ticket} */
-    char *status;      /* the answer to CEK: {ticket}, {status} */
-    char *added;       /* TAMBAH accepted: {ticket} */
-    char *cancelled;   /* BATAL accepted: {ticket} */
-    char *not_found;   /* no such ticket for this sender: {ticket} */
-    char *not_valid;   /* a ticket number that fails its check digit */
-    char *need_ticket; /* a command without its ticket number */
-    char *help;        /* BANTUAN / HELP / ? */
-    char *forward;     /* a routed ticket to each liaison: {ticket}, {agency}, {summary} */
-    char *reminder;    /* an overdue ticket to its liaisons, at most daily: {ticket}, {agency} */
-    char *followup;    /* a TL relayed to the citizen: {ticket}, {agency}, {text} */
-    char *closed;      /* a SELESAI relayed to the citizen: {ticket}, {agency}, {text} */
-    char *confirmed;   /* the liaison's confirmation: {ticket}, {status} */
+    char *language;      /* "id" (default) or "en": which built-in defaults fill missing keys */
+    char *received;      /* the reply to a new complaint; placeholder {ticket} */
+    char *status;        /* the answer to CEK: {ticket}, {status} */
+    char *added;         /* TAMBAH accepted: {ticket} */
+    char *cancelled;     /* BATAL accepted: {ticket} */
+    char *not_found;     /* no such ticket for this sender: {ticket} */
+    char *not_valid;     /* a ticket number that fails its check digit */
+    char *need_ticket;   /* a command without its ticket number */
+    char *help;          /* BANTUAN / HELP / ? */
+    char *forward;       /* a routed ticket to each liaison: {ticket}, {agency}, {summary} */
+    char *reminder;      /* an overdue ticket to its liaisons, at most daily: {ticket}, {agency} */
+    char *followup;      /* a TL relayed to the citizen: {ticket}, {agency}, {text} */
+    char *closed;        /* a SELESAI relayed to the citizen: {ticket}, {agency}, {text} */
+    char *confirmed;     /* the liaison's confirmation: {ticket}, {status} */
+    char *confirm_ask;   /* a command's code, to the number it claims: {ticket}, {code} */
+    char *confirm_wrong; /* a code that opened nothing */
 };
 
 /* Agencies' codes are at most this long, so that templates can be checked. */
@@ -66,10 +68,10 @@ struct conf_replies {
 };
 
 struct conf {
-    char *path;     /* the file this was read from */
-    char *instance; /* this daemon's name, unique per modem */
-    char *user;     /* started as root: become this user once the modem is open ("" none) */
-    char *group;    /* ... and this group ("" the user's own) */
+    char *path;      /* the file this was read from */
+    char *instance;  /* this daemon's name, unique per modem */
+    char *user;      /* started as root: become this user once the modem is open ("" none) */
+    char *group;     /* ... and this group ("" the user's own) */
     bool allow_root; /* keep running as root when no user is given (otherwise refused) */
     struct conf_modem modem;
     char *database; /* libpq connection string; never logged */

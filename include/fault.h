@@ -1,7 +1,8 @@
 /*
  * fault: crash points for the fault tests. With LAPOR_CRASH_AT="point:n" in its environment the
  * daemon kills itself (SIGKILL, as an operator's kill -9 or the kernel's OOM killer would) the
- * n-th time it passes the named point; without it, as in production, every point does nothing.
+ * n-th time it passes the named point; without it every point does nothing. Only test builds
+ * (CMake option LAPOR_TEST_HOOKS, on with LAPOR_TESTS) read the variable at all.
  * Points: "read", "stored", "committed", "deleted" (intake), "claimed", "send", "sent" (outbox).
  */
 #ifndef LAPOR_FAULT_H

@@ -11,6 +11,8 @@
  *   punctuation) around them; an empty message, or one of filler alone, is help too.
  * - TL, SELESAI: read as commands whatever follows; they are a liaison's words, and the caller,
  *   who knows the sender, reads them as a complaint (grammar_parse_complaint) from anyone else.
+ * - YA followed by exactly GRAMMAR_CODE_DIGITS digits (and filler): the answer to a confirmation
+ *   code; YA with anything else begins a complaint.
  *
  * Pure module: libc only. It says what the text asks; whether the sender may ask it is for the
  * intake to decide.
@@ -32,7 +34,11 @@ enum grammar_command {
     GRAMMAR_HELP,         /* BANTUAN / HELP / INFO / ?, an empty message, or filler alone */
     GRAMMAR_FOLLOWUP,     /* TL <ticket> <text>, from a liaison */
     GRAMMAR_CLOSE,        /* SELESAI <ticket> [text], from a liaison */
+    GRAMMAR_CONFIRM,      /* YA <code>: the body is the code's digits (module confirm) */
 };
+
+/* The digits of a confirmation code. */
+#define GRAMMAR_CODE_DIGITS 6
 
 /* What became of the ticket number of a command that takes one. */
 enum grammar_ticket {

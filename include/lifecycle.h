@@ -19,4 +19,8 @@ size_t lifecycle_label_max(void);
 bool lifecycle_citizen_may_cancel(const char *status);
 bool lifecycle_citizen_may_add(const char *status);
 
+/* Whether a liaison's TL or SELESAI may move a ticket in this status: a withdrawn or archived
+ * ticket is never reopened by them. */
+bool lifecycle_agency_may_act(const char *status);
+
 #endif

@@ -19,6 +19,7 @@ struct reply_values {
     const char *status; /* the ticket's status label */
     const char *agency; /* the agency's code */
     const char *text;   /* an agency's text relayed */
+    const char *code;   /* a confirmation code */
 };
 
 struct reply_queue {
@@ -35,6 +36,7 @@ struct reply_to {
     long long msg_id;
     const char *sender; /* normalised */
     bool replyable;     /* a mobile number that sent plain text: it may be answered */
+    bool confirmed;     /* its sender has answered the code: a command that changes a ticket acts */
 };
 
 /* The queue keeps both pointers; they must outlive it. */
@@ -55,6 +57,12 @@ int reply_queue_count_to(const struct reply_queue *q, const char *destination);
 int reply_queue_add(struct reply_queue *q, long long msg_id, long long complaint_id,
                     const char *destination, const char *kind, const char *tmpl,
                     const struct reply_values *v);
+
+/* Queues the message named kind to destination, as reply_queue_add does, unless destination has
+ * used up its reply budget (then nothing is queued). 0, or -1 on a database error. */
+int reply_within_budget(struct reply_queue *q, long long msg_id, long long complaint_id,
+                        const char *destination, const char *kind, const char *tmpl,
+                        const struct reply_values *v);
 
 /*
  * Queues the reply named kind (a template of the configuration) to the message's sender, unless

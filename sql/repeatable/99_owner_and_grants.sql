@@ -8,7 +8,10 @@ BEGIN
         GRANT SELECT ON complaint_deadline, agency_ticket TO lapor_daemon;
     END IF;
     IF to_regrole('lapor_reader') IS NOT NULL THEN
-        GRANT SELECT ON complaint_deadline, agency_ticket TO lapor_reader;
+        GRANT SELECT ON complaint_deadline, agency_ticket, agency_own_ticket TO lapor_reader;
+    END IF;
+    IF to_regrole('lapor_agency') IS NOT NULL THEN
+        GRANT SELECT ON agency_own_ticket TO lapor_agency;
     END IF;
     PERFORM lapor_give_to_owner();
 END;

@@ -135,8 +135,9 @@ static bool valid_holidays(const char *s)
     }
     for (size_t i = 0; i < n; i++) {
         size_t at = i % 11;
-        bool ok = at == 10 ? s[i] == ',' : (at == 4 || at == 7) ? s[i] == '-'
-                                                                 : (s[i] >= '0' && s[i] <= '9');
+        bool ok = at == 10               ? s[i] == ','
+                  : (at == 4 || at == 7) ? s[i] == '-'
+                                         : (s[i] >= '0' && s[i] <= '9');
         if (!ok) {
             return false;
         }
@@ -177,10 +178,10 @@ static void check_loaded(const struct conf *c)
     const struct conf_templates *t = &c->templates;
     check(c->templates.language != NULL &&
           (strcmp(t->language, "id") == 0 || strcmp(t->language, "en") == 0));
-    const char *const texts[] = {t->received,  t->status,    t->added,    t->cancelled,
-                                 t->not_found, t->not_valid, t->need_ticket, t->help,
-                                 t->forward,   t->reminder,  t->followup, t->closed,
-                                 t->confirmed};
+    const char *const texts[] = {t->received,  t->status,      t->added,        t->cancelled,
+                                 t->not_found, t->not_valid,   t->need_ticket,  t->help,
+                                 t->forward,   t->reminder,    t->followup,     t->closed,
+                                 t->confirmed, t->confirm_ask, t->confirm_wrong};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         check(nonempty(texts[i]));
     }
@@ -195,21 +196,22 @@ static bool same_string(const char *a, const char *b)
  * the struct (numbers and booleans) with the pointers blanked out. */
 static void check_same(const struct conf *a, const struct conf *b)
 {
-    const char *const sa[] = {a->instance,          a->modem.connection,     a->modem.device,
-                              a->modem.model,       a->modem.pin,            a->database,
-                              a->templates.language, a->templates.received,  a->templates.status,
-                              a->templates.help,    a->templates.forward,    a->routing.holidays};
-    const char *const sb[] = {b->instance,          b->modem.connection,     b->modem.device,
-                              b->modem.model,       b->modem.pin,            b->database,
-                              b->templates.language, b->templates.received,  b->templates.status,
-                              b->templates.help,    b->templates.forward,    b->routing.holidays};
+    const char *const sa[] = {a->instance,           a->modem.connection,   a->modem.device,
+                              a->modem.model,        a->modem.pin,          a->database,
+                              a->templates.language, a->templates.received, a->templates.status,
+                              a->templates.help,     a->templates.forward,  a->routing.holidays};
+    const char *const sb[] = {b->instance,           b->modem.connection,   b->modem.device,
+                              b->modem.model,        b->modem.pin,          b->database,
+                              b->templates.language, b->templates.received, b->templates.status,
+                              b->templates.help,     b->templates.forward,  b->routing.holidays};
     for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++) {
         check(same_string(sa[i], sb[i]));
     }
     check(a->modem.timeout_s == b->modem.timeout_s &&
           a->modem.status_interval_s == b->modem.status_interval_s &&
           a->modem.delivery_reports == b->modem.delivery_reports &&
-          a->modem.reject_calls == b->modem.reject_calls && a->poll_interval_ms == b->poll_interval_ms &&
+          a->modem.reject_calls == b->modem.reject_calls &&
+          a->poll_interval_ms == b->poll_interval_ms &&
           a->multipart_timeout_s == b->multipart_timeout_s && a->lease_s == b->lease_s &&
           a->batch_size == b->batch_size && a->heartbeat_s == b->heartbeat_s &&
           a->retry.max_attempts == b->retry.max_attempts &&

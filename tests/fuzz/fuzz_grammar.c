@@ -2,8 +2,9 @@
  * libFuzzer target for grammar: every citizen can send any text to 1708, so grammar_parse must
  * read anything (made valid UTF-8 first, as the intake does) and keep its promises: the body lies
  * inside the input, the keyword is upper-case letters and digits, a ticket is OK only with a
- * sequence number whose ticket passes its own check. Read as a complaint (grammar_parse_complaint),
- * it is a complaint or help, and never a command.
+ * sequence number whose ticket passes its own check, a confirmation carries exactly its code's
+ * digits. Read as a complaint (grammar_parse_complaint), it is a complaint or help, and never a
+ * command.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(ticket_parse(digits, &again) == TICKET_OK && again == g.seq);
     } else {
         check(g.seq == 0);
+    }
+    /* A confirmation's body is its code: exactly its digits, nothing else. */
+    if (g.command == GRAMMAR_CONFIRM) {
+        check(g.body_len == GRAMMAR_CODE_DIGITS);
+        for (size_t i = 0; i < g.body_len; i++) {
+            check(g.body[i] >= '0' && g.body[i] <= '9');
+        }
     }
     grammar_parse_complaint(text, &g);
     check(g.command == GRAMMAR_COMPLAINT || g.command == GRAMMAR_CONFIDENTIAL ||

@@ -21,6 +21,12 @@ say_and_wait() {
     inject "$1" "$2"
     wait_for "SELECT count(*) > $before FROM outbox WHERE destination = '$norm' AND status = 'sent'" 30
 }
+# confirm_and_wait NUMBER TEXT NORM: TAMBAH or BATAL, its code answered, and waits for its reply.
+confirm_and_wait() {
+    send_confirmed "$1" "$2" "$3"
+    wait_for "SELECT kind <> 'confirm_ask' AND status = 'sent' FROM outbox
+               WHERE destination = '$3' ORDER BY id DESC LIMIT 1" 30
+}
 
 say_and_wait 081311112222 "Lapor: jalan di depan pasar Kranji berlubang besar" "$ME"
 ticket=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '$ME'")
@@ -33,7 +39,7 @@ check "CEK from the sender (written +62 0813...) gives the status" \
     "$(last_reply "$ME")" \
     "LAPOR! Status tiket #$ticket: diterima, belum diverifikasi. Tambah info: ketik TAMBAH $ticket <isi> kirim ke 1708"
 
-say_and_wait 6281311112222 "TAMBAH#$ticket: lubangnya sudah 1 meter" "$ME"
+confirm_and_wait 6281311112222 "TAMBAH#$ticket: lubangnya sudah 1 meter" "$ME"
 check "TAMBAH is accepted" "$(last_reply "$ME" | grep -c "tambahan untuk tiket #$ticket")" 1
 check "... and kept in the ticket's history" \
     "$(q "SELECT detail FROM complaint_event WHERE kind = 'info_added'")" "lubangnya sudah 1 meter"
@@ -41,7 +47,7 @@ check "... and kept in the ticket's history" \
 say_and_wait 081311112222 "STATUS:$ticket" "$ME"
 check "the second CEK still shows the status" "$(last_reply "$ME" | grep -c 'belum diverifikasi')" 1
 
-say_and_wait "0062 813 1111 2222" "batal $ticket" "$ME"
+confirm_and_wait "0062 813 1111 2222" "batal $ticket" "$ME"
 check "BATAL withdraws the ticket" "$(q "SELECT status FROM complaint WHERE sender = '$ME'")" dibatalkan
 check "... and says so" "$(last_reply "$ME" | grep -c "#$ticket telah dibatalkan")" 1
 say_and_wait 081311112222 "CEK$ticket" "$ME"
@@ -128,7 +134,7 @@ check "\"cek no tiket N\" gives the status" "$(last_reply "$CIT" | grep -c "Stat
 say_and_wait 085611112222 "info $mine" "$CIT"
 check "TAMBAH/INFO with nothing to add gives the status, which says how to add" \
     "$(last_reply "$CIT" | grep -c "Status tiket #$mine: .*ketik TAMBAH $mine")" 1
-say_and_wait 085611112222 "info tiket $mine sudah 5 tahun" "$CIT"
+confirm_and_wait 085611112222 "info tiket $mine sudah 5 tahun" "$CIT"
 check "\"info tiket N text\" adds the text" "$(last_reply "$CIT" | grep -c "tambahan untuk tiket #$mine")" 1
 say_and_wait 085611112222 "cek 123" "$CIT"
 check "a short number alone is a ticket attempt, not valid" "$(last_reply "$CIT" | grep -c 'tidak valid')" 1
@@ -143,6 +149,6 @@ wait_for "SELECT count(*) = 2 FROM sms_in WHERE sender IN ('TELKOMSEL', '+3636',
 sleep 1
 check "no reply to an alphanumeric sender or a short code" \
     "$(q "SELECT count(*) FROM outbox WHERE destination IN ('TELKOMSEL', '3636')")" 0
-check "every message stored (6, 9, 12 and 1 from four numbers, 2 from services)" "$(q "SELECT count(*) FROM sms_in")" 30
+check "every message stored (8, 9, 13 and 1 from four numbers, 2 from services)" "$(q "SELECT count(*) FROM sms_in")" 33
 daemon_stop
 finish

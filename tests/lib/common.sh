@@ -98,6 +98,21 @@ inject() { # inject FROM TEXT [inject options...]
 
 q() { pg_psql "$1"; }
 
+# send_confirmed FROM TEXT TO: a command that changes a ticket (TL, SELESAI, TAMBAH, BATAL) sent
+# from FROM, then the code the daemon sends back to TO (FROM as stored, +62...) answered with YA,
+# as that phone would: the command acts only then. Returns once the YA is on its way in.
+code_asked() { q "SELECT count(*) FROM outbox WHERE destination = '$1' AND kind = 'confirm_ask'"; }
+send_confirmed() {
+    local from=$1 text=$2 to=$3 before code
+    before=$(code_asked "$to")
+    inject "$from" "$text"
+    wait_for "SELECT count(*) > $before FROM outbox WHERE destination = '$to' AND kind = 'confirm_ask'" 30 ||
+        return 1
+    code=$(q "SELECT substring(text from 'YA ([0-9]{6})') FROM outbox
+               WHERE destination = '$to' AND kind = 'confirm_ask' ORDER BY id DESC LIMIT 1")
+    inject "$from" "YA $code"
+}
+
 # wait_for SQL SECONDS: waits until the query prints t.
 wait_for() {
     local sql=$1 limit=$2 start=$SECONDS

@@ -116,11 +116,13 @@ def semi_octets(digits):
 def encode_address(number, toa=None):
     """Encodes a TP-OA/TP-RA address field: "+62..." as international
     (0x91), plain digits as unknown (0x81), anything else as alphanumeric
-    (0xD0, GSM 7-bit packed). toa forces the type octet."""
-    if number.startswith("+") and number[1:].isdigit():
+    (0xD0, GSM 7-bit packed). toa forces the type octet; an alphanumeric
+    one (type 101) packs even a name made of digits as text."""
+    alnum = toa is not None and (toa & 0x70) == 0x50
+    if not alnum and number.startswith("+") and number[1:].isdigit():
         digits = number[1:]
         return bytes([len(digits), 0x91 if toa is None else toa]) + semi_octets(digits)
-    if number.isdigit():
+    if not alnum and number.isdigit():
         return bytes([len(number), 0x81 if toa is None else toa]) + semi_octets(number)
     septets = gsm7_septets(number)
     packed = pack_septets(septets)
@@ -450,6 +452,8 @@ def main(argv=None):
     p.add_argument("--ref", type=lambda v: int(v, 0), help="concatenation reference")
     p.add_argument("--ref16", action="store_true", help="16-bit reference (IEI 08)")
     p.add_argument("--udh", help="raw UDH hex including its length octet (single PDU)")
+    p.add_argument("--alnum", action="store_true",
+                   help="the sender is an alphanumeric id even when made of digits (single PDU)")
     p.add_argument("--no-split", action="store_true", help="never split (may exceed one SMS)")
     p.add_argument("--malformed", choices=sorted(MALFORMED), help="emit a named malformed PDU")
     p.add_argument("--septets", type=int, help="with --malformed udl200: another TP-UDL")
@@ -473,9 +477,10 @@ def main(argv=None):
             if coding == "auto":
                 coding = "gsm7" if is_gsm7(a.text) else "ucs2"
             dcs = DCS_UCS2_CLASS0 if coding == "ucs2" else DCS_GSM7_CLASS0
-        if a.udh:
+        if a.udh or a.alnum:
             pdus = [deliver_pdu(a.sender, a.text, coding=coding, dcs=dcs, when=a.time,
-                                smsc=a.smsc, udh=bytes.fromhex(a.udh))]
+                                smsc=a.smsc, udh=bytes.fromhex(a.udh) if a.udh else b"",
+                                sender_toa=0xD0 if a.alnum else None)]
         else:
             pdus = message_pdus(a.sender, a.text, coding=coding, ref=a.ref, ref16=a.ref16,
                                 when=a.time, smsc=a.smsc, dcs=dcs, split=not a.no_split)
