@@ -398,19 +398,18 @@ static const struct {
      " (13, 'lapor_complaints_total', 'counter', 'Complaints made.',"
      " (SELECT format('lapor_complaints_total %s', count(*)) FROM complaint)),"
      " (14, 'lapor_complaints_overdue', 'gauge', 'Tickets past their service level.',"
-     " (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint_deadline d"
-     " WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
+     " (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint c"
+     " WHERE c.due_on < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
      " SELECT string_agg(format(E'# HELP %s %s\n# TYPE %s %s%s', name, help, name, type,"
      " coalesce(E'\n' || samples, '')), E'\n' ORDER BY ord) || E'\n' FROM fam",
      NULL},
     {"overdue",
      "SELECT coalesce(json_agg(json_build_object('ticket', ticket_of(c.id), 'status', c.status,"
-     " 'agency', a.code, 'due', coalesce(d.route_by, d.followup_by),"
-     " 'what', CASE WHEN d.route_by IS NOT NULL THEN 'routing' ELSE 'first follow-up' END)"
-     " ORDER BY coalesce(d.route_by, d.followup_by), c.id), '[]')::text"
-     " FROM complaint_deadline d JOIN complaint c ON c.id = d.id"
-     " LEFT JOIN agency a ON a.id = c.agency_id"
-     " WHERE coalesce(d.route_by, d.followup_by) < (now() AT TIME ZONE 'Asia/Jakarta')::date"
+     " 'agency', a.code, 'due', c.due_on,"
+     " 'what', CASE WHEN c.status = 'diteruskan' THEN 'first follow-up' ELSE 'routing' END)"
+     " ORDER BY c.due_on, c.id), '[]')::text"
+     " FROM complaint c LEFT JOIN agency a ON a.id = c.agency_id"
+     " WHERE c.due_on < (now() AT TIME ZONE 'Asia/Jakarta')::date"
      " AND ($1::text IS NULL OR a.code = upper($1))",
      "SELECT coalesce(string_agg(format('#%-11s %-11s %-10s %s was due %s', e->>'ticket',"
      " e->>'status', coalesce(e->>'agency', '-'), e->>'what', e->>'due'), E'\\n'),"
