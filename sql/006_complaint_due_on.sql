@@ -4,3 +4,36 @@
 -- keep the column, and fills it in for the complaints made before this migration.
 ALTER TABLE complaint ADD COLUMN due_on date;
 CREATE INDEX complaint_due ON complaint (due_on) WHERE due_on IS NOT NULL;
+
+-- Retention (lapor_archive(), repeatable/70_archive.sql; `lapor-smsctl archive`): closed tickets
+-- past an age move, with every row that hangs from them, into tables of the same columns in the
+-- same order, so that each move is an INSERT of what the DELETE returned. A column added to a
+-- hot table later is added to its archive table in the same migration.
+CREATE TABLE archive_complaint (LIKE complaint INCLUDING DEFAULTS, PRIMARY KEY (id));
+CREATE TABLE archive_complaint_event (LIKE complaint_event INCLUDING DEFAULTS, PRIMARY KEY (id));
+CREATE TABLE archive_reminder (LIKE reminder INCLUDING DEFAULTS,
+                               PRIMARY KEY (complaint_id, day));
+CREATE TABLE archive_sms_in (LIKE sms_in INCLUDING DEFAULTS, PRIMARY KEY (id));
+CREATE TABLE archive_sms_part (LIKE sms_part INCLUDING DEFAULTS, PRIMARY KEY (id));
+CREATE TABLE archive_outbox (LIKE outbox INCLUDING DEFAULTS, PRIMARY KEY (id));
+CREATE TABLE archive_outbox_part (LIKE outbox_part INCLUDING DEFAULTS,
+                                  PRIMARY KEY (outbox_id, seq));
+CREATE INDEX archive_complaint_event_complaint ON archive_complaint_event (complaint_id);
+CREATE INDEX archive_sms_in_complaint ON archive_sms_in (complaint_id);
+CREATE INDEX archive_outbox_complaint ON archive_outbox (complaint_id);
+-- What the archive step looks rows up by (and what the foreign keys' checks on a delete of a
+-- complaint or a message read): none of these had an index.
+CREATE INDEX complaint_closed ON complaint (closed_at)
+    WHERE status IN ('selesai', 'ditolak', 'dibatalkan', 'arsip');
+CREATE INDEX sms_in_complaint ON sms_in (complaint_id) WHERE complaint_id IS NOT NULL;
+CREATE INDEX outbox_complaint ON outbox (complaint_id) WHERE complaint_id IS NOT NULL;
+
+DO $$
+BEGIN
+    IF to_regrole('lapor_reader') IS NOT NULL THEN
+        GRANT SELECT ON archive_complaint, archive_complaint_event, archive_reminder,
+              archive_sms_in, archive_sms_part, archive_outbox, archive_outbox_part
+              TO lapor_reader;
+    END IF;
+END;
+$$;

@@ -1,0 +1,168 @@
+#!/bin/bash
+# bigdb.sh: lapor-smsd on a database holding years of complaints. A benchmark, not a test.
+#
+#   bash tests/bench/bigdb.sh [--n N] [--open M] [--messages K] [--reuse DIR]
+#
+#   --n, --open  complaints to prefill, and how many of them still open (gen_bigdb.sql; default
+#                100,000 and 20,000; the issue's size is --n 5000000 --open 1000000)
+#   --messages   messages staged for each intake run (default 5,000)
+#   --reuse DIR  a cluster made by an earlier run with KEEP=1 (DIR/pg), generated already
+#
+# 1. Intake: the same K messages (the benchmark's mix from ../shared/data/, fresh senders each
+#    run) into an empty database and into the prefilled one, alternately, twice each, in one
+#    cluster; the ratio of the rates is the figure (absolute rates vary with the machine's load).
+# 2. The periodic queries: pg_stat_statements reset, auto_explain on (every statement, nested
+#    too, with ANALYZE), then the daemon runs 70 s on the prefilled database (multipart expiry
+#    every second, the reminder scan, heartbeats, outbox polls) while 200 CEKs of tickets spread
+#    over the years arrive and lapor-smsctl's status, metrics, overdue and ticket show run. Prints
+#    every statement's calls, mean and max time, and the plans of those that took over 5 ms
+#    (all plans: /tmp/lapor-bigdb-plans.log).
+set -euo pipefail
+N=100000 OPEN=20000 K=5000 REUSE=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --n) N=$2; shift 2 ;;
+        --open) OPEN=$2; shift 2 ;;
+        --messages) K=$2; shift 2 ;;
+        --reuse) REUSE=$2; shift 2 ;;
+        *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+    esac
+done
+LAPOR_SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LAPOR_BIN:-$LAPOR_SRC/build}
+TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
+[ -f "$TSV" ] || { echo "bigdb: $TSV is absent: the texts come from it; nothing measured" >&2; exit 1; }
+# shellcheck source=../lib/pg.sh
+. "$LAPOR_SRC/tests/lib/pg.sh"
+W=$(mktemp -d /tmp/lapor-bigdb.XXXXXX)
+chmod 755 "$W"
+DAEMON=
+say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+q() { "$PG_BIN/psql" -X -v ON_ERROR_STOP=1 -qAt -F ' ' -d "$1" -c "$2"; }
+daemon_stop() {
+    [ -n "$DAEMON" ] || return 0
+    kill -TERM "$DAEMON" 2>/dev/null || true
+    wait "$DAEMON" 2>/dev/null || true
+    DAEMON=
+}
+cleanup() {
+    daemon_stop
+    [ -f "$PG_DIR/pg.log" ] && cp "$PG_DIR/pg.log" /tmp/lapor-bigdb-plans.log
+    pg_stop fast || true
+    [ -n "${KEEP:-}" ] && echo "kept $W" >&2 || rm -rf "$W"
+}
+trap cleanup EXIT
+
+mkdir -p "$W/bin"
+# shellcheck disable=SC2046
+cc -O2 -Wall -I"$LAPOR_SRC/include" -o "$W/bin/stage" "$LAPOR_SRC/tests/bench/stage.c" \
+    "$BUILD/liblapor_core.a" "$BUILD/liblapor_pure.a" $(pkg-config --libs gammu libpq libconfig)
+
+write_conf() { # write_conf DB FILE
+    cat >"$2" <<EOF
+instance = "bigdb";
+modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
+database = "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$1";
+allow_root = true;
+EOF
+}
+
+# ---- the cluster: made and filled, or an earlier run's ----
+if [ -n "$REUSE" ]; then
+    PG_DIR=$REUSE/pg
+    export PGHOST=$PG_DIR/sock PGPORT=5432 PGUSER=postgres PGDATABASE=lapor
+    pg_resume
+else
+    pg_start "$W/pg"
+    printf '%s\n' "shared_preload_libraries = 'pg_stat_statements,auto_explain'" \
+        "pg_stat_statements.track = all" "max_wal_size = 4GB" >>"$PG_DIR/data/postgresql.conf"
+    pg_stop fast
+    pg_resume
+    q lapor "CREATE EXTENSION pg_stat_statements" >/dev/null
+fi
+write_conf lapor "$W/conf-lapor"
+"$BUILD/lapor-smsctl" -c "$W/conf-lapor" migrate >/dev/null
+if [ -z "$REUSE" ]; then
+    say "prefilling $N complaints ($OPEN open)"
+    t0=$(date +%s)
+    "$PG_BIN/psql" -X -q -d lapor -v n="$N" -v open="$OPEN" -v tsv="$TSV" \
+        -f "$LAPOR_SRC/tests/bench/gen_bigdb.sql" >"$W/gen.out"
+    say "prefilled in $(($(date +%s) - t0)) s"
+fi
+echo "prefilled database: $(q lapor "SELECT count(*) FROM complaint") complaints," \
+    "$(q lapor "SELECT count(*) FROM complaint WHERE status NOT IN ('selesai', 'ditolak', 'dibatalkan', 'arsip')") open," \
+    "$(q lapor "SELECT pg_size_pretty(pg_database_size('lapor'))")"
+q postgres "DROP DATABASE IF EXISTS lapor_empty" >/dev/null 2>&1
+q postgres "CREATE DATABASE lapor_empty" >/dev/null
+write_conf lapor_empty "$W/conf-lapor_empty"
+"$BUILD/lapor-smsctl" -c "$W/conf-lapor_empty" migrate >/dev/null
+
+# ---- 1. intake, empty against prefilled ----
+intake_run() { # intake_run DB SENDERS: prints parts per second
+    local before parts t0 t1
+    rm -rf "$W/modem" "$W/stage"
+    "$W/bin/stage" gen --tsv "$TSV" --n "$K" --out "$W/stage" --first-sender "$2" >/dev/null
+    "$W/bin/stage" place --out "$W/stage" --device "$W/modem" >/dev/null
+    parts=$(find "$W/stage" -type f -name '[0-9]*' | wc -l)
+    before=$(q "$1" "SELECT count(*) FROM sms_in")
+    t0=$(date +%s.%N)
+    "$BUILD/lapor-smsd" -f -c "$W/conf-$1" >>"$W/daemon.log" 2>&1 &
+    DAEMON=$!
+    until [ "$(q "$1" "SELECT count(*) >= $before + $K FROM sms_in")" = t ]; do sleep 0.1; done
+    t1=$(date +%s.%N)
+    daemon_stop
+    awk "BEGIN{printf \"%.0f\", $parts / ($t1 - $t0)}"
+}
+RATES=()
+for round in 1 2; do
+    for db in lapor_empty lapor; do
+        # Fresh senders every run: a sender seen before would make the resend check match.
+        rate=$(intake_run "$db" "$((6281300000000 + ${#RATES[@]} * 100000))")
+        RATES+=("$rate")
+        say "round $round, $db: $rate parts/s"
+    done
+done
+echo "intake, parts/s: empty ${RATES[0]}, ${RATES[2]}; prefilled ${RATES[1]}, ${RATES[3]};" \
+    "ratio $(awk "BEGIN{printf \"%.2f\", (${RATES[1]} + ${RATES[3]}) / (${RATES[0]} + ${RATES[2]})}")"
+
+# ---- 2. the periodic queries, CEK and the operator's commands on the prefilled database ----
+# 200 tickets spread over the whole range get the senders of the staged CEKs.
+q lapor "UPDATE complaint c SET sender = '+' || (6289900000000 + k.n)
+           FROM (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM complaint
+                  WHERE id % greatest((SELECT count(*) FROM complaint) / 200, 1) = 0
+                  ORDER BY id LIMIT 200) k
+          WHERE c.id = k.id" >/dev/null
+q lapor "SELECT sender || chr(9) || 'CEK ' || ticket_of(id) FROM complaint
+          WHERE sender LIKE '+628990%' ORDER BY sender" >"$W/cek.tsv"
+rm -rf "$W/modem"
+mkdir -p "$W/modem"
+q lapor "ALTER DATABASE lapor SET auto_explain.log_min_duration = 0" >/dev/null
+q lapor "ALTER DATABASE lapor SET auto_explain.log_analyze = on" >/dev/null
+q lapor "ALTER DATABASE lapor SET auto_explain.log_nested_statements = on" >/dev/null
+q lapor "SELECT pg_stat_statements_reset()" >/dev/null
+log_from=$(stat -c %s "$PG_DIR/pg.log")
+"$BUILD/lapor-smsd" -f -c "$W/conf-lapor" >>"$W/daemon.log" 2>&1 &
+DAEMON=$!
+sleep 5
+"$BUILD/lapor-smsctl" -c "$W/conf-lapor" inject --file "$W/cek.tsv" >/dev/null
+for cmd in status metrics overdue "ticket show $(q lapor "SELECT ticket_of(min(id)) FROM complaint")" \
+    "ticket show $(q lapor "SELECT ticket_of(max(id)) FROM complaint")"; do
+    # shellcheck disable=SC2086
+    "$BUILD/lapor-smsctl" -c "$W/conf-lapor" $cmd >/dev/null
+done
+sleep 65
+daemon_stop
+for s in log_min_duration log_analyze log_nested_statements; do
+    q lapor "ALTER DATABASE lapor RESET auto_explain.$s" >/dev/null
+done
+echo "CEK replies queued: $(q lapor "SELECT count(*) FROM outbox WHERE kind = 'status'")"
+"$PG_BIN/psql" -X -d lapor -c "SELECT calls, round(mean_exec_time::numeric, 2) AS mean_ms,
+        round(max_exec_time::numeric, 2) AS max_ms,
+        left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
+   FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'lapor')
+  ORDER BY max_exec_time DESC LIMIT 40"
+echo "plans of the statements over 5 ms (auto_explain):"
+tail -c +"$((log_from + 1))" "$PG_DIR/pg.log" | awk '
+    /duration: [0-9.]+ ms  plan:/ { split($0, a, "duration: "); ms = a[2] + 0; keep = ms > 5 }
+    /^[0-9]{4}-/ && !/duration:/ { keep = 0 }
+    keep { print }' | head -400
