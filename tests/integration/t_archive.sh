@@ -63,6 +63,10 @@ check "... with their CEK and its reply" \
     "$(q "SELECT count(*) FROM archive_outbox WHERE kind = 'status'")" 1
 check "... and the reminder" "$(q "SELECT count(*) FROM archive_reminder")" 1
 check "the ticket closed today and the open ones stay" "$(q "SELECT count(*) FROM complaint")" 4
+check "the outbox counts of status and metrics follow the rows that left" \
+    "$(q "SELECT count(*) FROM (SELECT 'outbox:' || status, count(*) FROM outbox GROUP BY 1
+            EXCEPT SELECT name, sum(n) FROM tally WHERE name LIKE 'outbox:%'
+             GROUP BY 1 HAVING sum(n) <> 0) d")" 0
 check "a second archive finds nothing more" "$(ctl archive --older-than 30)" \
     "archived 0 tickets closed more than 30 days ago"
 
