@@ -28,16 +28,10 @@ while [ $# -gt 0 ]; do
         *) sed -n '2,19p' "$0" >&2; exit 2 ;;
     esac
 done
-LAPOR_SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LAPOR_BIN:-$LAPOR_SRC/build}
-TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
-[ -f "$TSV" ] || { echo "bigdb: $TSV is absent: the texts come from it; nothing measured" >&2; exit 1; }
-# shellcheck source=../lib/pg.sh
-. "$LAPOR_SRC/tests/lib/pg.sh"
-W=$(mktemp -d /tmp/lapor-bigdb.XXXXXX)
-chmod 755 "$W"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init bigdb
 DAEMON=
-say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 q() { "$PG_BIN/psql" -X -v ON_ERROR_STOP=1 -qAt -F ' ' -d "$1" -c "$2"; }
 daemon_stop() {
     [ -n "$DAEMON" ] || return 0
@@ -47,16 +41,13 @@ daemon_stop() {
 }
 cleanup() {
     daemon_stop
-    [ -f "$PG_DIR/pg.log" ] && cp "$PG_DIR/pg.log" /tmp/lapor-bigdb-plans.log
+    [ -f "${PG_DIR:-}/pg.log" ] && cp "$PG_DIR/pg.log" /tmp/lapor-bigdb-plans.log
     pg_stop fast || true
     [ -n "${KEEP:-}" ] && echo "kept $W" >&2 || rm -rf "$W"
 }
 trap cleanup EXIT
 
-mkdir -p "$W/bin"
-# shellcheck disable=SC2046
-cc -O2 -Wall -I"$LAPOR_SRC/include" -o "$W/bin/stage" "$LAPOR_SRC/tests/bench/stage.c" \
-    "$BUILD/liblapor_core.a" "$BUILD/liblapor_pure.a" $(pkg-config --libs gammu libpq libconfig)
+bench_tool stage
 
 write_conf() { # write_conf DB FILE
     cat >"$2" <<EOF
@@ -73,12 +64,7 @@ if [ -n "$REUSE" ]; then
     export PGHOST=$PG_DIR/sock PGPORT=5432 PGUSER=postgres PGDATABASE=lapor
     pg_resume
 else
-    pg_start "$W/pg"
-    printf '%s\n' "shared_preload_libraries = 'pg_stat_statements,auto_explain'" \
-        "pg_stat_statements.track = all" "max_wal_size = 4GB" >>"$PG_DIR/data/postgresql.conf"
-    pg_stop fast
-    pg_resume
-    q lapor "CREATE EXTENSION pg_stat_statements" >/dev/null
+    bench_pg_profiled
 fi
 write_conf lapor "$W/conf-lapor"
 "$BUILD/lapor-smsctl" -c "$W/conf-lapor" migrate >/dev/null

@@ -26,16 +26,10 @@ while [ $# -gt 0 ]; do
         *) sed -n '2,18p' "$0" >&2; exit 2 ;;
     esac
 done
-LAPOR_SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LAPOR_BIN:-$LAPOR_SRC/build}
-TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
-[ -f "$TSV" ] || { echo "pool: $TSV is absent: the messages come from it; nothing measured" >&2; exit 1; }
-# shellcheck source=../lib/pg.sh
-. "$LAPOR_SRC/tests/lib/pg.sh"
-W=$(mktemp -d /tmp/lapor-pool.XXXXXX)
-chmod 755 "$W"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init pool
 PIDS=()
-say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 q() { "$PG_BIN/psql" -X -v ON_ERROR_STOP=1 -qAt -F ' ' -c "$1"; }
 TCK=$(getconf CLK_TCK)
 proc_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -54,10 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$W/bin"
-# shellcheck disable=SC2046
-cc -O2 -Wall -I"$LAPOR_SRC/include" -o "$W/bin/stage" "$LAPOR_SRC/tests/bench/stage.c" \
-    "$BUILD/liblapor_core.a" "$BUILD/liblapor_pure.a" $(pkg-config --libs gammu libpq libconfig)
+bench_tool stage
 pg_start "$W/pg"
 pg_stop fast
 pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w -t 60 -o "-p $PGPORT \
