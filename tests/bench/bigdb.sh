@@ -99,6 +99,14 @@ intake_run() { # intake_run DB SENDERS: prints parts per second
     daemon_stop
     awk "BEGIN{printf \"%.0f\", $parts / ($t1 - $t0)}"
 }
+top_statements() { # top_statements N: the prefilled database's statements by total time
+    "$PG_BIN/psql" -X -d lapor -c "SELECT calls, round(total_exec_time::numeric) AS total_ms,
+            round(mean_exec_time::numeric, 2) AS mean_ms, round(max_exec_time::numeric, 2) AS max_ms,
+            left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'lapor')
+      ORDER BY $1 DESC LIMIT 25"
+}
+q lapor "SELECT pg_stat_statements_reset()" >/dev/null
 RATES=()
 for round in 1 2; do
     for db in lapor_empty lapor; do
@@ -110,6 +118,8 @@ for round in 1 2; do
 done
 echo "intake, parts/s: empty ${RATES[0]}, ${RATES[2]}; prefilled ${RATES[1]}, ${RATES[3]};" \
     "ratio $(awk "BEGIN{printf \"%.2f\", (${RATES[1]} + ${RATES[3]}) / (${RATES[0]} + ${RATES[2]})}")"
+echo "where the prefilled database's intake time went (both rounds):"
+top_statements total_exec_time
 
 # ---- 2. the periodic queries, CEK and the operator's commands on the prefilled database ----
 # 200 tickets spread over the whole range get the senders of the staged CEKs.
@@ -141,12 +151,10 @@ daemon_stop
 for s in log_min_duration log_analyze log_nested_statements; do
     q lapor "ALTER DATABASE lapor RESET auto_explain.$s" >/dev/null
 done
-echo "CEK replies queued: $(q lapor "SELECT count(*) FROM outbox WHERE kind = 'status'")"
-"$PG_BIN/psql" -X -d lapor -c "SELECT calls, round(mean_exec_time::numeric, 2) AS mean_ms,
-        round(max_exec_time::numeric, 2) AS max_ms,
-        left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
-   FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'lapor')
-  ORDER BY max_exec_time DESC LIMIT 40"
+echo "the periodic queries, CEK and the operator's commands, slowest first:"
+top_statements max_exec_time
+echo "CEK replies queued: $(q lapor "SELECT count(*) FROM outbox WHERE destination LIKE '+628990%'
+                                   AND created_at > now() - interval '10 minutes'")"
 echo "plans of the statements over 5 ms (auto_explain):"
 tail -c +"$((log_from + 1))" "$PG_DIR/pg.log" | awk '
     /duration: [0-9.]+ ms  plan:/ { split($0, a, "duration: "); ms = a[2] + 0; keep = ms > 5 }
