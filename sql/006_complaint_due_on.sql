@@ -40,8 +40,9 @@ $$;
 
 -- Counts that status and metrics show, kept as they change (repeatable/22_tally.sql) instead of
 -- counted over tables of millions of rows: rows of outbox by status ('outbox:STATUS'), messages
--- ('sms_in') and complaints ('complaint') ever stored. One row per name and PostgreSQL backend
--- (shard: its process id), so that daemons never wait on each other's counts; readers sum them.
+-- ('sms_in') and complaints ('complaint') ever stored, and those of each day ('sms_in@DAY',
+-- 'complaint@DAY', 'outbox:sent@DAY'). One row per name and PostgreSQL backend (shard: its
+-- process id), so that daemons never wait on each other's counts; readers sum them.
 CREATE TABLE tally (
     name  text NOT NULL,
     shard integer NOT NULL,
@@ -51,13 +52,16 @@ CREATE TABLE tally (
 INSERT INTO tally (name, shard, n)
 SELECT 'outbox:' || status, 0, count(*) FROM outbox GROUP BY status
 UNION ALL SELECT 'sms_in', 0, count(*) FROM sms_in
-UNION ALL SELECT 'complaint', 0, count(*) FROM complaint;
+UNION ALL SELECT 'complaint', 0, count(*) FROM complaint
+UNION ALL SELECT 'sms_in@' || current_date, 0, count(*) FROM sms_in
+           WHERE first_received_at >= current_date
+UNION ALL SELECT 'complaint@' || current_date, 0, count(*) FROM complaint
+           WHERE created_at >= current_date
+UNION ALL SELECT 'outbox:sent@' || current_date, 0, count(*) FROM outbox
+           WHERE status = 'sent' AND sent_at >= current_date;
 
--- Today's counts of status read a day's rows of each table, not all of them; the entries go in
--- at the right end of each index, in time order. A few undecodable messages among millions.
-CREATE INDEX complaint_created ON complaint (created_at);
-CREATE INDEX sms_in_received ON sms_in (first_received_at);
-CREATE INDEX outbox_sent ON outbox (sent_at) WHERE status = 'sent';
+-- Today's delivery reports in status read a day's rows, not all of them; the entries go in at
+-- the right end of the index, in time order. A few undecodable messages among millions.
 CREATE INDEX outbox_part_delivery ON outbox_part (delivery_at) WHERE delivery_at IS NOT NULL;
 CREATE INDEX sms_in_undecodable ON sms_in (id) WHERE kind = 'undecodable';
 

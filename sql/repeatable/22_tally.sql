@@ -7,7 +7,7 @@ LANGUAGE sql AS $$
 $$;
 
 -- Outgoing messages by status: +1 for each row that came or entered a status, -1 for each that
--- went or left one.
+-- went or left one; and those sent each day ('outbox:sent@DAY').
 CREATE OR REPLACE FUNCTION tally_outbox() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -20,6 +20,9 @@ BEGIN
            FROM (SELECT status, 1 AS d FROM new_rows
                  UNION ALL SELECT status, -1 FROM old_rows) c
           GROUP BY status HAVING sum(d) <> 0;
+        PERFORM tally_add('outbox:sent@' || current_date, count(*))
+           FROM new_rows n JOIN old_rows o ON o.id = n.id
+          WHERE n.status = 'sent' AND o.status <> 'sent' HAVING count(*) > 0;
     END IF;
     RETURN NULL;
 END;
@@ -32,11 +35,14 @@ CREATE OR REPLACE TRIGGER tally_outbox_update AFTER UPDATE ON outbox
 CREATE OR REPLACE TRIGGER tally_outbox_delete AFTER DELETE ON outbox
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
 
--- Messages and complaints ever stored: counters, which the archive step does not lower.
+-- Messages and complaints ever stored: counters, which the archive step does not lower; and
+-- those stored each day ('sms_in@DAY', 'complaint@DAY').
 CREATE OR REPLACE FUNCTION tally_stored() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM tally_add(TG_TABLE_NAME, count(*)) FROM new_rows HAVING count(*) > 0;
+    PERFORM tally_add(TG_TABLE_NAME, count(*)), tally_add(TG_TABLE_NAME || '@' || current_date,
+                                                          count(*))
+       FROM new_rows HAVING count(*) > 0;
     RETURN NULL;
 END;
 $$;

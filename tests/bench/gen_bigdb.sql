@@ -157,7 +157,13 @@ INSERT INTO tally (name, shard, n)
 SELECT name, 0, n FROM (
     SELECT 'outbox:' || status AS name, count(*) AS n FROM outbox GROUP BY status
     UNION ALL SELECT 'sms_in', count(*) FROM sms_in
-    UNION ALL SELECT 'complaint', count(*) FROM complaint) c;
+    UNION ALL SELECT 'complaint', count(*) FROM complaint
+    UNION ALL SELECT 'sms_in@' || current_date, count(*) FROM sms_in
+               WHERE first_received_at >= current_date
+    UNION ALL SELECT 'complaint@' || current_date, count(*) FROM complaint
+               WHERE created_at >= current_date
+    UNION ALL SELECT 'outbox:sent@' || current_date, count(*) FROM outbox
+               WHERE status = 'sent' AND sent_at >= current_date) c;
 
 SELECT setval('sms_in_id_seq', (SELECT max(id) FROM sms_in));
 SELECT setval('complaint_seq', (SELECT max(id) FROM complaint));
