@@ -17,6 +17,7 @@
 #include "modem.h"
 #include "modem_dummy.h"
 #include "msisdn.h"
+#include "smsctl_archive.h"
 #include "store.h"
 #include "store_admin.h"
 #include "store_agency.h"
@@ -51,6 +52,8 @@ static void usage(FILE *f)
             "  ticket reject|defer|archive TICKET --reason TEXT [--by NAME]\n"
             "  overdue [AGENCY] [--json]\n"
             "        tickets past their service level (routing, first follow-up)\n"
+            "  archive --older-than DAYS [--batch N]\n"
+            "        closed tickets older than DAYS, with their messages, into the archive\n"
             "  holiday add YYYY-MM-DD [NAME]\n"
             "        a day that is no working day, for every daemon's deadlines\n"
             "  inject --file FILE\n"
@@ -731,7 +734,7 @@ int main(int argc, char **argv)
         {"migrate", cmd_migrate}, {"status", cmd_status},   {"outbox", cmd_outbox},
         {"send", cmd_send},       {"metrics", cmd_metrics}, {"agency", cmd_agency},
         {"liaison", cmd_liaison}, {"ticket", cmd_ticket},   {"overdue", cmd_overdue},
-        {"holiday", cmd_holiday}, {"inject", cmd_inject},
+        {"holiday", cmd_holiday}, {"inject", cmd_inject},   {"archive", smsctl_archive},
     };
     int rc = -1;
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {

@@ -84,8 +84,9 @@ int store_reminders_due(struct store *s, long long **seqs, int **agencies, size_
     void *array;
     struct store_rows *r =
         store_query_array(s,
-                          "WITH due AS (SELECT d.id FROM complaint_deadline d"
-                          "   WHERE d.followup_by < (now() AT TIME ZONE 'Asia/Jakarta')::date),"
+                          "WITH due AS (SELECT c.id FROM complaint c"
+                          "   WHERE c.due_on < (now() AT TIME ZONE 'Asia/Jakarta')::date"
+                          "     AND c.status = 'diteruskan'),"
                           " claimed AS (INSERT INTO reminder (complaint_id, day)"
                           "   SELECT id, (now() AT TIME ZONE 'Asia/Jakarta')::date FROM due"
                           "   ON CONFLICT DO NOTHING RETURNING complaint_id)"

@@ -46,9 +46,12 @@ BEGIN
           LEFT JOIN agency_keyword k ON k.keyword = l.keyword
          ORDER BY l.ord),
     made AS (
-        INSERT INTO complaint (id, sms_in_id, sender, text, incomplete, confidential, keyword)
+        -- The due date is the same for the whole batch, counted once here rather than by the
+        -- insert trigger for every row.
+        INSERT INTO complaint (id, sms_in_id, sender, text, incomplete, confidential, keyword,
+                               due_on)
         SELECT n.new_complaint, n.msg, n.sender, n.text, n.incomplete, n.confidential,
-               n.routed_kw
+               n.routed_kw, (SELECT complaint_due_on('baru', now(), NULL))
           FROM numbered n
          WHERE n.new_complaint IS NOT NULL
          ORDER BY n.ord),

@@ -1,8 +1,9 @@
 /*
  * modem_limit: how fast the modem side alone can go. Reads and deletes every message part waiting
  * in a libGammu dummy-driver folder through the project's modem module, exactly as the daemon's
- * intake walks it (a batch of reads continuing one enumeration, then the deletes of that batch),
- * with no database at all.
+ * intake walks it (a batch of reads continuing one enumeration, the rest of the batch and the
+ * next batch read ahead where the modem can, then the deletes of that batch ordered without
+ * waiting where it can), with no database at all.
  *
  *   modem_limit DEVICE [--batch N] [--worker EXE]
  *
@@ -88,6 +89,9 @@ int main(int argc, char **argv)
             restart = false;
             if (r == MODEM_READ_PART) {
                 n++;
+                if (n == 1 && m->ops->read_ahead != NULL) {
+                    m->ops->read_ahead(m, batch - 1);
+                }
             } else if (r == MODEM_READ_UNDECODABLE) {
                 undecodable++;
             } else if (r == MODEM_READ_END) {
@@ -98,8 +102,14 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
+        /* The daemon reads the next batch ahead while it stores this one (here: at once). */
+        if (n == batch && !at_end && m->ops->read_ahead != NULL) {
+            m->ops->read_ahead(m, batch);
+        }
+        int (*remove)(struct modem *, const struct modem_part *) =
+            m->ops->remove_later ? m->ops->remove_later : m->ops->remove;
         for (int i = 0; i < n; i++) {
-            if (m->ops->remove(m, &parts[i]) != 0) {
+            if (remove(m, &parts[i]) != 0) {
                 fprintf(stderr, "modem_limit: delete failed at location %d\n", parts[i].location);
                 return 1;
             }

@@ -120,8 +120,19 @@ check "5 working days after a Wednesday" "$(q "SELECT working_day_after('2026-11
 ctl holiday add 2026-12-01 "libur daerah" >/dev/null
 check "a holiday kept in the database counts too" "$(q "SELECT working_day_after('2026-11-25', 5)")" 2026-12-03
 
+# Each open ticket's stored due date follows its status, its dates and the holidays.
+due_of_plain="SELECT due_on FROM complaint WHERE sender = '+6281300003333'"
+before=$(q "$due_of_plain")
+ctl holiday add "$(q "SELECT working_day_after((now() AT TIME ZONE 'Asia/Jakarta')::date, 1)")" "libur uji" >/dev/null
+check "a holiday before a ticket's due date moves it a working day later" \
+    "$(q "SELECT working_day_after('$before', 1) = ($due_of_plain)")" t
+stale="SELECT count(*) FROM complaint WHERE due_on IS DISTINCT FROM
+       complaint_due_on(status, created_at, routed_at)"
+check "every stored due date is the one its ticket's status and dates give" "$(q "$stale")" 0
+
 # Overdue: a ticket routed a month ago with no follow-up is listed and reminded once a day.
 q "UPDATE complaint SET routed_at = now() - interval '30 days' WHERE id = ($secret - $secret % 10) / 10"
+check "... and after a ticket's routing date changed" "$(q "$stale")" 0
 check "overdue lists the forgotten ticket" "$(ctl overdue | grep -c "#$secret .*PDAM .*first follow-up")" 1
 check "overdue --json" "$(ctl overdue --json | json_get 0.ticket)" "$secret"
 daemon_stop

@@ -1,0 +1,65 @@
+-- Moves up to p_limit closed tickets whose closing is more than p_days days old, with their
+-- messages and parts, events, reminders, and the outgoing messages (and parts) of either, from
+-- the hot tables into the archive tables (006_complaint_due_on.sql), in one statement: a row is
+-- in one place or the other at every commit, never in neither. The foreign keys are checked at
+-- the statement's end, when every row of a ticket has gone together. Returns how many tickets
+-- moved; a caller repeats it until 0, each call its own transaction. Tickets being changed
+-- meanwhile are skipped, not waited for.
+CREATE OR REPLACE FUNCTION lapor_archive(p_days integer, p_limit integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_complaints bigint[];
+    v_messages   bigint[];
+    v_outbox     bigint[];
+BEGIN
+    IF p_days IS NULL OR p_days < 1 OR p_limit IS NULL OR p_limit < 1 THEN
+        RAISE EXCEPTION 'archive: the age must be 1 day or more, the batch 1 ticket or more';
+    END IF;
+    v_complaints := ARRAY(
+        SELECT c.id FROM complaint c
+         WHERE c.status IN ('selesai', 'ditolak', 'dibatalkan', 'arsip')
+           AND c.closed_at < now() - make_interval(days => p_days)
+         ORDER BY c.closed_at LIMIT p_limit
+           FOR UPDATE SKIP LOCKED);
+    IF cardinality(v_complaints) = 0 THEN
+        RETURN 0;
+    END IF;
+    v_messages := ARRAY(
+        SELECT m.id FROM sms_in m WHERE m.complaint_id = ANY (v_complaints)
+        UNION
+        SELECT c.sms_in_id FROM complaint c WHERE c.id = ANY (v_complaints));
+    v_outbox := ARRAY(
+        SELECT o.id FROM outbox o WHERE o.complaint_id = ANY (v_complaints)
+        UNION
+        SELECT o.id FROM outbox o WHERE o.sms_in_id = ANY (v_messages));
+
+    WITH outbox_part_gone AS (
+        DELETE FROM outbox_part WHERE outbox_id = ANY (v_outbox) RETURNING *),
+    outbox_part_kept AS (
+        INSERT INTO archive_outbox_part SELECT * FROM outbox_part_gone),
+    outbox_gone AS (
+        DELETE FROM outbox WHERE id = ANY (v_outbox) RETURNING *),
+    outbox_kept AS (
+        INSERT INTO archive_outbox SELECT * FROM outbox_gone),
+    reminder_gone AS (
+        DELETE FROM reminder WHERE complaint_id = ANY (v_complaints) RETURNING *),
+    reminder_kept AS (
+        INSERT INTO archive_reminder SELECT * FROM reminder_gone),
+    event_gone AS (
+        DELETE FROM complaint_event WHERE complaint_id = ANY (v_complaints) RETURNING *),
+    event_kept AS (
+        INSERT INTO archive_complaint_event SELECT * FROM event_gone),
+    part_gone AS (
+        DELETE FROM sms_part WHERE sms_in_id = ANY (v_messages) RETURNING *),
+    part_kept AS (
+        INSERT INTO archive_sms_part SELECT * FROM part_gone),
+    message_gone AS (
+        DELETE FROM sms_in WHERE id = ANY (v_messages) RETURNING *),
+    message_kept AS (
+        INSERT INTO archive_sms_in SELECT * FROM message_gone),
+    complaint_gone AS (
+        DELETE FROM complaint WHERE id = ANY (v_complaints) RETURNING *)
+    INSERT INTO archive_complaint SELECT * FROM complaint_gone;
+    RETURN cardinality(v_complaints);
+END;
+$$;
