@@ -33,7 +33,11 @@ receiver_start
 
 lab_init "routing = { automatic = true; };" "replies = { budget = 50; };" \
     "webhook = { timeout = 2; first_delay = 1; max_delay = 2; max_attempts = 5; ca_file = \"$R/ca.pem\"; };"
-ctl() { "$SMSCTL" -c "$CONF" "$@"; }
+# The daemon logs in as a member of lapor_daemon, the operators' commands as the owner.
+cp "$CONF" "$T/admin.conf"
+q "CREATE ROLE gw LOGIN IN ROLE lapor_daemon; CREATE ROLE op LOGIN IN ROLE lapor_reader" >/dev/null
+sed -i "s|^database = \"\(.*\)user=postgres|database = \"\1user=gw|" "$CONF"
+ctl() { "$SMSCTL" -c "$T/admin.conf" "$@"; }
 mode() { echo "$2" >"$R/mode-$1"; }
 for code in PDAM DISHUB DEAD; do
     ctl agency add $code "Agency $code" >/dev/null
@@ -68,6 +72,9 @@ PY
 log_count() { # log_count PYTHON-CONDITION-ON-e
     /usr/bin/python3 -c "import json,sys; print(sum(1 for l in open(sys.argv[1]) for e in [json.loads(l)] if $1))" "$R/log.jsonl"
 }
+as_op() { "$PG_BIN/psql" -X -qAt -U op -c "$1" 2>&1 || true; }
+check "a reader sees the webhooks" "$(as_op "SELECT count(*) FROM agency_webhook" | grep -c 'permission denied')" 0
+check "... but not their secrets" "$(as_op "SELECT secret FROM agency_webhook" | grep -c 'permission denied')" 1
 touch "$R/log.jsonl"
 daemon_start
 
@@ -90,6 +97,14 @@ mode PDAM ok
 wait_for "SELECT count(*) = 3 FROM webhook_event WHERE status = 'delivered'" 30
 check "once it answers 200, every event arrives, in order" "$(received PDAM)" \
     "routed:$T1 followup:$T1 closed:$T1"
+check "each event carries the ticket's status after its change" \
+    "$(/usr/bin/python3 -c '
+import json, sys
+seen = [json.loads(json.loads(l)["body"]) for l in open(sys.argv[1]) if json.loads(l)["mode"] == "ok"]
+print(" ".join(b["type"] + ":" + b["status"] for b in seen))' "$R/log.jsonl")" \
+    "routed:diteruskan followup:diproses closed:selesai"
+check "... and the follow-up's words" \
+    "$(q "SELECT payload::json->>'detail' FROM webhook_event WHERE kind = 'followup'")" "Petugas datang besok"
 
 # RAHASIA: no number in what the agency gets.
 inject 081300002222 "RAHASIA petugas meteran #pdam minta uang tambahan"
@@ -170,6 +185,7 @@ sleep 2
 check "no event is queued after the webhook is removed" \
     "$(q "SELECT count(*) FROM webhook_event WHERE complaint_id = (SELECT id FROM complaint WHERE sender = '+6281300007777')")" 0
 check "... and nothing is sent" "$(wc -l <"$R/log.jsonl")" "$before"
+check "no permission was denied to the daemon" "$(grep -c -i 'permission denied' "$DAEMON_LOG" || true)" 0
 daemon_stop
 check "the daemon stops cleanly" "$?" 0
 finish
