@@ -133,27 +133,33 @@ static int webhook_print(struct store *s, const char *report, const char *param,
     return 0;
 }
 
+/* What webhook retry and webhook cancel do, and say. */
+struct event_change {
+    int (*change)(struct store *s, long long id, bool *changed);
+    const char *done, *cannot;
+};
+static const struct event_change retry_change = {store_webhook_retry, "queued again", "retried"};
+static const struct event_change cancel_change = {store_webhook_cancel, "cancelled", "cancelled"};
+
 /* webhook retry ID and webhook cancel ID. */
-static int webhook_event_change(struct store *s, const struct webhook_args *a, bool retry)
+static int webhook_event_change(struct store *s, const char *word, const struct event_change *c)
 {
     char *end = NULL;
-    long long id = strtoll(a->w[1], &end, 10);
-    if (end == a->w[1] || *end != '\0' || id <= 0) {
-        fprintf(stderr, "lapor-smsctl: %s is no event number\n", a->w[1]);
+    long long id = strtoll(word, &end, 10);
+    bool changed = false;
+    if (end == word || *end != '\0' || id <= 0) {
+        fprintf(stderr, "lapor-smsctl: %s is no event number\n", word);
         return 1;
     }
-    bool changed = false;
-    if ((retry ? store_webhook_retry(s, id, &changed) : store_webhook_cancel(s, id, &changed)) !=
-        0) {
+    if (c->change(s, id, &changed) != 0) {
         return failed(s);
     }
-    if (!changed) {
-        fprintf(stderr, "lapor-smsctl: webhook event %lld cannot be %s in its state\n", id,
-                retry ? "retried" : "cancelled");
-        return 1;
+    if (changed) {
+        printf("webhook event %lld %s\n", id, c->done);
+        return 0;
     }
-    printf("webhook event %lld %s\n", id, retry ? "queued again" : "cancelled");
-    return 0;
+    fprintf(stderr, "lapor-smsctl: webhook event %lld cannot be %s in its state\n", id, c->cannot);
+    return 1;
 }
 
 /* Runs the command the words name: its exit code, 2 when they name none. */
@@ -172,8 +178,11 @@ static int webhook_work(struct store *s, const struct webhook_args *a)
     if (strcmp(verb, "events") == 0 && a->n == 1) {
         return webhook_print(s, "events", a->status, a->json);
     }
-    if ((strcmp(verb, "retry") == 0 || strcmp(verb, "cancel") == 0) && a->n == 2) {
-        return webhook_event_change(s, a, verb[0] == 'r');
+    if (strcmp(verb, "retry") == 0 && a->n == 2) {
+        return webhook_event_change(s, a->w[1], &retry_change);
+    }
+    if (strcmp(verb, "cancel") == 0 && a->n == 2) {
+        return webhook_event_change(s, a->w[1], &cancel_change);
     }
     return 2;
 }

@@ -119,34 +119,38 @@ int store_webhook_remove(struct store *s, const char *code, bool *removed)
                            1, params, removed);
 }
 
-int store_webhook_retry(struct store *s, long long id, bool *changed)
+/* Runs a change of one event, sql with the event's id as $1: *changed tells whether it gave a
+ * row. */
+static int change_event(struct store *s, const char *sql, long long id, bool *changed)
 {
     char ibuf[STORE_NUMBUF];
     store_fmt_ll(ibuf, id);
     const char *params[] = {ibuf};
-    return store_query_any(s,
-                           "WITH e AS (UPDATE webhook_event SET status = 'queued', attempts = 0,"
-                           "   next_attempt_at = now(), last_error = NULL"
-                           "   WHERE id = $1::bigint AND status IN ('failed', 'cancelled')"
-                           "   AND agency_id IN (SELECT agency_id FROM agency_webhook)"
-                           "   RETURNING agency_id),"
-                           " w AS (UPDATE agency_webhook SET failures = 0, backoff_until = NULL"
-                           "   WHERE agency_id IN (SELECT agency_id FROM e))"
-                           " SELECT 1 FROM e",
-                           1, params, changed);
+    return store_query_any(s, sql, 1, params, changed);
+}
+
+int store_webhook_retry(struct store *s, long long id, bool *changed)
+{
+    return change_event(s,
+                        "WITH e AS (UPDATE webhook_event SET status = 'queued', attempts = 0,"
+                        "   next_attempt_at = now(), last_error = NULL"
+                        "   WHERE id = $1::bigint AND status IN ('failed', 'cancelled')"
+                        "   AND agency_id IN (SELECT agency_id FROM agency_webhook)"
+                        "   RETURNING agency_id),"
+                        " w AS (UPDATE agency_webhook SET failures = 0, backoff_until = NULL"
+                        "   WHERE agency_id IN (SELECT agency_id FROM e))"
+                        " SELECT 1 FROM e",
+                        id, changed);
 }
 
 int store_webhook_cancel(struct store *s, long long id, bool *changed)
 {
-    char ibuf[STORE_NUMBUF];
-    store_fmt_ll(ibuf, id);
-    const char *params[] = {ibuf};
-    return store_query_any(s,
-                           "UPDATE webhook_event SET status = 'cancelled', lease_owner = NULL,"
-                           " lease_until = NULL, last_error = 'cancelled by an operator'"
-                           " WHERE id = $1::bigint AND status IN ('queued', 'sending', 'failed')"
-                           " RETURNING id",
-                           1, params, changed);
+    return change_event(s,
+                        "UPDATE webhook_event SET status = 'cancelled', lease_owner = NULL,"
+                        " lease_until = NULL, last_error = 'cancelled by an operator'"
+                        " WHERE id = $1::bigint AND status IN ('queued', 'sending', 'failed')"
+                        " RETURNING id",
+                        id, changed);
 }
 
 /* Each report: its JSON document from the parameter, and the text made from that document. */

@@ -8,7 +8,8 @@ LANGUAGE sql IMMUTABLE STRICT AS $$
 $$;
 
 -- The webhook event of a change to a routed ticket: its routing, a status change, a follow-up
--- (an agency's TL or SELESAI) or a citizen's added information. Queued by the trigger below, in
+-- (an agency's TL or SELESAI), a citizen's added information, or a late part of the citizen's
+-- message that changed the complaint's text. Queued by the trigger below, in
 -- the transaction that recorded the change; nothing when the ticket's agency has no webhook.
 CREATE OR REPLACE FUNCTION lapor_webhook_queue() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -17,7 +18,7 @@ DECLARE
     v_code  text;
     v_event uuid := gen_random_uuid();
 BEGIN
-    IF NEW.kind NOT IN ('routed', 'status', 'followup', 'closed', 'info_added') THEN
+    IF NEW.kind NOT IN ('routed', 'status', 'followup', 'closed', 'info_added', 'part_added') THEN
         RETURN NULL;
     END IF;
     SELECT * INTO c FROM complaint WHERE id = NEW.complaint_id;

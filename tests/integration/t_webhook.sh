@@ -141,6 +141,19 @@ wait_for "SELECT status = 'delivered' FROM webhook_event WHERE complaint_id = (S
 check "a killed receiver gets its event once it is back" \
     "$(received PDAM | tr ' ' '\n' | grep -c "^routed:$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300005555'")$")" 1
 
+# An operator's status change and a citizen's added information are events too.
+T4=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300004444'")
+ctl ticket reject "$T4" --reason "bukan wewenang kami" >/dev/null
+T3=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300003333'")
+inject 081300003333 "TAMBAH $T3 pipanya di sebelah kiri gerbang"
+wait_for "SELECT count(*) = 2 FROM webhook_event WHERE kind IN ('status', 'info_added') AND status = 'delivered'" 30
+check "an operator's reject reaches the agency" "$(received DISHUB)" "routed:$T4 status:$T4"
+check "... with its status and reason" \
+    "$(q "SELECT (payload::json->>'status') || '/' || (payload::json->>'detail') || '/' || (payload::json->>'by') FROM webhook_event WHERE kind = 'status'")" \
+    "ditolak/bukan wewenang kami/operator"
+check "a citizen's TAMBAH reaches the agency" \
+    "$(received PDAM | tr ' ' '\n' | grep -c "^info_added:$T3$")" 1
+
 # An endpoint that is never there: failed after max_attempts, then listed, retried, cancelled.
 inject 081300006666 "DEAD jembatan putus"
 wait_for "SELECT status = 'failed' FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'DEAD')" 40
