@@ -40,7 +40,8 @@ CREATE TABLE webhook_event (
     created_at      timestamptz NOT NULL DEFAULT now(),
     delivered_at    timestamptz
 );
-CREATE INDEX webhook_event_ready ON webhook_event (id) WHERE status IN ('queued', 'sending');
+CREATE INDEX webhook_event_ready ON webhook_event (agency_id, id)
+    WHERE status IN ('queued', 'sending');
 CREATE INDEX webhook_event_undelivered ON webhook_event (complaint_id, agency_id, id)
     WHERE status IN ('queued', 'sending', 'failed');
 CREATE INDEX webhook_event_status ON webhook_event (status, id);

@@ -21,7 +21,9 @@ BEGIN
     IF NEW.kind NOT IN ('routed', 'status', 'followup', 'closed', 'info_added', 'part_added') THEN
         RETURN NULL;
     END IF;
-    SELECT * INTO c FROM complaint WHERE id = NEW.complaint_id;
+    -- The ticket's row lock orders its events: a change made meanwhile by another transaction
+    -- waits, and its event takes a later id.
+    SELECT * INTO c FROM complaint WHERE id = NEW.complaint_id FOR UPDATE;
     SELECT a.code INTO v_code
       FROM agency a JOIN agency_webhook w ON w.agency_id = a.id
      WHERE a.id = c.agency_id;
@@ -52,44 +54,49 @@ $$;
 CREATE OR REPLACE TRIGGER complaint_event_webhook AFTER INSERT ON complaint_event
     FOR EACH ROW EXECUTE FUNCTION lapor_webhook_queue();
 
--- Claims up to p_limit events that are due for p_owner, for p_lease seconds: the oldest first,
--- none of an agency in back-off, none behind an undelivered earlier event of its ticket, and at
--- most p_per_agency in flight per agency (those already in flight count), so that one slow
--- agency cannot take every slot. An event whose lease ran out (its sender died) is due again.
+-- Claims up to p_limit events that are due for p_owner, for p_lease seconds. Each agency that is
+-- not in back-off offers its own oldest due events, as many as it has free of p_per_agency
+-- slots (its requests in flight count), so that a slow agency with a long queue neither takes
+-- every slot nor hides other agencies' events behind its own; of those, the oldest are taken.
+-- No event is offered while an earlier event of its ticket is undelivered, so each ticket's
+-- events go in order. An event whose lease ran out (its sender died) is due again.
 CREATE OR REPLACE FUNCTION lapor_webhook_claim(p_owner text, p_limit integer,
                                                p_per_agency integer, p_lease integer)
 RETURNS TABLE (id bigint, event_id uuid, agency_id integer, url text, secret text,
                allow_http boolean, payload text, attempts integer)
 LANGUAGE sql VOLATILE AS $$
-    WITH due AS (
-        SELECT e.id, e.agency_id
-          FROM webhook_event e
-          JOIN agency_webhook w ON w.agency_id = e.agency_id
-         WHERE e.status IN ('queued', 'sending')
-           AND (e.status = 'queued' AND e.next_attempt_at <= now()
-                OR e.status = 'sending' AND e.lease_until < now())
-           AND (w.backoff_until IS NULL OR w.backoff_until <= now())
-           AND NOT EXISTS (SELECT 1 FROM webhook_event p
-                            WHERE p.complaint_id = e.complaint_id AND p.agency_id = e.agency_id
-                              AND p.id < e.id AND p.status IN ('queued', 'sending', 'failed'))
-         ORDER BY e.id
-         LIMIT p_limit * 4
-           FOR UPDATE OF e SKIP LOCKED),
-    ranked AS (
-        SELECT d.id, row_number() OVER (PARTITION BY d.agency_id ORDER BY d.id) AS rank,
-               (SELECT count(*) FROM webhook_event f
-                 WHERE f.agency_id = d.agency_id AND f.status = 'sending'
-                   AND f.lease_until >= now()) AS in_flight
-          FROM due d),
-    chosen AS (
-        SELECT r.id FROM ranked r WHERE r.rank + r.in_flight <= p_per_agency
-         ORDER BY r.id LIMIT p_limit),
+    WITH slots AS (
+        SELECT w.agency_id,
+               p_per_agency - (SELECT count(*) FROM webhook_event f
+                                WHERE f.agency_id = w.agency_id AND f.status = 'sending'
+                                  AND f.lease_until >= now()) AS free
+          FROM agency_webhook w
+         WHERE w.backoff_until IS NULL OR w.backoff_until <= now()),
+    offered AS (
+        SELECT d.id
+          FROM slots s
+         CROSS JOIN LATERAL (
+               SELECT e.id
+                 FROM webhook_event e
+                WHERE e.agency_id = s.agency_id
+                  AND e.status IN ('queued', 'sending')
+                  AND (e.status = 'queued' AND e.next_attempt_at <= now()
+                       OR e.status = 'sending' AND e.lease_until < now())
+                  AND NOT EXISTS (SELECT 1 FROM webhook_event p
+                                   WHERE p.complaint_id = e.complaint_id
+                                     AND p.agency_id = e.agency_id AND p.id < e.id
+                                     AND p.status IN ('queued', 'sending', 'failed'))
+                ORDER BY e.id
+                LIMIT greatest(s.free, 0)
+                  FOR UPDATE OF e SKIP LOCKED) d
+         ORDER BY d.id
+         LIMIT p_limit),
     claimed AS (
         UPDATE webhook_event e
            SET status = 'sending', lease_owner = p_owner,
                lease_until = now() + make_interval(secs => p_lease), attempts = e.attempts + 1
-          FROM chosen c
-         WHERE e.id = c.id
+          FROM offered o
+         WHERE e.id = o.id
         RETURNING e.id, e.event_id, e.agency_id, e.payload, e.attempts)
     SELECT c.id, c.event_id, c.agency_id, w.url, w.secret, w.allow_http, c.payload, c.attempts
       FROM claimed c JOIN agency_webhook w ON w.agency_id = c.agency_id
