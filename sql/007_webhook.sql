@@ -21,7 +21,7 @@ CREATE TABLE agency_webhook (
 -- event_id, in the payload and a header, lets receivers drop a second delivery. A sender claims
 -- an event with a lease (FOR UPDATE SKIP LOCKED), so no event is in flight twice; the oldest
 -- undelivered event of a ticket holds back its later ones, so that each ticket's events arrive in
--- order.
+-- order. lease_owner stays on a delivered event: the sender that delivered it.
 CREATE TABLE webhook_event (
     id              bigserial PRIMARY KEY,
     event_id        uuid NOT NULL UNIQUE,

@@ -59,7 +59,9 @@ CREATE OR REPLACE TRIGGER complaint_event_webhook AFTER INSERT ON complaint_even
 -- slots (its requests in flight count), so that a slow agency with a long queue neither takes
 -- every slot nor hides other agencies' events behind its own; of those, the oldest are taken.
 -- No event is offered while an earlier event of its ticket is undelivered, so each ticket's
--- events go in order. An event whose lease ran out (its sender died) is due again.
+-- events go in order. An event whose lease ran out (its sender died) is due again. Senders of
+-- other daemons claiming at the same moment pass over the agencies this one is claiming for
+-- (an advisory lock per agency until commit), so that the slots hold across all daemons.
 CREATE OR REPLACE FUNCTION lapor_webhook_claim(p_owner text, p_limit integer,
                                                p_per_agency integer, p_lease integer)
 RETURNS TABLE (id bigint, event_id uuid, agency_id integer, url text, secret text,
@@ -71,7 +73,8 @@ LANGUAGE sql VOLATILE AS $$
                                 WHERE f.agency_id = w.agency_id AND f.status = 'sending'
                                   AND f.lease_until >= now()) AS free
           FROM agency_webhook w
-         WHERE w.backoff_until IS NULL OR w.backoff_until <= now()),
+         WHERE (w.backoff_until IS NULL OR w.backoff_until <= now())
+           AND pg_try_advisory_xact_lock(hashtext('lapor_webhook_claim'), w.agency_id)),
     offered AS (
         SELECT d.id
           FROM slots s
@@ -105,7 +108,8 @@ $$;
 
 -- Records the outcome of one delivery by p_owner: delivered, or tried again after a delay that
 -- doubles with each attempt (from p_first_delay up to p_max_delay seconds) until p_max_attempts,
--- then failed, waiting for an operator. A failure puts the agency in back-off for the same
+-- then failed, waiting for an operator. A delivered event keeps its lease owner: the sender
+-- that delivered it. A failure puts the agency in back-off for the same
 -- delay; a delivery ends its back-off. Nothing changes when the lease was lost meanwhile (the
 -- event was cancelled, or another sender took it over).
 CREATE OR REPLACE FUNCTION lapor_webhook_done(p_id bigint, p_owner text, p_ok boolean,
@@ -128,7 +132,7 @@ BEGIN
     IF p_ok THEN
         UPDATE webhook_event
            SET status = 'delivered', delivered_at = now(), last_code = p_code, last_error = NULL,
-               lease_owner = NULL, lease_until = NULL
+               lease_until = NULL
          WHERE id = p_id;
         UPDATE agency_webhook
            SET failures = 0, backoff_until = NULL, last_error = NULL

@@ -28,7 +28,8 @@ receiver_start() {
     echo "$PORT" >"$R/port.want"
 }
 receiver_kill() { kill -KILL "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null || true; }
-trap 'receiver_kill; lab_cleanup' EXIT
+SECOND_PID=
+trap 'receiver_kill; [ -z "$SECOND_PID" ] || kill -KILL "$SECOND_PID" 2>/dev/null; lab_cleanup' EXIT
 receiver_start
 
 lab_init "routing = { automatic = true; };" "replies = { budget = 50; };" \
@@ -77,6 +78,14 @@ check "a reader sees the webhooks" "$(as_op "SELECT count(*) FROM agency_webhook
 check "... but not their secrets" "$(as_op "SELECT secret FROM agency_webhook" | grep -c 'permission denied')" 1
 touch "$R/log.jsonl"
 daemon_start
+# A second daemon on the same database, with a modem of its own: its sender competes for the
+# same events, and no event may be in flight from both.
+mkdir -p "$T/modem2"
+sed -e 's/^instance = .*/instance = "test2";/' -e "s|device = \"$MODEM\"|device = \"$T/modem2\"|" \
+    "$CONF" >"$T/second.conf"
+chmod 600 "$T/second.conf"
+"$SMSD" -f -c "$T/second.conf" >>"$T/daemon2.log" 2>&1 &
+SECOND_PID=$!
 
 # 500s for a while: the first event is retried, and the ticket's later events wait behind it.
 mode PDAM fail
@@ -224,7 +233,13 @@ for table in ("tcp", "tcp6", "udp", "udp6"):
 print(listening)
 PY
 )" 0
+check "both daemons' senders delivered events" \
+    "$(q "SELECT count(DISTINCT split_part(lease_owner, ':', 1)) FROM webhook_event WHERE status = 'delivered'")" 2
+check "no event was ever in flight twice at once" "$(log_count "e['overlap']")" 0
 check "no permission was denied to the daemon" "$(grep -c -i 'permission denied' "$DAEMON_LOG" || true)" 0
+kill -TERM "$SECOND_PID"
+wait "$SECOND_PID" && rc2=0 || rc2=$?
+SECOND_PID=
 daemon_stop
-check "the daemon stops cleanly" "$?" 0
+check "the daemons stop cleanly" "$?:$rc2" 0:0
 finish

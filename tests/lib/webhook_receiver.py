@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DIR, CERT, KEY = sys.argv[1:4]
 seen = set()
+answering = set()
 lock = threading.Lock()
 
 
@@ -48,7 +49,12 @@ class Hook(BaseHTTPRequestHandler):
             dup = event in seen
             if mode != "fail":
                 seen.add(event)
-        entry = {"agency": agency, "event_id": event, "mode": mode, "duplicate": dup,
+            # A second request for an event whose first is still being answered: the event
+            # was in flight twice. (A hung request is never answered, so it does not count.)
+            overlap = event in answering
+            if mode != "hang":
+                answering.add(event)
+        entry = {"agency": agency, "event_id": event, "mode": mode, "duplicate": dup, "overlap": overlap,
                  "signature_ok": hmac.compare_digest(given, want),
                  "age_s": abs(time.time() - int(ts or 0)), "body": body.decode()}
         with lock, open(os.path.join(DIR, "log.jsonl"), "a") as f:
@@ -62,6 +68,9 @@ class Hook(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"no" if mode == "fail" else b"ok")
+        self.wfile.flush()
+        with lock:
+            answering.discard(event)
 
 
 server = ThreadingHTTPServer(("127.0.0.1", int(read("port.want", "0"))), Hook)
