@@ -51,8 +51,11 @@ BEGIN
 END;
 $$;
 
+-- The kinds are named here too, so that intake's many 'created' events call no function.
 CREATE OR REPLACE TRIGGER complaint_event_webhook AFTER INSERT ON complaint_event
-    FOR EACH ROW EXECUTE FUNCTION lapor_webhook_queue();
+    FOR EACH ROW
+    WHEN (NEW.kind IN ('routed', 'status', 'followup', 'closed', 'info_added', 'part_added'))
+    EXECUTE FUNCTION lapor_webhook_queue();
 
 -- Claims up to p_limit events that are due for p_owner, for p_lease seconds. Each agency that is
 -- not in back-off offers its own oldest due events, as many as it has free of p_per_agency

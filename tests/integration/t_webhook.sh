@@ -7,6 +7,8 @@
 # keeps failing ends failed, listed, retried and cancelled by hand; RAHASIA payloads carry no
 # number; nothing is sent after a webhook is removed; plain http only where allowed.
 . "$(dirname "$0")/../lib/common.sh"
+# The receiver is on this machine: no proxy between.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 R=$T/receiver
 mkdir -p "$R"
 # The certificate authority and the receiver's certificate for localhost.
