@@ -184,8 +184,7 @@ static const struct {
      "   ORDER BY id DESC LIMIT 200) e JOIN agency a ON a.id = e.agency_id",
      "SELECT coalesce(string_agg(format('%8s %-10s #%-10s %-10s %-9s %2s try %s%s', e->>'id',"
      " e->>'agency', e->>'ticket', e->>'kind', e->>'status', e->>'attempts', e->>'event_id',"
-     " coalesce(E'\\n         last error: ' || coalesce(e->>'last_code', '-') || ' '"
-     "   || (e->>'last_error'), '')), E'\\n'),"
+     " coalesce(E'\\n         last error: ' || (e->>'last_error'), '')), E'\\n'),"
      " 'no webhook events') FROM jsonb_array_elements($1::jsonb) e"},
 };
 

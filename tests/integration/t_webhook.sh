@@ -19,6 +19,9 @@ openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$R/key.pem" -ou
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$R/ext.cnf"
 openssl x509 -req -in "$R/req.pem" -CA "$R/ca.pem" -CAkey "$R/ca.key" -CAcreateserial -days 2 \
     -extfile "$R/ext.cnf" -out "$R/cert.pem" 2>/dev/null
+# A certificate for localhost that no trusted authority signed, for a receiver to be refused.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$R/self.key" -out "$R/self.pem" 2>/dev/null
 RECEIVER_PID=
 receiver_start() {
     rm -f "$R/port"
@@ -29,9 +32,10 @@ receiver_start() {
     PORT=$(cat "$R/port")
     echo "$PORT" >"$R/port.want"
 }
-receiver_kill() { kill -KILL "$RECEIVER_PID" 2>/dev/null; wait "$RECEIVER_PID" 2>/dev/null || true; }
-SECOND_PID=
-trap 'receiver_kill; [ -z "$SECOND_PID" ] || kill -KILL "$SECOND_PID" 2>/dev/null; lab_cleanup' EXIT
+receiver_kill() { kill -KILL "$RECEIVER_PID" 2>/dev/null || true; wait "$RECEIVER_PID" 2>/dev/null || true; }
+SECOND_PID= UNTRUSTED_PID=
+others_kill() { for p in $SECOND_PID $UNTRUSTED_PID; do kill -KILL "$p" 2>/dev/null || true; done; }
+trap 'receiver_kill; others_kill; lab_cleanup' EXIT
 receiver_start
 
 lab_init "routing = { automatic = true; };" "replies = { budget = 50; };" \
@@ -42,7 +46,7 @@ q "CREATE ROLE gw LOGIN IN ROLE lapor_daemon; CREATE ROLE op LOGIN IN ROLE lapor
 sed -i "s|^database = \"\(.*\)user=postgres|database = \"\1user=gw|" "$CONF"
 ctl() { "$SMSCTL" -c "$T/admin.conf" "$@"; }
 mode() { echo "$2" >"$R/mode-$1"; }
-for code in PDAM DISHUB DEAD; do
+for code in PDAM DISHUB DEAD MOVED FORGED; do
     ctl agency add $code "Agency $code" >/dev/null
     ctl agency keyword $code $code >/dev/null
     head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$R/secret-$code"
@@ -66,7 +70,7 @@ import json, sys
 out = []
 for line in open(sys.argv[1]):
     e = json.loads(line)
-    if e["agency"] == sys.argv[2] and not e["duplicate"] and e["mode"] != "fail":
+    if e["agency"] == sys.argv[2] and not e["duplicate"] and e["mode"] not in ("fail", "redirect"):
         b = json.loads(e["body"])
         out.append(b["type"] + ":" + b["ticket"])
 print(" ".join(out))
@@ -190,6 +194,32 @@ check "... is retried by hand" "$(q "SELECT status IN ('queued', 'sending') FROM
 ctl webhook cancel "$dead" >/dev/null
 check "... and cancelled by hand" "$(q "SELECT status FROM webhook_event WHERE id = $dead")" cancelled
 
+# A redirect is not followed, and a certificate no trusted authority signed is refused.
+mode MOVED redirect
+ctl webhook set MOVED "https://localhost:$PORT/hook/MOVED" <"$R/secret-MOVED" >/dev/null
+inject 081300009999 "MOVED pohon tumbang"
+wait_for "SELECT last_error IS NOT NULL FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'MOVED')" 30
+check "a redirect is a failed attempt" \
+    "$(q "SELECT last_error FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'MOVED')")" "HTTP 302"
+check "... never followed" "$(log_count "e['agency'] == 'elsewhere'")" 0
+ctl webhook remove MOVED >/dev/null
+R2=$T/untrusted
+mkdir -p "$R2"
+(exec /usr/bin/python3 "$LAPOR_SRC/tests/lib/webhook_receiver.py" "$R2" "$R/self.pem" "$R/self.key" \
+    2>>"$R2/receiver.err") &
+UNTRUSTED_PID=$!
+for _ in $(seq 50); do [ -f "$R2/port" ] && break; sleep 0.1; done
+ctl webhook set FORGED "https://localhost:$(cat "$R2/port")/hook/FORGED" <"$R/secret-FORGED" >/dev/null
+inject 081300001234 "FORGED lampu taman mati"
+wait_for "SELECT last_error IS NOT NULL FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'FORGED')" 30
+check "a certificate no trusted authority signed is refused" \
+    "$(q "SELECT last_error LIKE '%certificate%' FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'FORGED')")" t
+check "... before anything is sent" "$([ -s "$R2/log.jsonl" ] && echo sent || echo nothing)" nothing
+ctl webhook remove FORGED >/dev/null
+kill -KILL "$UNTRUSTED_PID"
+wait "$UNTRUSTED_PID" 2>/dev/null || true
+UNTRUSTED_PID=
+
 # Every delivery signed right, fresh; every delivered event received, each ticket's in order.
 q "SELECT event_id || ' ' || id || ' ' || complaint_id FROM webhook_event" >"$R/ids"
 check "each ticket's events arrived in the order they were made" "$(/usr/bin/python3 - "$R/log.jsonl" "$R/ids" <<'PY'
@@ -198,7 +228,7 @@ ids = {l.split()[0]: (int(l.split()[1]), l.split()[2]) for l in open(sys.argv[2]
 last, bad = {}, 0
 for line in open(sys.argv[1]):
     e = json.loads(line)
-    if e["duplicate"] or e["mode"] == "fail":
+    if e["duplicate"] or e["mode"] in ("fail", "redirect"):
         continue
     n, ticket = ids[e["event_id"]]
     bad += n < last.get(ticket, 0)
@@ -207,7 +237,7 @@ print(bad)
 PY
 )" 0
 check "every delivered event reached the receiver once" \
-    "$(log_count "not e['duplicate'] and e['mode'] != 'fail'")" \
+    "$(log_count "not e['duplicate'] and e['mode'] not in ('fail', 'redirect')")" \
     "$(q "SELECT count(*) FROM webhook_event WHERE status = 'delivered'")"
 
 check "every signature is valid" "$(log_count "not e['signature_ok']")" 0

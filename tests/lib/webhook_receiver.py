@@ -3,7 +3,8 @@
 certificate the test made, one path per agency (/hook/CODE). It checks each delivery's signature
 with the agency's secret, drops a second delivery of an event by its id, and behaves as the file
 DIR/mode-CODE says, read at every request: "ok" (200, the default), "fail" (500), "slow" (200
-after half a second) or "hang" (keeps the delivery, then answers nothing for a minute). Every request is a line of DIR/log.jsonl.
+after half a second), "redirect" (302 to /hook/elsewhere) or "hang" (keeps the delivery, then
+answers nothing for a minute). Every request is a line of DIR/log.jsonl.
 
     webhook_receiver.py DIR CERT KEY     (DIR/secret-CODE holds each agency's secret; the port
                                           chosen is written to DIR/port; DIR/port.want asks for one)
@@ -64,6 +65,12 @@ class Hook(BaseHTTPRequestHandler):
             return
         if mode == "slow":
             time.sleep(0.5)
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "/hook/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(500 if mode == "fail" else 200)
         self.send_header("Content-Length", "2")
         self.end_headers()
