@@ -33,7 +33,8 @@ receiver_start() {
     echo "$PORT" >"$R/port.want"
 }
 receiver_kill() { kill -KILL "$RECEIVER_PID" 2>/dev/null || true; wait "$RECEIVER_PID" 2>/dev/null || true; }
-SECOND_PID= UNTRUSTED_PID=
+SECOND_PID=''
+UNTRUSTED_PID=''
 others_kill() { for p in $SECOND_PID $UNTRUSTED_PID; do kill -KILL "$p" 2>/dev/null || true; done; }
 trap 'receiver_kill; others_kill; lab_cleanup' EXIT
 receiver_start
@@ -46,7 +47,7 @@ q "CREATE ROLE gw LOGIN IN ROLE lapor_daemon; CREATE ROLE op LOGIN IN ROLE lapor
 sed -i "s|^database = \"\(.*\)user=postgres|database = \"\1user=gw|" "$CONF"
 ctl() { "$SMSCTL" -c "$T/admin.conf" "$@"; }
 mode() { echo "$2" >"$R/mode-$1"; }
-for code in PDAM DISHUB DEAD MOVED FORGED; do
+for code in PDAM DISHUB DEAD MOVED FORGED BIG; do
     ctl agency add $code "Agency $code" >/dev/null
     ctl agency keyword $code $code >/dev/null
     head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$R/secret-$code"
@@ -203,6 +204,14 @@ check "a redirect is a failed attempt" \
     "$(q "SELECT last_error FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'MOVED')")" "HTTP 302"
 check "... never followed" "$(log_count "e['agency'] == 'elsewhere'")" 0
 ctl webhook remove MOVED >/dev/null
+mode BIG big
+ctl webhook set BIG "https://localhost:$PORT/hook/BIG" <"$R/secret-BIG" >/dev/null
+inject 081300004321 "BIG jalan berlubang"
+wait_for "SELECT status = 'delivered' FROM webhook_event WHERE agency_id = (SELECT id FROM agency WHERE code = 'BIG')" 30
+for _ in $(seq 50); do [ -s "$R/big" ] && break; sleep 0.1; done
+check "a 2xx answer with a huge body is a delivery, and the body is not read to its end" \
+    "$(( $(cat "$R/big" 2>/dev/null || echo $((64 << 20))) < 64 << 20 ))" 1
+ctl webhook remove BIG >/dev/null
 R2=$T/untrusted
 mkdir -p "$R2"
 (exec /usr/bin/python3 "$LAPOR_SRC/tests/lib/webhook_receiver.py" "$R2" "$R/self.pem" "$R/self.key" \

@@ -3,8 +3,9 @@
 certificate the test made, one path per agency (/hook/CODE). It checks each delivery's signature
 with the agency's secret, drops a second delivery of an event by its id, and behaves as the file
 DIR/mode-CODE says, read at every request: "ok" (200, the default), "fail" (500), "slow" (200
-after half a second), "redirect" (302 to /hook/elsewhere) or "hang" (keeps the delivery, then
-answers nothing for a minute). Every request is a line of DIR/log.jsonl.
+after half a second), "redirect" (302 to /hook/elsewhere), "big" (200 with a body of up to 64 MiB; how much
+of it went out before the client hung up is logged in DIR/big) or "hang" (keeps the delivery,
+then answers nothing for a minute). Every request is a line of DIR/log.jsonl.
 
     webhook_receiver.py DIR CERT KEY     (DIR/secret-CODE holds each agency's secret; the port
                                           chosen is written to DIR/port; DIR/port.want asks for one)
@@ -71,6 +72,9 @@ class Hook(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if mode == "big":
+            self.send_big()
+            return
         self.send_response(500 if mode == "fail" else 200)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -78,6 +82,20 @@ class Hook(BaseHTTPRequestHandler):
         self.wfile.flush()
         with lock:
             answering.discard(event)
+
+    def send_big(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(64 << 20))
+        self.end_headers()
+        sent = 0
+        try:
+            while sent < 64 << 20:
+                self.wfile.write(b"x" * 65536)
+                sent += 65536
+        except OSError:
+            pass
+        with open(os.path.join(DIR, "big"), "w") as f:
+            f.write(str(sent))
 
 
 server = ThreadingHTTPServer(("127.0.0.1", int(read("port.want", "0"))), Hook)
