@@ -18,6 +18,7 @@
 #include "modem_dummy.h"
 #include "msisdn.h"
 #include "smsctl_archive.h"
+#include "smsctl_webhook.h"
 #include "store.h"
 #include "store_admin.h"
 #include "store_agency.h"
@@ -58,7 +59,7 @@ static void usage(FILE *f)
             "        a day that is no working day, for every daemon's deadlines\n"
             "  inject --file FILE\n"
             "        the same for every line NUMBER<TAB>TEXT of FILE (- for standard input),\n"
-            "        waiting while the modem's inbox is full\n");
+            "        waiting while the modem's inbox is full\n" SMSCTL_WEBHOOK_USAGE);
 }
 
 /* Prints the usage on stderr: the exit code of a command line that is not understood. */
@@ -735,6 +736,7 @@ int main(int argc, char **argv)
         {"send", cmd_send},       {"metrics", cmd_metrics}, {"agency", cmd_agency},
         {"liaison", cmd_liaison}, {"ticket", cmd_ticket},   {"overdue", cmd_overdue},
         {"holiday", cmd_holiday}, {"inject", cmd_inject},   {"archive", smsctl_archive},
+        {"webhook", smsctl_webhook},
     };
     int rc = -1;
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {

@@ -67,6 +67,18 @@ struct conf_replies {
                            * then any daemon's modem may send it */
 };
 
+/* Delivery of webhook events to agencies' systems (lapor-smsd-webhook(7)). */
+struct conf_webhook {
+    bool enabled;      /* this daemon delivers events (any number of daemons may) */
+    int concurrency;   /* requests in flight at once, over all agencies */
+    int per_agency;    /* requests in flight at once to one agency */
+    int timeout_s;     /* the longest one request may take, connecting included */
+    int max_attempts;  /* then the event is failed and waits for an operator */
+    int first_delay_s; /* the delay after a failure, doubling per attempt up to max_delay_s */
+    int max_delay_s;
+    char *ca_file; /* certificate authorities to trust, "" for the system's store */
+};
+
 struct conf {
     char *path;      /* the file this was read from */
     char *instance;  /* this daemon's name, unique per modem */
@@ -84,6 +96,7 @@ struct conf {
     struct conf_templates templates;
     struct conf_replies replies;
     struct conf_routing routing;
+    struct conf_webhook webhook;
     bool log_syslog;
     int log_level; /* enum log_level */
 };

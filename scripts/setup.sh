@@ -9,6 +9,7 @@ build=${1:-$here/build}
 shift || true
 
 packages=(build-essential cmake pkg-config libgammu-dev libpq-dev libconfig-dev libcmocka-dev
+          libcurl4-openssl-dev libssl-dev ca-certificates openssl
           postgresql postgresql-client python3 man-db clang)
 missing=()
 for p in "${packages[@]}"; do

@@ -23,7 +23,7 @@ else
     echo "systemd-analyze is absent: the unit is not verified"
 fi
 if command -v man >/dev/null; then
-    for page in lapor-smsd.8 lapor-smsctl.8 lapor-smsd.conf.5; do
+    for page in lapor-smsd.8 lapor-smsctl.8 lapor-smsd.conf.5 lapor-smsd-webhook.7; do
         warnings=$(man --warnings -l -Tutf8 "$LAPOR_SRC/man/$page" 2>&1 >/dev/null || true)
         check "man page $page renders without warnings" "$warnings" ""
     done
@@ -34,7 +34,8 @@ prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$LAPOR_BIN/CMakeCache.txt")
 for f in sbin/lapor-smsd sbin/lapor-smsctl etc/lapor-smsd/lapor-smsd.conf \
     share/lapor-smsd/sql/001_baseline.sql share/lapor-smsd/sql/repeatable/99_owner_and_grants.sql \
     share/man/man8/lapor-smsd.8 share/man/man8/lapor-smsctl.8 \
-    share/man/man5/lapor-smsd.conf.5 lib/systemd/system/lapor-smsd@.service \
+    share/man/man5/lapor-smsd.conf.5 share/man/man7/lapor-smsd-webhook.7 \
+    lib/systemd/system/lapor-smsd@.service \
     lib/sysusers.d/lapor-smsd.conf; do
     check "installed: $f" "$([ -e "$T/root$prefix/$f" ] && echo yes)" yes
 done
