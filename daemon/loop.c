@@ -26,6 +26,7 @@
 #include "store_agency.h"
 #include "store_schema.h"
 #include "store_status.h"
+#include "webhook_runner.h"
 
 /* Replies claimed and sent per round of the main loop. */
 #define OUTBOX_PER_ROUND 50
@@ -635,6 +636,16 @@ static void idle(struct daemon *d, long long now)
     }
 }
 
+/* The webhook sender connects to the database on its own: it starts only once the daemon is
+ * its own user (no connection is ever made as root) and has reached the database itself. */
+static void start_webhooks_once(struct daemon *d)
+{
+    if (!d->webhooks_started && !d->drop_pending && d->db.up) {
+        d->webhooks = webhook_runner_start(&d->conf);
+        d->webhooks_started = true;
+    }
+}
+
 /* One turn of the main loop; -1 when the daemon must stop at once. */
 static int turn(struct daemon *d)
 {
@@ -645,6 +656,7 @@ static int turn(struct daemon *d)
     if (keep_database_connected(d, now) != 0) {
         return -1;
     }
+    start_webhooks_once(d);
     keep_modem_connected(d, now);
     heartbeat(d);
     take_back_claims(d, now);
@@ -659,12 +671,13 @@ static int turn(struct daemon *d)
 
 int loop_run(struct daemon *d)
 {
-    while (!got_term) {
-        if (turn(d) != 0) {
-            return 1;
-        }
+    int rc = 0;
+    while (!got_term && rc == 0) {
+        rc = turn(d);
     }
-    return d->exit_code;
+    webhook_runner_stop(d->webhooks);
+    d->webhooks = NULL;
+    return rc != 0 ? 1 : d->exit_code;
 }
 
 void loop_init(struct daemon *d)

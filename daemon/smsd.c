@@ -21,7 +21,6 @@
 #include "outbox.h"
 #include "privdrop.h"
 #include "store.h"
-#include "webhook_runner.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
 
@@ -170,9 +169,7 @@ int main(int argc, char **argv)
     }
     log_info("lapor-smsd %s starting: instance %s, modem %s", LAPOR_VERSION, d.conf.instance,
              d.conf.modem.connection);
-    struct webhook_runner *webhooks = webhook_runner_start(&d.conf);
     int exit_code = loop_run(&d);
-    webhook_runner_stop(webhooks);
     notify_send("STOPPING=1");
     log_info("lapor-smsd stopping");
     daemon_close(&d);

@@ -16,6 +16,7 @@
 #include "recovery.h"
 #include "schedule.h"
 #include "store.h"
+#include "webhook_runner.h"
 
 /* Everything the loop and its tick share. */
 struct daemon {
@@ -55,6 +56,9 @@ struct daemon {
     bool reset_ordered;           /* this step's reset was ordered: now only reconnect */
     struct privdrop drop;         /* who to become once the modem is open, when started as root */
     bool drop_pending;
+    /* The webhook sender, started once root is given up and the database reached. */
+    struct webhook_runner *webhooks;
+    bool webhooks_started;
     int exit_code; /* set when the daemon must stop for a reason of its own */
 };
 

@@ -1,5 +1,6 @@
 -- Moves up to p_limit closed tickets whose closing is more than p_days days old, with their
--- messages and parts, events, reminders, and the outgoing messages (and parts) of either, from
+-- messages and parts, events, reminders, confirmations, webhook events (a ticket with one still
+-- to deliver stays), and the outgoing messages (and parts) of either, from
 -- the hot tables into the archive tables (006_complaint_due_on.sql), in one statement: a row is
 -- in one place or the other at every commit, never in neither. The foreign keys are checked at
 -- the statement's end, when every row of a ticket has gone together. Returns how many tickets
@@ -19,6 +20,9 @@ BEGIN
         SELECT c.id FROM complaint c
          WHERE c.status IN ('selesai', 'ditolak', 'dibatalkan', 'arsip')
            AND c.closed_at < now() - make_interval(days => p_days)
+           -- An event still to be delivered keeps its ticket until it is.
+           AND NOT EXISTS (SELECT 1 FROM webhook_event w
+                            WHERE w.complaint_id = c.id AND w.status IN ('queued', 'sending'))
          ORDER BY c.closed_at LIMIT p_limit
            FOR UPDATE SKIP LOCKED);
     IF cardinality(v_complaints) = 0 THEN
@@ -41,6 +45,15 @@ BEGIN
         DELETE FROM outbox WHERE id = ANY (v_outbox) RETURNING *),
     outbox_kept AS (
         INSERT INTO archive_outbox SELECT * FROM outbox_gone),
+    confirmation_gone AS (
+        DELETE FROM confirmation
+         WHERE complaint_id = ANY (v_complaints) OR sms_in_id = ANY (v_messages) RETURNING *),
+    confirmation_kept AS (
+        INSERT INTO archive_confirmation SELECT * FROM confirmation_gone),
+    webhook_event_gone AS (
+        DELETE FROM webhook_event WHERE complaint_id = ANY (v_complaints) RETURNING *),
+    webhook_event_kept AS (
+        INSERT INTO archive_webhook_event SELECT * FROM webhook_event_gone),
     reminder_gone AS (
         DELETE FROM reminder WHERE complaint_id = ANY (v_complaints) RETURNING *),
     reminder_kept AS (

@@ -32,8 +32,18 @@ q "UPDATE complaint SET closed_at = now() - interval '40 days'
 q "INSERT INTO reminder (complaint_id, day) SELECT id, current_date - 40 FROM complaint
     WHERE sender = '+6281300000002'"
 
+# Ticket 3 has a confirmation asked for a command, ticket 1 a delivered webhook event.
+q "INSERT INTO confirmation (sender, sms_in_id, complaint_id, salt, code_hash, expires_at)
+    SELECT sender, sms_in_id, id, 'salt', '\\x00', now() FROM complaint WHERE sender = '+6281300000003'"
+webhook_event() { # webhook_event SENDER STATUS
+    q "INSERT INTO webhook_event (event_id, agency_id, complaint_id, kind, payload, status)
+        SELECT gen_random_uuid(), a.id, c.id, 'status', '{}', '$2'
+          FROM complaint c, agency a WHERE c.sender = '$1' AND a.code = 'PDAM'"
+}
+webhook_event +6281300000001 delivered
+
 # Every row of the hot tables, as text, before.
-TABLES="complaint complaint_event reminder sms_in sms_part outbox outbox_part"
+TABLES="complaint complaint_event reminder sms_in sms_part outbox outbox_part confirmation webhook_event"
 for t in $TABLES; do
     q "SELECT t::text FROM $t t" | sort >"$T/before.$t"
 done
@@ -69,10 +79,20 @@ check "the outbox counts of status and metrics follow the rows that left" \
              GROUP BY 1 HAVING sum(n) <> 0) d")" 0
 check "a second archive finds nothing more" "$(ctl archive --older-than 30)" \
     "archived 0 tickets closed more than 30 days ago"
+check "... the confirmation and the webhook event went with their tickets" \
+    "$(q "SELECT (SELECT count(*) FROM archive_confirmation) || ' '
+               || (SELECT count(*) FROM archive_webhook_event)")" "1 1"
+q "UPDATE complaint SET closed_at = now() - interval '40 days' WHERE sender = '+6281300000004'"
+webhook_event +6281300000004 queued
+check "a ticket whose webhook event is still to be delivered stays" \
+    "$(ctl archive --older-than 30)" "archived 0 tickets closed more than 30 days ago"
+q "UPDATE webhook_event SET status = 'delivered'"
+check "... and goes once it is delivered" \
+    "$(ctl archive --older-than 30)" "archived 1 ticket closed more than 30 days ago"
 
 daemon_start
 inject "+6281300000009" "AIR keruh dan berbau di perumahan baru sejak minggu lalu"
-wait_for "SELECT count(*) = 5 FROM complaint" 30
+wait_for "SELECT count(*) = 4 FROM complaint" 30
 check "the daemon takes complaints after the archive" \
     "$(q "SELECT count(*) FROM complaint WHERE sender = '+6281300000009'")" 1
 daemon_stop

@@ -33,15 +33,16 @@ check "the daemon's own group nogroup may read it" "$rc" 0
 say "root is given up before the first database connection"
 daemon_conf
 daemon_start
-wait_for "SELECT count(*) = 1 FROM pg_stat_activity WHERE usename = 'gw'" 30
+# Two connections: the main loop's, then the webhook sender's (started only after it).
+wait_for "SELECT count(*) = 2 FROM pg_stat_activity WHERE usename = 'gw'" 30
 for _ in $(seq 50); do grep -q "running as user nobody" "$DAEMON_LOG" && break; sleep 0.1; done
 chown -R nobody:nogroup "$MODEM"
 order=$(grep -n -E "running as user nobody|database connected" "$DAEMON_LOG" |
     sed -E 's/^[0-9]+:.*(running as user|database connected).*/\1/' | tr '\n' ',')
 check "the daemon says it gave up root before it says the database is connected" \
     "$order" "running as user,database connected,"
-check "the daemon's connection is gw's, the only one it opened" \
-    "$(q "SELECT count(*) FROM pg_stat_activity WHERE usename = 'gw'")" 1
+check "the daemon's connections are gw's, the only two it opened" \
+    "$(q "SELECT count(*) FROM pg_stat_activity WHERE usename = 'gw'")" 2
 check "... made by a process that is nobody's" \
     "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$DAEMON_PID/status")" 65534655346553465534
 

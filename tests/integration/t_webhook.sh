@@ -99,9 +99,9 @@ mode PDAM fail
 inject 081300001111 "PDAM air mati 3 hari di Perum Griya Asri blok C"
 wait_for "SELECT count(*) = 1 FROM complaint WHERE status = 'diteruskan'" 30
 T1=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300001111'")
-inject $LIAISON "TL $T1 Petugas datang besok"
+send_confirmed $LIAISON "TL $T1 Petugas datang besok" +6281277776666
 wait_for "SELECT count(*) = 1 FROM complaint WHERE status = 'diproses'" 30
-inject $LIAISON "SELESAI $T1 Sudah diperbaiki"
+send_confirmed $LIAISON "SELESAI $T1 Sudah diperbaiki" +6281277776666
 wait_for "SELECT count(*) = 1 FROM complaint WHERE status = 'selesai'" 30
 wait_for "SELECT attempts >= 2 FROM webhook_event WHERE kind = 'routed'" 30
 check "three events are queued for the ticket" "$(q "SELECT string_agg(kind, ' ' ORDER BY id) FROM webhook_event")" "routed followup closed"
@@ -174,7 +174,7 @@ check "a killed receiver gets its event once it is back" \
 T4=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300004444'")
 ctl ticket reject "$T4" --reason "bukan wewenang kami" >/dev/null
 T3=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300003333'")
-inject 081300003333 "TAMBAH $T3 pipanya di sebelah kiri gerbang"
+send_confirmed 081300003333 "TAMBAH $T3 pipanya di sebelah kiri gerbang" +6281300003333
 wait_for "SELECT count(*) = 2 FROM webhook_event WHERE kind IN ('status', 'info_added') AND status = 'delivered'" 30
 check "an operator's reject reaches the agency" "$(received DISHUB | tr ' ' '\n' | grep -c "^status:$T4$")" 1
 check "... with its status and reason" \
