@@ -740,6 +740,32 @@ static int mg_ask_identity(GSM_StateMachine *sm, GSM_Error (*ask)(GSM_StateMachi
     return 1;
 }
 
+/* The registration state as the status names it (modem.h). */
+static const char *mg_registration(GSM_NetworkInfo_State state)
+{
+    switch (state) {
+    case GSM_HomeNetwork:
+        return "home";
+    case GSM_RoamingNetwork:
+        return "roaming";
+    case GSM_RequestingNetwork:
+        return "searching";
+    case GSM_RegistrationDenied:
+        return "denied";
+    case GSM_NoNetwork:
+        return "none";
+    default:
+        return "unknown";
+    }
+}
+
+/* Whether the modem is registered with a network: without that, the operator it names (if any)
+ * is an old one, not the network it uses. */
+static bool mg_registered(GSM_NetworkInfo_State state)
+{
+    return state == GSM_HomeNetwork || state == GSM_RoamingNetwork;
+}
+
 /* Asks for the network, the signal and the battery: how many of the three the modem answered. */
 static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
 {
@@ -751,8 +777,12 @@ static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
     memset(&bat, 0, sizeof(bat));
     int answered = 0;
     if (GSM_GetNetworkInfo(sm, &net) == ERR_NONE) {
-        modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
-                             sizeof(net.NetworkCode), net.NetworkName, sizeof(net.NetworkName) / 2);
+        snprintf(st->registration, sizeof(st->registration), "%s", mg_registration(net.State));
+        if (mg_registered(net.State)) {
+            modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
+                                 sizeof(net.NetworkCode), net.NetworkName,
+                                 sizeof(net.NetworkName) / 2);
+        }
         answered++;
     }
     if (GSM_GetSignalQuality(sm, &sig) == ERR_NONE) {

@@ -44,6 +44,7 @@ struct daemon {
     int empty_looks;              /* looks at the modem in a row that found nothing */
     struct modem_status status;
     bool have_status;
+    long long status_at; /* when the modem last answered about itself, epoch seconds */
     long long next_status_ms;
     int calls_rejected;           /* voice calls rejected, over all modem workers */
     int worker_calls;             /* of those, by the current worker, as it last said */

@@ -48,6 +48,9 @@ struct modem_status {
     char imei[32];
     char imsi[32];
     char network[64];
+    /* The network registration: "home", "roaming", "searching", "denied", "none" (not registered,
+     * not searching) or "unknown"; empty when the modem did not answer. */
+    char registration[16];
     int signal_percent;
     int battery_percent;
     int sim_used;

@@ -23,6 +23,8 @@ int store_report(struct store *s, const char *name, const char *param, bool json
 struct modem_status_view {
     const char *imei, *imsi, *network;
     int signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total;
+    const char *registration; /* "" when unknown */
+    long long asked_at;       /* when the modem answered these, epoch seconds */
 };
 
 struct store_heartbeat {
@@ -51,6 +53,8 @@ struct store_heartbeat {
 };
 
 int store_heartbeat(struct store *s, const struct store_heartbeat *hb);
+/* A daemon that stops cleanly says so, so that status shows it stopped, not crashed. */
+int store_heartbeat_stopped(struct store *s, const char *instance, int pid);
 
 /* The operators' view of modems and queues as one JSON document (malloc'd; caller frees). */
 int store_status_json(struct store *s, int stale_after_s, char **json);

@@ -58,6 +58,10 @@ FAULT_DEFAULTS = {
     # no hard reset). The restart rewrites DIR/faults without the key, since
     # the state belongs to the modem, not to one simulator process.
     "wedge": 0,
+    # No network: not registered (+CREG: n,0), no signal (+CSQ: 99,99) and no
+    # operator (+COPS: 0), as a modem shows out of coverage or with its
+    # antenna off.
+    "no_network": 0,
 }
 
 # Commands a wedged message store does not answer.
@@ -790,6 +794,8 @@ class Simulator:
     def cmd_CSQ(self, s):
         if s == "=?":
             self.answer(["+CSQ: (0-31,99),(0-7,99)"])
+        elif self.faults["no_network"]:
+            self.answer(["+CSQ: 99,99"])
         else:
             self.answer(["+CSQ: %d,99" % self.opts.csq])
 
@@ -801,7 +807,7 @@ class Simulator:
 
     def cmd_CREG(self, s):
         if s == "?":
-            if self.pin_state != "READY":
+            if self.pin_state != "READY" or self.faults["no_network"]:
                 self.answer(["+CREG: %d,0" % self.creg_mode])
             elif self.creg_mode == 2:
                 self.answer(['+CREG: 2,1,"%s","%s"' % ("00A1", "0B2C")])
@@ -817,7 +823,7 @@ class Simulator:
 
     def cmd_COPS(self, s):
         if s == "?":
-            if self.pin_state != "READY":
+            if self.pin_state != "READY" or self.faults["no_network"]:
                 self.answer(["+COPS: 0"])
             elif self.cops_format == 2:
                 self.answer(['+COPS: 0,2,"%s"' % self.enc(self.opts.operator_code)])
@@ -1422,6 +1428,8 @@ def main(argv=None):
     p.add_argument("--die-after", type=int, default=0, metavar="N")
     p.add_argument("--sim-full", type=int, default=0, metavar="0|1")
     p.add_argument("--fake-delete", type=int, default=0, metavar="0|1")
+    p.add_argument("--no-network", type=int, default=0, metavar="0|1",
+                   help="no network: +CREG: n,0, +CSQ: 99,99, no operator")
     p.add_argument("--wedge", type=int, default=0, metavar="0|1",
                    help="the message store stays stuck until AT+CFUN=1,1")
     p.add_argument("--reports", type=int, default=0, metavar="0|1",
