@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "agency.h"
+#include "credit_check.h"
 #include "intake.h"
 #include "log.h"
 #include "migrations.h"
@@ -664,6 +665,10 @@ static int turn(struct daemon *d)
     worked |= send_replies(d, now);
     if (d->mo.up && !got_term) {
         refresh_status(d, now); /* at its interval, however busy the modem is */
+        credit_check_if_due(&d->credit, &d->conf.credit, d->modem, now);
+    }
+    if (d->db.up && credit_save(&d->credit, &d->conf.credit, d->store, d->conf.instance) != 0) {
+        db_failed(d, now, "recording the credit");
     }
     if (!worked) {
         idle(d);

@@ -21,6 +21,7 @@
 #include "modem.h"
 #include "modem_conf.h"
 #include "modem_decode.h"
+#include "modem_ussd.h"
 #include "modem_trace.h"
 #include "proc.h"
 #include "textcodec.h"
@@ -887,6 +888,20 @@ static int mg_reset(struct modem *m, bool hard, char *err, size_t errcap)
     return rc;
 }
 
+/* The answer may take the network several seconds; the worker's deadline (modem.timeout) is
+ * kept, with a second to spare for the answer to travel back. */
+static int mg_ussd(struct modem *m, const char *code, char *reply, size_t cap, char *err,
+                   size_t errcap)
+{
+    struct mg_modem *g = mg_of(m);
+    if (!g->connected) {
+        mg_seterr(err, errcap, "the modem is not connected");
+        return -1;
+    }
+    int wait_ms = g->cfg.timeout_s > 2 ? (g->cfg.timeout_s - 1) * 1000 : 1000;
+    return modem_ussd_ask(g->sm, code, wait_ms, reply, cap, err, errcap);
+}
+
 static const struct modem_ops mg_ops = {
     .name = "gammu",
     .connect = mg_connect,
@@ -898,6 +913,7 @@ static const struct modem_ops mg_ops = {
     .status = mg_status,
     .destroy = mg_destroy,
     .reset = mg_reset,
+    .ussd = mg_ussd,
 };
 
 struct modem *modem_gammu_new(const struct conf_modem *cfg)

@@ -1,6 +1,7 @@
 /* store_status: see store_status.h. */
 #include "store_status.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,23 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
     struct heartbeat_params b;
     heartbeat_params(hb, &b);
     return store_exec(s, heartbeat_sql, HEARTBEAT_PARAMS, b.values);
+}
+
+int store_heartbeat_credit(struct store *s, const struct store_credit *c)
+{
+    char amount[64], at[STORE_NUMBUF];
+    snprintf(amount, sizeof amount, "%.2f", c->amount);
+    const char *params[] = {c->instance,
+                            c->known ? amount : NULL,
+                            empty_to_null(c->answer),
+                            epoch_param(c->checked_at, at),
+                            empty_to_null(c->error),
+                            c->known ? (c->low ? "t" : "f") : NULL};
+    return store_exec(s,
+                      "UPDATE heartbeat SET balance = $2::numeric, balance_text = $3,"
+                      " balance_at = to_timestamp($4::double precision), balance_error = $5,"
+                      " balance_low = $6::boolean WHERE instance = $1",
+                      6, params);
 }
 
 int store_heartbeat_stopped(struct store *s, const char *instance, int pid)

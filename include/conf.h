@@ -65,11 +65,19 @@ struct conf_replies {
                            * then any daemon's modem may send it */
 };
 
+/* The scheduled check of the SIM's prepaid credit by USSD (credit.h). */
+struct conf_credit {
+    char *ussd;     /* the balance code, e.g. "*888#"; "" checks nothing */
+    char *pattern;  /* POSIX extended regular expression; its first group is the amount */
+    int interval_s; /* how often the credit is asked for */
+    int threshold;  /* an alarm under this amount; 0 none */
+};
+
 struct conf {
-    char *path;     /* the file this was read from */
-    char *instance; /* this daemon's name, unique per modem */
-    char *user;     /* started as root: become this user once the modem is open ("" none) */
-    char *group;    /* ... and this group ("" the user's own) */
+    char *path;      /* the file this was read from */
+    char *instance;  /* this daemon's name, unique per modem */
+    char *user;      /* started as root: become this user once the modem is open ("" none) */
+    char *group;     /* ... and this group ("" the user's own) */
     bool allow_root; /* keep running as root when no user is given (otherwise refused) */
     struct conf_modem modem;
     char *database; /* libpq connection string; never logged */
@@ -82,6 +90,7 @@ struct conf {
     struct conf_templates templates;
     struct conf_replies replies;
     struct conf_routing routing;
+    struct conf_credit credit;
     bool log_syslog;
     int log_level; /* enum log_level */
 };

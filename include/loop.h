@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "conf.h"
+#include "credit.h"
 #include "intake.h"
 #include "modem.h"
 #include "outbox.h"
@@ -44,7 +45,8 @@ struct daemon {
     int empty_looks;              /* looks at the modem in a row that found nothing */
     struct modem_status status;
     bool have_status;
-    long long status_at; /* when the modem last answered about itself, epoch seconds */
+    long long status_at;        /* when the modem last answered about itself, epoch seconds */
+    struct credit_state credit; /* the SIM's prepaid credit */
     long long next_status_ms;
     int calls_rejected;           /* voice calls rejected, over all modem workers */
     int worker_calls;             /* of those, by the current worker, as it last said */

@@ -147,6 +147,12 @@ struct modem_ops {
      * the modem took the order, 1 when it cannot do this kind of reset, -1 with err otherwise.
      */
     int (*reset)(struct modem *m, bool hard, char *err, size_t errcap);
+    /*
+     * Optional: dials a USSD code (a balance code such as *888#) and gives the network's answer
+     * in reply, as valid UTF-8. 0; 1 when the modem cannot do USSD (err says so); -1 with err.
+     */
+    int (*ussd)(struct modem *m, const char *code, char *reply, size_t cap, char *err,
+                size_t errcap);
 };
 
 struct modem {

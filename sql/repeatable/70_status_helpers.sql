@@ -27,13 +27,13 @@ LANGUAGE sql IMMUTABLE AS $$
         || CASE WHEN e->>'last_send_error' IS NOT NULL
                 THEN format(E'\n%16s last refused send at %s: %s', '',
                             e->>'last_send_error_at', e->>'last_send_error') ELSE '' END
-        || CASE WHEN e->>'balance_error' IS NOT NULL
-                THEN format(E'\n%16s credit: %s', '', e->>'balance_error')
-                WHEN e->>'balance' IS NOT NULL
+        || CASE WHEN e->>'balance' IS NOT NULL
                 THEN format(E'\n%16s credit: %s%s (checked %s s ago: %s)', '', e->>'balance',
                             CASE WHEN (e->>'balance_low')::boolean THEN ' LOW' ELSE '' END,
                             e->>'balance_age_s', e->>'balance_text')
-                ELSE '' END;
+                ELSE '' END
+        || CASE WHEN e->>'balance_error' IS NOT NULL
+                THEN format(E'\n%16s credit: %s', '', e->>'balance_error') ELSE '' END;
 $$;
 
 -- The metric families of lapor-smsctl metrics that tell each daemon's state, its network and its
