@@ -38,6 +38,10 @@ _Static_assert(MODEM_GAMMU_NUMBER_LENGTH == GSM_MAX_NUMBER_LENGTH, "libGammu's n
 _Static_assert(MODEM_GAMMU_MAX_PARTS == GSM_MAX_MULTI_SMS, "libGammu's part limit");
 _Static_assert(MODEM_GAMMU_PART_UNITS == GSM_MAX_SMS_LENGTH + 1, "libGammu's part text");
 _Static_assert(MODEM_GAMMU_UDH_LENGTH == GSM_MAX_UDH_LENGTH, "libGammu's header length");
+_Static_assert(GSM_HomeNetwork == 1 && GSM_NoNetwork == 2 && GSM_RoamingNetwork == 3 &&
+                   GSM_RegistrationDenied == 4 && GSM_NetworkStatusUnknown == 5 &&
+                   GSM_RequestingNetwork == 6,
+               "libGammu's registration states, as modem_decode_registration names them");
 
 struct mg_modem {
     struct modem base;     /* first, so that the public handle and ours are one allocation */
@@ -741,32 +745,6 @@ static int mg_ask_identity(GSM_StateMachine *sm, GSM_Error (*ask)(GSM_StateMachi
     return 1;
 }
 
-/* The registration state as the status names it (modem.h). */
-static const char *mg_registration(GSM_NetworkInfo_State state)
-{
-    switch (state) {
-    case GSM_HomeNetwork:
-        return "home";
-    case GSM_RoamingNetwork:
-        return "roaming";
-    case GSM_RequestingNetwork:
-        return "searching";
-    case GSM_RegistrationDenied:
-        return "denied";
-    case GSM_NoNetwork:
-        return "none";
-    default:
-        return "unknown";
-    }
-}
-
-/* Whether the modem is registered with a network: without that, the operator it names (if any)
- * is an old one, not the network it uses. */
-static bool mg_registered(GSM_NetworkInfo_State state)
-{
-    return state == GSM_HomeNetwork || state == GSM_RoamingNetwork;
-}
-
 /* Asks for the network, the signal and the battery: how many of the three the modem answered. */
 static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
 {
@@ -778,8 +756,10 @@ static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
     memset(&bat, 0, sizeof(bat));
     int answered = 0;
     if (GSM_GetNetworkInfo(sm, &net) == ERR_NONE) {
-        snprintf(st->registration, sizeof(st->registration), "%s", mg_registration(net.State));
-        if (mg_registered(net.State)) {
+        const char *reg = modem_decode_registration((int)net.State);
+        snprintf(st->registration, sizeof(st->registration), "%s", reg);
+        /* Not registered, the operator it names (if any) is an old one. */
+        if (strcmp(reg, "home") == 0 || strcmp(reg, "roaming") == 0) {
             modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
                                  sizeof(net.NetworkCode), net.NetworkName,
                                  sizeof(net.NetworkName) / 2);

@@ -56,6 +56,12 @@ LANGUAGE sql STABLE AS $$
                                      CASE WHEN stopped_at IS NOT NULL THEN 1 ELSE 0 END), E'\n')
               FROM hb)
     UNION ALL
+    SELECT 27, 'lapor_daemon_start_time_seconds', 'gauge',
+           'When the daemon started, in seconds since the epoch: its _total counters count from'
+           ' then.',
+           (SELECT string_agg(format('lapor_daemon_start_time_seconds{modem="%s"} %s', instance,
+                                     extract(epoch FROM started_at)::bigint), E'\n') FROM hb)
+    UNION ALL
     SELECT 22, 'lapor_modem_registered', 'gauge',
            'Whether the modem is registered with a network (home or roaming).',
            (SELECT string_agg(format('lapor_modem_registered{modem="%s"} %s', instance,
