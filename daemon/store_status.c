@@ -24,7 +24,7 @@ static const char *int_param(int v, char *buf)
 
 /* One row per daemon: what it knew at its last beat. The modem's figures are the ones of its last
  * answer: a figure it does not know now is unknown (NULL), never an older one shown as current;
- * only the SIM's identity, which does not change, is kept. */
+ * only the SIM's identity, which does not change, and the time of that last answer are kept. */
 static const char heartbeat_sql[] =
     "INSERT INTO heartbeat (instance, host, pid, started_at, beat_at, modem_state,"
     " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
@@ -54,7 +54,7 @@ static const char heartbeat_sql[] =
     " battery_percent = EXCLUDED.battery_percent, sim_used = EXCLUDED.sim_used,"
     " sim_total = EXCLUDED.sim_total, phone_used = EXCLUDED.phone_used,"
     " phone_total = EXCLUDED.phone_total, registration = EXCLUDED.registration,"
-    " modem_status_at = EXCLUDED.modem_status_at,"
+    " modem_status_at = coalesce(EXCLUDED.modem_status_at, heartbeat.modem_status_at),"
     " calls_rejected = EXCLUDED.calls_rejected, recovery_step = EXCLUDED.recovery_step,"
     " recovery_failures = EXCLUDED.recovery_failures, recoveries = EXCLUDED.recoveries,"
     " last_recovery = EXCLUDED.last_recovery, last_recovery_at = EXCLUDED.last_recovery_at";
@@ -175,7 +175,9 @@ int store_heartbeat_stopped(struct store *s, const char *instance, int pid)
     return store_exec(s,
                       "UPDATE heartbeat SET stopped_at = now(), beat_at = now(),"
                       " modem_connected = false, modem_state = 'stopped', worker_pid = NULL,"
-                      " recovery_step = NULL WHERE instance = $1 AND pid = $2::int",
+                      " recovery_step = NULL, registration = NULL, network = NULL,"
+                      " signal_percent = NULL, battery_percent = NULL"
+                      " WHERE instance = $1 AND pid = $2::int",
                       2, params);
 }
 
@@ -407,7 +409,7 @@ static const struct {
      " round(age::numeric, 3)), E'\n') FROM hb)),"
      " (3, 'lapor_modem_signal_percent', 'gauge', 'Signal strength the modem reports.',"
      " (SELECT string_agg(format('lapor_modem_signal_percent{modem=\"%s\"} %s', instance,"
-     " signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
+     " signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL AND age < $1::int)),"
      " (4, 'lapor_sim_used_messages', 'gauge', 'Messages stored on the SIM.',"
      " (SELECT string_agg(format('lapor_sim_used_messages{modem=\"%s\"} %s', instance,"
      " sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
