@@ -161,13 +161,20 @@ static void notify_status(struct daemon *d)
     notify_send(line);
 }
 
-/* The last error stays in status until database and modem have both worked for a few beats
- * since: an operator who looks then sees a healthy daemon, and the log keeps the history. */
+/* The last error stays in status until database and modem have both been up for a few beats
+ * since it: an operator who looks then sees a healthy daemon, and the log keeps the history. */
 static void forget_error_once_healthy(struct daemon *d)
 {
-    bool healthy = d->db.up && d->mo.up && d->rec.step == RECOVERY_NONE;
-    if (d->last_error[0] != '\0' && healthy &&
-        (long long)time(NULL) - d->last_error_at >= 3LL * d->conf.heartbeat_s) {
+    long long now = (long long)time(NULL), settle = 3LL * d->conf.heartbeat_s;
+    if (!d->db.up || !d->mo.up || d->rec.step != RECOVERY_NONE) {
+        d->healthy_since = 0;
+        return;
+    }
+    if (d->healthy_since == 0) {
+        d->healthy_since = now;
+    }
+    if (d->last_error[0] != '\0' && now - d->healthy_since >= settle &&
+        now - d->last_error_at >= settle) {
         d->last_error[0] = '\0';
         d->last_error_at = 0;
     }

@@ -34,6 +34,7 @@ struct daemon {
     int undecodable_taken;
     char last_error[256];
     long long last_error_at;
+    long long healthy_since; /* database and modem up since, epoch seconds; 0 when not */
     long long last_receive_at, last_send_at;
     bool ready;                   /* systemd was told the daemon runs */
     long long next_poll_ms;       /* the next look at the modem */
