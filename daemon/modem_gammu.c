@@ -868,8 +868,9 @@ static int mg_reset(struct modem *m, bool hard, char *err, size_t errcap)
     return rc;
 }
 
-/* The answer may take the network several seconds; the worker's deadline (modem.timeout) is
- * kept, with a second to spare for the answer to travel back. */
+/* The answer may take the network several seconds. The wait stays inside the worker's deadline
+ * (modem.timeout), with a second to spare, and under half a minute, since the daemon's loop waits
+ * with it. */
 static int mg_ussd(struct modem *m, const char *code, char *reply, size_t cap, char *err,
                    size_t errcap)
 {
@@ -878,7 +879,8 @@ static int mg_ussd(struct modem *m, const char *code, char *reply, size_t cap, c
         mg_seterr(err, errcap, "the modem is not connected");
         return -1;
     }
-    int wait_ms = g->cfg.timeout_s > 2 ? (g->cfg.timeout_s - 1) * 1000 : 1000;
+    int wait_s = g->cfg.timeout_s - 1 < 30 ? g->cfg.timeout_s - 1 : 30;
+    int wait_ms = (wait_s > 1 ? wait_s : 1) * 1000;
     return modem_ussd_ask(g->sm, code, wait_ms, reply, cap, err, errcap);
 }
 
