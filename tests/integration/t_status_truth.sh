@@ -23,6 +23,10 @@ check "status exits 0 while everything is up" "$rc" 0
 rc=0; out=$("$SMSCTL" -c "$CONF" check) || rc=$?
 check "check: OK, exit 0" "$rc/${out%% *}" "0/LAPOR"
 check "check: one line with perfdata" "$(printf '%s\n' "$out" | grep -c '^LAPOR OK - .* | .*modems_up=1')" 1
+rc=0; out=$("$SMSCTL" -c "$CONF" check --signal-warn abc) || rc=$?
+check "check: a bad threshold is UNKNOWN, named" "$rc/$out" "3/LAPOR UNKNOWN - --signal-warn: abc is not a number"
+rc=0; out=$("$SMSCTL" -c "$CONF" check --signal-warn 70) || rc=$?
+check "check: a threshold from the command line" "$rc/$(printf '%s' "$out" | cut -d' ' -f1-5)" "1/LAPOR WARNING - test1: signal"
 
 # No network: the old signal and operator must go, and status must say why.
 sim_fault no_network=1
