@@ -12,6 +12,7 @@
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include "conf.h"
 
+#include "credit.h"
 #include "grammar.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -57,6 +58,7 @@ struct key {
 static const char *check_instance(const char *value);
 static const char *check_not_empty(const char *value);
 static const char *check_language(const char *value);
+static const char *check_ussd(const char *value);
 
 #define AT(field) offsetof(struct conf, field)
 /* A reply template: its key in the file is the name of its field in struct conf's templates. */
@@ -130,6 +132,12 @@ static const struct key keys[] = {
     {"webhook", "first_delay", KEY_INT, false, AT(webhook.first_delay_s), 10, 1, 86400, NULL, NULL},
     {"webhook", "max_delay", KEY_INT, false, AT(webhook.max_delay_s), 3600, 1, 604800, NULL, NULL},
     {"webhook", "ca_file", KEY_STRING, false, AT(webhook.ca_file), 0, 0, 0, "", NULL},
+    {NULL, "credit", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
+    {"credit", "ussd", KEY_STRING, false, AT(credit.ussd), 0, 0, 0, "", check_ussd},
+    {"credit", "pattern", KEY_STRING, false, AT(credit.pattern), 0, 0, 0, CREDIT_DEFAULT_PATTERN,
+     credit_pattern_error},
+    {"credit", "interval", KEY_INT, false, AT(credit.interval_s), 21600, 60, 604800, NULL, NULL},
+    {"credit", "threshold", KEY_INT, false, AT(credit.threshold), 0, 0, 1000000000, NULL, NULL},
     {NULL, "log", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"log", "syslog", KEY_BOOL, false, AT(log_syslog), 0, 0, 0, NULL, NULL},
     {"log", "level", KEY_LOGLEVEL, false, AT(log_level), LOGL_INFO, 0, 0, NULL, NULL},
@@ -298,6 +306,17 @@ void conf_free(struct conf *c)
             free(*string_field(c, &keys[i]));
     /* Zeroed, a freed conf can be freed again or loaded into without leaking or double-freeing. */
     memset(c, 0, sizeof *c);
+}
+
+/* A USSD code as a phone dials it: digits, '*' and '#', ending in '#'. */
+static const char *check_ussd(const char *value)
+{
+    size_t len = strlen(value);
+    if (len == 0)
+        return NULL;
+    if (len > 40 || strspn(value, "0123456789*#") != len || value[len - 1] != '#')
+        return "must be a USSD code of digits, '*' and '#', ending in '#' (e.g. *888#)";
+    return NULL;
 }
 
 static const char *check_instance(const char *value)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "agency.h"
+#include "credit_check.h"
 #include "intake.h"
 #include "log.h"
 #include "migrations.h"
@@ -161,6 +162,25 @@ static void notify_status(struct daemon *d)
     notify_send(line);
 }
 
+/* The last error stays in status until database and modem have both been up for a few beats
+ * since it: an operator who looks then sees a healthy daemon, and the log keeps the history. */
+static void forget_error_once_healthy(struct daemon *d)
+{
+    long long now = (long long)time(NULL), settle = 3LL * d->conf.heartbeat_s;
+    if (!d->db.up || !d->mo.up || d->rec.step != RECOVERY_NONE) {
+        d->healthy_since = 0;
+        return;
+    }
+    if (d->healthy_since == 0) {
+        d->healthy_since = now;
+    }
+    if (d->last_error[0] != '\0' && now - d->healthy_since >= settle &&
+        now - d->last_error_at >= settle) {
+        d->last_error[0] = '\0';
+        d->last_error_at = 0;
+    }
+}
+
 /* Writes the heartbeat when it is due. Runs from the loop and, while the daemon waits for its
  * modem worker, from the proxy's tick: never inside a database transaction. */
 static void heartbeat(struct daemon *d)
@@ -169,6 +189,7 @@ static void heartbeat(struct daemon *d)
     if (!d->db.up || now < d->next_beat_ms) {
         return;
     }
+    forget_error_once_healthy(d);
     d->next_beat_ms = now + (long long)d->conf.heartbeat_s * 1000;
     struct modem_supervision sup;
     modem_proxy_supervision(d->modem, &sup);
@@ -182,6 +203,8 @@ static void heartbeat(struct daemon *d)
         d->status.sim_total,
         d->status.phone_used,
         d->status.phone_total,
+        d->status.registration,
+        d->status_at,
     };
     struct store_heartbeat hb = {
         .instance = d->conf.instance,
@@ -244,6 +267,7 @@ static void refresh_status(struct daemon *d, long long now)
         }
         d->status = st;
         d->have_status = true;
+        d->status_at = (long long)time(NULL);
         d->next_beat_ms = 0; /* operators see the new figures at once */
     }
 }
@@ -254,6 +278,7 @@ static void modem_failed(struct daemon *d, long long now)
     enum recovery_step step = recovery_failed(&d->rec);
     d->reset_ordered = false;
     d->modem_state = "down";
+    d->have_status = false; /* what it said before is no longer known */
     link_failed(&d->mo, now);
     log_warn("modem recovery: %d failure%s in a row; next step: %s", d->rec.failures,
              d->rec.failures == 1 ? "" : "s", recovery_step_name(step));
@@ -624,13 +649,9 @@ static void nap_until_due(struct daemon *d)
     proc_nap_ms(schedule_nap_ms(d->conf.poll_interval_ms, due, n, proc_now_ms()));
 }
 
-/* Nothing came in or went out this turn: the modem's figures are refreshed when due, then the
- * daemon naps. */
-static void idle(struct daemon *d, long long now)
+/* Nothing came in or went out this turn: the daemon naps. */
+static void idle(struct daemon *d)
 {
-    if (d->mo.up && !got_term) {
-        refresh_status(d, now);
-    }
     if (!got_term) {
         nap_until_due(d);
     }
@@ -663,8 +684,15 @@ static int turn(struct daemon *d)
     bool worked = take_in(d, now);
     housekeeping(d, now);
     worked |= send_replies(d, now);
+    if (d->mo.up && !got_term) {
+        refresh_status(d, now); /* at its interval, however busy the modem is */
+        credit_check_if_due(&d->credit, &d->conf.credit, d->modem, now);
+    }
+    if (d->db.up && credit_save(&d->credit, &d->conf.credit, d->store, d->conf.instance) != 0) {
+        db_failed(d, now, "recording the credit");
+    }
     if (!worked) {
-        idle(d, now);
+        idle(d);
     }
     return 0;
 }

@@ -313,3 +313,10 @@ bool modem_decode_pdu(struct modem_part *part, const unsigned char *pdu, size_t 
     }
     return false;
 }
+
+const char *modem_decode_registration(int state)
+{
+    static const char *const names[] = {"home",   "none",    "roaming",
+                                        "denied", "unknown", "searching"};
+    return state >= 1 && state <= 6 ? names[state - 1] : "unknown";
+}

@@ -21,6 +21,7 @@
 #include "modem.h"
 #include "modem_conf.h"
 #include "modem_decode.h"
+#include "modem_ussd.h"
 #include "modem_trace.h"
 #include "proc.h"
 #include "textcodec.h"
@@ -37,6 +38,10 @@ _Static_assert(MODEM_GAMMU_NUMBER_LENGTH == GSM_MAX_NUMBER_LENGTH, "libGammu's n
 _Static_assert(MODEM_GAMMU_MAX_PARTS == GSM_MAX_MULTI_SMS, "libGammu's part limit");
 _Static_assert(MODEM_GAMMU_PART_UNITS == GSM_MAX_SMS_LENGTH + 1, "libGammu's part text");
 _Static_assert(MODEM_GAMMU_UDH_LENGTH == GSM_MAX_UDH_LENGTH, "libGammu's header length");
+_Static_assert(GSM_HomeNetwork == 1 && GSM_NoNetwork == 2 && GSM_RoamingNetwork == 3 &&
+                   GSM_RegistrationDenied == 4 && GSM_NetworkStatusUnknown == 5 &&
+                   GSM_RequestingNetwork == 6,
+               "libGammu's registration states, as modem_decode_registration names them");
 
 struct mg_modem {
     struct modem base;     /* first, so that the public handle and ours are one allocation */
@@ -751,8 +756,14 @@ static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
     memset(&bat, 0, sizeof(bat));
     int answered = 0;
     if (GSM_GetNetworkInfo(sm, &net) == ERR_NONE) {
-        modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
-                             sizeof(net.NetworkCode), net.NetworkName, sizeof(net.NetworkName) / 2);
+        const char *reg = modem_decode_registration((int)net.State);
+        snprintf(st->registration, sizeof(st->registration), "%s", reg);
+        /* Not registered, the operator it names (if any) is an old one. */
+        if (strcmp(reg, "home") == 0 || strcmp(reg, "roaming") == 0) {
+            modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
+                                 sizeof(net.NetworkCode), net.NetworkName,
+                                 sizeof(net.NetworkName) / 2);
+        }
         answered++;
     }
     if (GSM_GetSignalQuality(sm, &sig) == ERR_NONE) {
@@ -857,6 +868,22 @@ static int mg_reset(struct modem *m, bool hard, char *err, size_t errcap)
     return rc;
 }
 
+/* The answer may take the network several seconds. The wait stays inside the worker's deadline
+ * (modem.timeout), with a second to spare, and under half a minute, since the daemon's loop waits
+ * with it. */
+static int mg_ussd(struct modem *m, const char *code, char *reply, size_t cap, char *err,
+                   size_t errcap)
+{
+    struct mg_modem *g = mg_of(m);
+    if (!g->connected) {
+        mg_seterr(err, errcap, "the modem is not connected");
+        return -1;
+    }
+    int wait_s = g->cfg.timeout_s - 1 < 30 ? g->cfg.timeout_s - 1 : 30;
+    int wait_ms = (wait_s > 1 ? wait_s : 1) * 1000;
+    return modem_ussd_ask(g->sm, code, wait_ms, reply, cap, err, errcap);
+}
+
 static const struct modem_ops mg_ops = {
     .name = "gammu",
     .connect = mg_connect,
@@ -868,6 +895,7 @@ static const struct modem_ops mg_ops = {
     .status = mg_status,
     .destroy = mg_destroy,
     .reset = mg_reset,
+    .ussd = mg_ussd,
 };
 
 struct modem *modem_gammu_new(const struct conf_modem *cfg)

@@ -653,6 +653,25 @@ static int px_reset(struct modem *m, bool hard, char *err, size_t errcap)
     return rc;
 }
 
+static int px_ussd(struct modem *m, const char *code, char *reply, size_t cap, char *err,
+                   size_t errcap)
+{
+    struct proxy *p = proxy_of(m);
+    struct wire_msg h;
+    reply[0] = '\0';
+    if (!p->connected || p->fd < 0) {
+        snprintf(err, errcap, "not connected");
+        return -1;
+    }
+    if (call(p, WIRE_USSD, NULL, code, strlen(code) + 1, p->cfg.timeout_s * 1000, false, &h) < 0) {
+        snprintf(err, errcap, "modem worker: %s", p->sup.last_death);
+        return -1;
+    }
+    snprintf(reply, cap, "%s", wire_string(p->buf + sizeof h, h.len, 0));
+    snprintf(err, errcap, "%s", wire_string(p->buf + sizeof h, h.len, 1));
+    return h.arg[0];
+}
+
 static int px_raw_list(struct modem *m, struct modem_raw **items, size_t *n, char *err,
                        size_t errcap)
 {
@@ -751,6 +770,7 @@ static const struct modem_ops proxy_ops = {
     .raw_list = px_raw_list,
     .raw_delete = px_raw_delete,
     .reset = px_reset,
+    .ussd = px_ussd,
 };
 
 struct modem *modem_proxy_new(const struct conf_modem *cfg, const char *worker_exe,

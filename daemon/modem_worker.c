@@ -233,6 +233,22 @@ static void do_reset(struct worker *w, const struct wire_msg *h)
     answer(w, h->op, rc, 0, err, strlen(err) + 1);
 }
 
+static void do_ussd(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+{
+    char reply[800] = "", err[256] = "";
+    int rc = -1;
+    if (w->modem != NULL && w->modem->ops->ussd != NULL) {
+        rc = w->modem->ops->ussd(w->modem, wire_string(p, h->len, 0), reply, sizeof reply, err,
+                                 sizeof err);
+    } else {
+        snprintf(err, sizeof err, "the modem is not connected");
+    }
+    const char *texts[] = {reply, err};
+    unsigned char out[sizeof reply + sizeof err];
+    size_t len = wire_pack(out, sizeof out, texts, 2);
+    answer(w, h->op, rc, 0, out, len);
+}
+
 static void serve(struct worker *w, const struct wire_msg *h, const unsigned char *p)
 {
     switch ((enum wire_op)h->op) {
@@ -280,6 +296,9 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
     }
     case WIRE_RESET:
         do_reset(w, h);
+        return;
+    case WIRE_USSD:
+        do_ussd(w, h, p);
         return;
     case WIRE_RAW_ITEM:
         break;

@@ -19,6 +19,7 @@
 #include "msisdn.h"
 #include "smsctl_archive.h"
 #include "smsctl_webhook.h"
+#include "smsctl_check.h"
 #include "store.h"
 #include "store_admin.h"
 #include "store_agency.h"
@@ -36,7 +37,13 @@ static void usage(FILE *f)
             "  migrate [--database CONNINFO]\n"
             "        apply the schema migrations the database does not have yet\n"
             "  status [--json]\n"
-            "        modems (a heartbeat older than three beats shows as down) and queues\n"
+            "        modems (a heartbeat older than three beats shows as down) and queues; exit\n"
+            "        code 3 when a daemon is down or stopped or its modem is not connected\n"
+            "  check [--signal-warn N] [--signal-crit N] [--storage-warn N] [--storage-crit N]\n"
+            "        [--outbox-warn S] [--outbox-crit S] [--failed-warn N] [--failed-crit N]\n"
+            "        [--credit-warn N] [--credit-crit N]\n"
+            "        a Nagios/Icinga plugin: one line with perfdata, exit 0 OK, 1 WARNING,\n"
+            "        2 CRITICAL, 3 UNKNOWN\n"
             "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
             "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
             "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n"
@@ -220,10 +227,12 @@ static int status_work(struct store *s, const struct conf *c, const struct words
     /* Three missed beats make a daemon count as down. */
     int stale = c->heartbeat_s * 3;
     int rc = a->json ? store_status_json(s, stale, &out) : store_status_text(s, stale, &out);
-    if (rc != 0) {
-        rc = store_failed(s);
-    } else {
+    if (rc == 0) {
         printf("%s\n", out);
+        rc = smsctl_status_code(s, stale);
+    }
+    if (rc < 0 || (rc != 0 && out == NULL)) {
+        rc = store_failed(s);
     }
     free(out);
     return rc;
@@ -736,7 +745,7 @@ int main(int argc, char **argv)
         {"send", cmd_send},       {"metrics", cmd_metrics}, {"agency", cmd_agency},
         {"liaison", cmd_liaison}, {"ticket", cmd_ticket},   {"overdue", cmd_overdue},
         {"holiday", cmd_holiday}, {"inject", cmd_inject},   {"archive", smsctl_archive},
-        {"webhook", smsctl_webhook},
+        {"webhook", smsctl_webhook}, {"check", smsctl_check},
     };
     int rc = -1;
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {

@@ -21,6 +21,7 @@
 #include "outbox.h"
 #include "privdrop.h"
 #include "store.h"
+#include "store_status.h"
 
 #define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
 
@@ -172,6 +173,9 @@ int main(int argc, char **argv)
     int exit_code = loop_run(&d);
     notify_send("STOPPING=1");
     log_info("lapor-smsd stopping");
+    if (d.db.up && store_heartbeat_stopped(d.store, d.conf.instance, (int)getpid()) != 0) {
+        log_warn("recording the stop: %s", store_error(d.store));
+    }
     daemon_close(&d);
     return exit_code;
 }

@@ -1,6 +1,7 @@
 /* store_status: see store_status.h. */
 #include "store_status.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,43 +22,43 @@ static const char *int_param(int v, char *buf)
     return store_param_ll(buf, v >= 0, v);
 }
 
-/* One row per daemon: what it knew at its last beat. A figure it does not know this time (NULL)
- * keeps the one it knew before. */
+/* One row per daemon: what it knew at its last beat. The modem's figures are the ones of its last
+ * answer: a figure it does not know now is unknown (NULL), never an older one shown as current;
+ * only the SIM's identity, which does not change, and the time of that last answer are kept. */
 static const char heartbeat_sql[] =
     "INSERT INTO heartbeat (instance, host, pid, started_at, beat_at, modem_state,"
     " modem_connected, worker_pid, worker_starts, worker_deaths, last_worker_death,"
     " undecodable_taken, last_error, last_error_at, last_receive_at, last_send_at, imei, imsi,"
     " network, signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total,"
     " calls_rejected, recovery_step, recovery_failures, recoveries, last_recovery,"
-    " last_recovery_at)"
+    " last_recovery_at, registration, modem_status_at)"
     " VALUES ($1, $2, $3::int, to_timestamp($4::double precision), now(), $5, $6::boolean,"
     " $7::int, $8::int, $9::int, $10, $11::int, $12, to_timestamp($13::double precision),"
     " to_timestamp($14::double precision), to_timestamp($15::double precision), $16, $17, $18,"
     " $19::int, $20::int, $21::int, $22::int, $23::int, $24::int, $25::int, $26, $27::int,"
-    " $28::int, $29, to_timestamp($30::double precision))"
+    " $28::int, $29, to_timestamp($30::double precision), $31,"
+    " to_timestamp($32::double precision))"
     " ON CONFLICT (instance) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid,"
-    " started_at = EXCLUDED.started_at, beat_at = now(), modem_state = EXCLUDED.modem_state,"
+    " started_at = EXCLUDED.started_at, beat_at = now(), stopped_at = NULL,"
+    " modem_state = EXCLUDED.modem_state,"
     " modem_connected = EXCLUDED.modem_connected, worker_pid = EXCLUDED.worker_pid,"
     " worker_starts = EXCLUDED.worker_starts, worker_deaths = EXCLUDED.worker_deaths,"
     " last_worker_death = coalesce(EXCLUDED.last_worker_death, heartbeat.last_worker_death),"
     " undecodable_taken = EXCLUDED.undecodable_taken,"
-    " last_error = coalesce(EXCLUDED.last_error, heartbeat.last_error),"
-    " last_error_at = coalesce(EXCLUDED.last_error_at, heartbeat.last_error_at),"
+    " last_error = EXCLUDED.last_error, last_error_at = EXCLUDED.last_error_at,"
     " last_receive_at = coalesce(EXCLUDED.last_receive_at, heartbeat.last_receive_at),"
     " last_send_at = coalesce(EXCLUDED.last_send_at, heartbeat.last_send_at),"
     " imei = coalesce(EXCLUDED.imei, heartbeat.imei),"
     " imsi = coalesce(EXCLUDED.imsi, heartbeat.imsi),"
-    " network = coalesce(EXCLUDED.network, heartbeat.network),"
-    " signal_percent = coalesce(EXCLUDED.signal_percent, heartbeat.signal_percent),"
-    " battery_percent = coalesce(EXCLUDED.battery_percent, heartbeat.battery_percent),"
-    " sim_used = coalesce(EXCLUDED.sim_used, heartbeat.sim_used),"
-    " sim_total = coalesce(EXCLUDED.sim_total, heartbeat.sim_total),"
-    " phone_used = coalesce(EXCLUDED.phone_used, heartbeat.phone_used),"
-    " phone_total = coalesce(EXCLUDED.phone_total, heartbeat.phone_total),"
+    " network = EXCLUDED.network, signal_percent = EXCLUDED.signal_percent,"
+    " battery_percent = EXCLUDED.battery_percent, sim_used = EXCLUDED.sim_used,"
+    " sim_total = EXCLUDED.sim_total, phone_used = EXCLUDED.phone_used,"
+    " phone_total = EXCLUDED.phone_total, registration = EXCLUDED.registration,"
+    " modem_status_at = coalesce(EXCLUDED.modem_status_at, heartbeat.modem_status_at),"
     " calls_rejected = EXCLUDED.calls_rejected, recovery_step = EXCLUDED.recovery_step,"
     " recovery_failures = EXCLUDED.recovery_failures, recoveries = EXCLUDED.recoveries,"
     " last_recovery = EXCLUDED.last_recovery, last_recovery_at = EXCLUDED.last_recovery_at";
-#define HEARTBEAT_PARAMS 30
+#define HEARTBEAT_PARAMS 32
 
 /* The heartbeat's parameters, in heartbeat_sql's order; they point into hb and into b. */
 struct heartbeat_params {
@@ -65,21 +66,27 @@ struct heartbeat_params {
         deaths[STORE_NUMBUF], taken[STORE_NUMBUF], errat[STORE_NUMBUF], recv[STORE_NUMBUF],
         sent[STORE_NUMBUF], sig[STORE_NUMBUF], bat[STORE_NUMBUF], used[STORE_NUMBUF],
         total[STORE_NUMBUF], pused[STORE_NUMBUF], ptotal[STORE_NUMBUF], calls[STORE_NUMBUF],
-        rfail[STORE_NUMBUF], recs[STORE_NUMBUF], recat[STORE_NUMBUF];
+        rfail[STORE_NUMBUF], recs[STORE_NUMBUF], recat[STORE_NUMBUF], statat[STORE_NUMBUF];
     const char *values[HEARTBEAT_PARAMS];
 };
 
-/* The modem's own figures, parameters 16 to 24: all NULL when the modem is not known. */
+/* The modem's own figures, parameters 16 to 24 and 31 to 32: all NULL when the modem is not
+ * known. */
 #define MODEM_PARAMS 9
+#define MODEM_LATE_PARAMS 2
 static void modem_params(const struct modem_status_view *m, struct heartbeat_params *b,
-                         const char **values)
+                         size_t first)
 {
+    const char **values = b->values + first;
     if (m == NULL) {
         for (int i = 0; i < MODEM_PARAMS; i++) {
             values[i] = NULL;
         }
+        b->values[HEARTBEAT_PARAMS - 2] = b->values[HEARTBEAT_PARAMS - 1] = NULL;
         return;
     }
+    b->values[HEARTBEAT_PARAMS - 2] = empty_to_null(m->registration);
+    b->values[HEARTBEAT_PARAMS - 1] = epoch_param(m->asked_at, b->statat);
     const char *figures[MODEM_PARAMS] = {
         empty_to_null(m->imei),
         empty_to_null(m->imsi),
@@ -126,13 +133,13 @@ static void heartbeat_params(const struct store_heartbeat *hb, struct heartbeat_
         b->recs,  empty_to_null(hb->last_recovery), epoch_param(hb->last_recovery_at, b->recat),
     };
     _Static_assert(sizeof daemon / sizeof daemon[0] + MODEM_PARAMS +
-                           sizeof recovery / sizeof recovery[0] ==
+                           sizeof recovery / sizeof recovery[0] + MODEM_LATE_PARAMS ==
                        HEARTBEAT_PARAMS,
                    "the heartbeat's parameters");
     const size_t n_daemon = sizeof daemon / sizeof daemon[0];
     memcpy(b->values, daemon, sizeof daemon);
-    modem_params(hb->modem, b, b->values + n_daemon);
     memcpy(b->values + n_daemon + MODEM_PARAMS, recovery, sizeof recovery);
+    modem_params(hb->modem, b, n_daemon);
 }
 
 int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
@@ -142,21 +149,65 @@ int store_heartbeat(struct store *s, const struct store_heartbeat *hb)
     return store_exec(s, heartbeat_sql, HEARTBEAT_PARAMS, b.values);
 }
 
+int store_heartbeat_credit(struct store *s, const struct store_credit *c)
+{
+    char amount[64], at[STORE_NUMBUF];
+    snprintf(amount, sizeof amount, "%.2f", c->amount);
+    const char *params[] = {c->instance,
+                            c->known ? amount : NULL,
+                            empty_to_null(c->answer),
+                            epoch_param(c->checked_at, at),
+                            empty_to_null(c->error),
+                            c->known ? (c->low ? "t" : "f") : NULL};
+    return store_exec(s,
+                      "UPDATE heartbeat SET balance = $2::numeric, balance_text = $3,"
+                      " balance_at = to_timestamp($4::double precision), balance_error = $5,"
+                      " balance_low = $6::boolean WHERE instance = $1",
+                      6, params);
+}
+
+int store_heartbeat_stopped(struct store *s, const char *instance, int pid)
+{
+    char pbuf[STORE_NUMBUF];
+    store_fmt_ll(pbuf, pid);
+    const char *params[] = {instance, pbuf};
+    /* Only this process's own row: a daemon started since under the same name keeps its own. */
+    return store_exec(s,
+                      "UPDATE heartbeat SET stopped_at = now(), beat_at = now(),"
+                      " modem_connected = false, modem_state = 'stopped', worker_pid = NULL,"
+                      " recovery_step = NULL, registration = NULL, network = NULL,"
+                      " signal_percent = NULL, battery_percent = NULL"
+                      " WHERE instance = $1 AND pid = $2::int",
+                      2, params);
+}
+
 /* The status document of store_status_json; $1 is the seconds after which a heartbeat is stale. */
 static const char status_json_sql[] =
-    "WITH hb AS (SELECT h.*, beat_at > now() - make_interval(secs => $1::int) AS alive,"
-    "   round(extract(epoch FROM now() - beat_at)::numeric, 1) AS age FROM heartbeat h)"
+    "WITH hb AS (SELECT h.*, stopped_at IS NULL AND beat_at > now() - make_interval(secs =>"
+    "   $1::int) AS alive, round(extract(epoch FROM now() - beat_at)::numeric, 1) AS age,"
+    "   r.error AS last_send_error, r.at AS last_send_error_at FROM heartbeat h,"
+    "   last_refused_send(h.instance) r)"
     " SELECT json_build_object("
     " 'modems', coalesce((SELECT json_agg(json_build_object("
     "   'instance', instance, 'host', host, 'pid', pid,"
     "   'up', alive AND modem_connected, 'daemon_alive', alive, 'heartbeat_age_s', age,"
-    "   'modem_state', CASE WHEN alive THEN modem_state ELSE 'down' END,"
+    "   'state', CASE WHEN stopped_at IS NOT NULL THEN 'stopped' WHEN alive THEN 'up'"
+    "     ELSE 'down' END, 'stopped_at', stopped_at, 'counters_since', started_at,"
+    "   'modem_state', CASE WHEN alive THEN modem_state WHEN stopped_at IS NOT NULL"
+    "     THEN 'stopped' ELSE 'down' END,"
+    "   'registration', CASE WHEN alive THEN registration END,"
+    "   'modem_status_at', modem_status_at,"
+    "   'last_send_error', last_send_error, 'last_send_error_at', last_send_error_at,"
+    "   'balance', balance, 'balance_text', balance_text, 'balance_at', balance_at,"
+    "   'balance_age_s', round(extract(epoch FROM now() - balance_at)::numeric, 1),"
+    "   'balance_error', balance_error, 'balance_low', balance_low,"
     "   'modem_connected', modem_connected, 'worker_pid', worker_pid,"
     "   'worker_starts', worker_starts, 'worker_deaths', worker_deaths,"
     "   'last_worker_death', last_worker_death, 'undecodable_taken', undecodable_taken,"
     "   'last_error', last_error, 'last_error_at', last_error_at,"
     "   'last_receive_at', last_receive_at, 'last_send_at', last_send_at,"
-    "   'imei', imei, 'imsi', imsi, 'network', network, 'signal_percent', signal_percent,"
+    "   'imei', imei, 'imsi', imsi, 'network', CASE WHEN alive THEN network END,"
+    "   'signal_percent', CASE WHEN alive THEN signal_percent END,"
     "   'battery_percent', battery_percent, 'sim_used', sim_used, 'sim_total', sim_total,"
     "   'phone_used', phone_used, 'phone_total', phone_total, 'calls_rejected', calls_rejected,"
     "   'recovery_step', CASE WHEN alive THEN recovery_step END,"
@@ -174,6 +225,7 @@ static const char status_json_sql[] =
     "   'replies', json_build_object("
     "     'queued', tally_of('outbox:queued'), 'sending', tally_of('outbox:sending'),"
     "     'sent', tally_of('outbox:sent'), 'failed', tally_of('outbox:failed'),"
+    "     'retrying', (SELECT count(*) FROM outbox WHERE status = 'queued' AND attempts > 0),"
     "     'unknown', tally_of('outbox:unknown'), 'cancelled', tally_of('outbox:cancelled')),"
     "   'oldest_queued_age_s', (SELECT round(extract(epoch FROM now() - min(created_at))"
     "     ::numeric, 1) FROM outbox WHERE status = 'queued'),"
@@ -204,11 +256,15 @@ static const char status_text_sql[] =
     "'SIGNAL',"
     "    'SIM', 'NETWORK', 'WORKER'),"
     "  (SELECT string_agg(format('%-16s %-6s %-10s %6ss %6s %6s %-20s %s',"
-    "     e->>'instance', CASE WHEN (e->>'up')::boolean THEN 'up' ELSE 'DOWN' END,"
-    "     e->>'modem_state', e->>'heartbeat_age_s', coalesce((e->>'signal_percent') || '%', "
-    "'-'),"
+    "     e->>'instance', CASE WHEN (e->>'up')::boolean THEN 'up' WHEN e->>'state' = 'stopped'"
+    "     THEN 'stopped' ELSE 'DOWN' END,"
+    "     e->>'modem_state', e->>'heartbeat_age_s', CASE WHEN e->>'state' <> 'up' THEN '-'"
+    "     ELSE coalesce((e->>'signal_percent') || '%', 'unknown') END,"
     "     coalesce((e->>'sim_used') || '/' || (e->>'sim_total'), '-'),"
-    "     coalesce(e->>'network', '-'),"
+    "     CASE WHEN e->>'state' <> 'up' THEN '-' WHEN e->>'registration' IN ('home', 'roaming')"
+    "     THEN coalesce(e->>'network', 'unknown') || CASE WHEN e->>'registration' = 'roaming'"
+    "     THEN ' (roaming)' ELSE '' END"
+    "     ELSE 'NO NETWORK: ' || coalesce(e->>'registration', 'unknown') END,"
     "     format('pid %s, %s started, %s died%s', coalesce(e->>'worker_pid', '-'),"
     "       e->>'worker_starts', e->>'worker_deaths',"
     "       coalesce(', last: ' || (e->>'last_worker_death'), '')))"
@@ -226,16 +282,16 @@ static const char status_text_sql[] =
     " storage 80%% full or more (SIM %s of %s, phone %s of %s)', '',"
     " coalesce(e->>'sim_used', '-'), coalesce(e->>'sim_total', '-'),"
     " coalesce(e->>'phone_used', '-'), coalesce(e->>'phone_total', '-')) ELSE '' END"
-    "     || CASE WHEN e->>'last_error' IS NOT NULL THEN format(E'\\n%16s last error: %s', '',"
-    " e->>'last_error') ELSE '' END,"
+    "     || modem_status_notes(e),"
     "     E'\\n' ORDER BY e->>'instance') FROM m),"
     "  '',"
     "  format('multipart messages waiting for parts: %s (%s parts, oldest %s s)',"
     "    doc#>>'{queues,messages_open}', doc#>>'{queues,parts_waiting}',"
     "    coalesce(doc#>>'{queues,oldest_open_age_s}', '-')),"
-    "  format('replies: %s queued (oldest %s s), %s sending, %s sent, %s failed, %s unknown,"
-    " %s cancelled',"
+    "  format('replies: %s queued (oldest %s s, %s waiting for a retry), %s sending, %s sent,"
+    " %s failed, %s unknown, %s cancelled',"
     "    doc#>>'{queues,replies,queued}', coalesce(doc#>>'{queues,oldest_queued_age_s}', '-'),"
+    "    doc#>>'{queues,replies,retrying}',"
     "    doc#>>'{queues,replies,sending}', doc#>>'{queues,replies,sent}',"
     "    doc#>>'{queues,replies,failed}', doc#>>'{queues,replies,unknown}',"
     "    doc#>>'{queues,replies,cancelled}'),"
@@ -357,7 +413,7 @@ static const struct {
      " round(age::numeric, 3)), E'\n') FROM hb)),"
      " (3, 'lapor_modem_signal_percent', 'gauge', 'Signal strength the modem reports.',"
      " (SELECT string_agg(format('lapor_modem_signal_percent{modem=\"%s\"} %s', instance,"
-     " signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL)),"
+     " signal_percent), E'\n') FROM hb WHERE signal_percent IS NOT NULL AND age < $1::int)),"
      " (4, 'lapor_sim_used_messages', 'gauge', 'Messages stored on the SIM.',"
      " (SELECT string_agg(format('lapor_sim_used_messages{modem=\"%s\"} %s', instance,"
      " sim_used), E'\n') FROM hb WHERE sim_used IS NOT NULL)),"
@@ -403,7 +459,8 @@ static const struct {
      " (SELECT format('lapor_complaints_total %s', tally_of('complaint')))),"
      " (14, 'lapor_complaints_overdue', 'gauge', 'Tickets past their service level.',"
      " (SELECT format('lapor_complaints_overdue %s', count(*)) FROM complaint c"
-     " WHERE c.due_on < (now() AT TIME ZONE 'Asia/Jakarta')::date)))"
+     " WHERE c.due_on < (now() AT TIME ZONE 'Asia/Jakarta')::date))"
+     " UNION ALL SELECT * FROM status_metric_families($1::int))"
      " SELECT string_agg(format(E'# HELP %s %s\n# TYPE %s %s%s', name, help, name, type,"
      " coalesce(E'\n' || samples, '')), E'\n' ORDER BY ord) || E'\n' FROM fam",
      NULL},

@@ -79,6 +79,14 @@ struct conf_webhook {
     char *ca_file; /* certificate authorities to trust, "" for the system's store */
 };
 
+/* The scheduled check of the SIM's prepaid credit by USSD (credit.h). */
+struct conf_credit {
+    char *ussd;     /* the balance code, e.g. "*888#"; "" checks nothing */
+    char *pattern;  /* POSIX extended regular expression; its first group is the amount */
+    int interval_s; /* how often the credit is asked for */
+    int threshold;  /* an alarm under this amount; 0 none */
+};
+
 struct conf {
     char *path;      /* the file this was read from */
     char *instance;  /* this daemon's name, unique per modem */
@@ -97,6 +105,7 @@ struct conf {
     struct conf_replies replies;
     struct conf_routing routing;
     struct conf_webhook webhook;
+    struct conf_credit credit;
     bool log_syslog;
     int log_level; /* enum log_level */
 };

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "conf.h"
+#include "credit.h"
 #include "intake.h"
 #include "modem.h"
 #include "outbox.h"
@@ -34,6 +35,7 @@ struct daemon {
     int undecodable_taken;
     char last_error[256];
     long long last_error_at;
+    long long healthy_since; /* database and modem up since, epoch seconds; 0 when not */
     long long last_receive_at, last_send_at;
     bool ready;                   /* systemd was told the daemon runs */
     long long next_poll_ms;       /* the next look at the modem */
@@ -45,6 +47,8 @@ struct daemon {
     int empty_looks;              /* looks at the modem in a row that found nothing */
     struct modem_status status;
     bool have_status;
+    long long status_at;        /* when the modem last answered about itself, epoch seconds */
+    struct credit_state credit; /* the SIM's prepaid credit */
     long long next_status_ms;
     int calls_rejected;           /* voice calls rejected, over all modem workers */
     int worker_calls;             /* of those, by the current worker, as it last said */

@@ -48,6 +48,9 @@ struct modem_status {
     char imei[32];
     char imsi[32];
     char network[64];
+    /* The network registration: "home", "roaming", "searching", "denied", "none" (not registered,
+     * not searching) or "unknown"; empty when the modem did not answer. */
+    char registration[16];
     int signal_percent;
     int battery_percent;
     int sim_used;
@@ -144,6 +147,12 @@ struct modem_ops {
      * the modem took the order, 1 when it cannot do this kind of reset, -1 with err otherwise.
      */
     int (*reset)(struct modem *m, bool hard, char *err, size_t errcap);
+    /*
+     * Optional: dials a USSD code (a balance code such as *888#) and gives the network's answer
+     * in reply, as valid UTF-8. 0; 1 when the modem cannot do USSD (err says so); -1 with err.
+     */
+    int (*ussd)(struct modem *m, const char *code, char *reply, size_t cap, char *err,
+                size_t errcap);
 };
 
 struct modem {

@@ -46,6 +46,9 @@ long long modem_decode_epoch(const struct modem_decode_time *t);
  * of 0 or 1, a part beyond the total) is ignored: the message is a single SMS. */
 void modem_decode_concat(const unsigned char *udh, size_t len, struct modem_part *part);
 
+/* The name modem.h gives a registration state (libGammu's GSM_NetworkInfo_State, 1 to 6). */
+const char *modem_decode_registration(int state);
+
 /* "code name" for a network from its code (ASCII, at most codecap bytes, fewer than 32) and its
  * name (UTF-16BE, at most nameunits units); either may be missing. */
 void modem_decode_network(char *dst, size_t cap, const char *code, size_t codecap,

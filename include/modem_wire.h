@@ -32,6 +32,8 @@ enum wire_op {
     WIRE_READ_AHEAD, /* arg[0]: at most this many parts. Answer: one WIRE_READ_AHEAD message per
                       * part read, as for WIRE_READ_NEXT, ending early after MODEM_READ_END or
                       * MODEM_READ_ERROR */
+    WIRE_USSD,       /* arg[0]: ms to wait for the answer; payload: the code. Answer: arg[0]
+                      * result (0, 1 cannot, -1), payload: the answer, then the error text */
 };
 
 struct wire_msg {

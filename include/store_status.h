@@ -23,6 +23,8 @@ int store_report(struct store *s, const char *name, const char *param, bool json
 struct modem_status_view {
     const char *imei, *imsi, *network;
     int signal_percent, battery_percent, sim_used, sim_total, phone_used, phone_total;
+    const char *registration; /* "" when unknown */
+    long long asked_at;       /* when the modem answered these, epoch seconds */
 };
 
 struct store_heartbeat {
@@ -51,6 +53,21 @@ struct store_heartbeat {
 };
 
 int store_heartbeat(struct store *s, const struct store_heartbeat *hb);
+/* The last credit check of a daemon's SIM (credit.h), for its heartbeat row. */
+struct store_credit {
+    const char *instance;
+    bool known; /* amount holds the balance */
+    double amount;
+    const char *answer;   /* the operator's answer, "" none */
+    long long checked_at; /* epoch seconds of the last balance, 0 never */
+    const char *error;    /* why the last check failed, "" when it did not */
+    bool low;             /* under the configured threshold */
+};
+
+int store_heartbeat_credit(struct store *s, const struct store_credit *c);
+
+/* A daemon that stops cleanly says so, so that status shows it stopped, not crashed. */
+int store_heartbeat_stopped(struct store *s, const char *instance, int pid);
 
 /* The operators' view of modems and queues as one JSON document (malloc'd; caller frees). */
 int store_status_json(struct store *s, int stale_after_s, char **json);

@@ -95,6 +95,7 @@ say "the operators' read-only role"
 sed "s|user=gw|user=op|" "$CONF" >"$T/op.conf"
 chmod 600 "$T/op.conf"
 out=$("$SMSCTL" -c "$T/op.conf" status 2>&1) && rc=0 || rc=$?
+[ "$rc" = 3 ] && rc=0 # 3 says a daemon is down or stopped: status itself worked
 check "op can run lapor-smsctl status" "$rc:$(echo "$out" | grep -c test1)" 0:1
 check "op can read complaints" "$(as op "SELECT count(*) FROM complaint")" 2
 check "op cannot change a complaint" \

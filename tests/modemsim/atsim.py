@@ -58,13 +58,23 @@ FAULT_DEFAULTS = {
     # no hard reset). The restart rewrites DIR/faults without the key, since
     # the state belongs to the modem, not to one simulator process.
     "wedge": 0,
+    # No network: not registered (+CREG: n,0), no signal (+CSQ: 99,99) and no
+    # operator (+COPS: 0), as a modem shows out of coverage or with its
+    # antenna off.
+    "no_network": 0,
+    # The network's answer to a USSD request (AT+CUSD=1,"<code>",15), sent as
+    # +CUSD: 0,"<text>",15 after the OK, as a balance code such as *888# is
+    # answered. Empty: the request is refused (+CME ERROR: 3).
+    "ussd_reply": "",
+    # A modem without USSD: every AT+CUSD is answered ERROR.
+    "no_ussd": 0,
 }
 
 # Commands a wedged message store does not answer.
 WEDGED_COMMANDS = ("AT+CMGL", "AT+CMGR", "AT+CMGD", "AT+CMGS")
 
 # Keys whose value is kept as text instead of a number.
-STRING_FAULTS = ("report_status", "ring")
+STRING_FAULTS = ("report_status", "ring", "ussd_reply")
 
 # TP-ST values (3GPP TS 23.040 9.2.3.15) that report_status may name.
 REPORT_STATUS = {
@@ -407,6 +417,17 @@ class Simulator:
             return "".join("%04X" % ord(c) for c in text)
         if self.charset == "HEX":
             return "".join("%02X" % ord(c) for c in text)
+        return text
+
+    def dec(self, text):
+        """Decodes a string parameter sent in the TE character set."""
+        try:
+            if self.charset in ("UCS2", "UCS-2"):
+                return bytes.fromhex(text).decode("utf-16-be")
+            if self.charset == "HEX":
+                return bytes.fromhex(text).decode("latin-1")
+        except ValueError:
+            pass
         return text
 
     # ---- faults --------------------------------------------------------
@@ -790,6 +811,8 @@ class Simulator:
     def cmd_CSQ(self, s):
         if s == "=?":
             self.answer(["+CSQ: (0-31,99),(0-7,99)"])
+        elif self.faults["no_network"]:
+            self.answer(["+CSQ: 99,99"])
         else:
             self.answer(["+CSQ: %d,99" % self.opts.csq])
 
@@ -801,7 +824,7 @@ class Simulator:
 
     def cmd_CREG(self, s):
         if s == "?":
-            if self.pin_state != "READY":
+            if self.pin_state != "READY" or self.faults["no_network"]:
                 self.answer(["+CREG: %d,0" % self.creg_mode])
             elif self.creg_mode == 2:
                 self.answer(['+CREG: 2,1,"%s","%s"' % ("00A1", "0B2C")])
@@ -817,7 +840,7 @@ class Simulator:
 
     def cmd_COPS(self, s):
         if s == "?":
-            if self.pin_state != "READY":
+            if self.pin_state != "READY" or self.faults["no_network"]:
                 self.answer(["+COPS: 0"])
             elif self.cops_format == 2:
                 self.answer(['+COPS: 0,2,"%s"' % self.enc(self.opts.operator_code)])
@@ -858,11 +881,18 @@ class Simulator:
             self.error()
 
     def cmd_CUSD(self, s):
-        if s == "=?":
+        if self.faults["no_ussd"]:
+            self.error()
+        elif s == "=?":
             self.answer(["+CUSD: (0,1,2)"])
         elif s.startswith("=") and split_args(s[1:])[0] in ("0", "1", "2"):
-            # A USSD request (with a string) has no network to go to.
-            if len(split_args(s[1:])) > 1:
+            args = split_args(s[1:])
+            if len(args) > 1 and self.faults["ussd_reply"]:
+                self.note("USSD request %s" % self.dec(unquote(args[1])))
+                self.answer([])
+                self.unsolicited(['+CUSD: 0,"%s",15' % self.enc(self.faults["ussd_reply"])])
+            elif len(args) > 1:
+                # A USSD request (with a string) has no network to go to.
                 self.cme(CME_OP_NOT_ALLOWED)
             else:
                 self.answer([])
@@ -1422,6 +1452,12 @@ def main(argv=None):
     p.add_argument("--die-after", type=int, default=0, metavar="N")
     p.add_argument("--sim-full", type=int, default=0, metavar="0|1")
     p.add_argument("--fake-delete", type=int, default=0, metavar="0|1")
+    p.add_argument("--no-network", type=int, default=0, metavar="0|1",
+                   help="no network: +CREG: n,0, +CSQ: 99,99, no operator")
+    p.add_argument("--no-ussd", type=int, default=0, metavar="0|1",
+                   help="a modem without USSD: AT+CUSD answers ERROR")
+    p.add_argument("--ussd-reply", default="", metavar="TEXT",
+                   help="the network's answer to a USSD request (+CUSD)")
     p.add_argument("--wedge", type=int, default=0, metavar="0|1",
                    help="the message store stays stuck until AT+CFUN=1,1")
     p.add_argument("--reports", type=int, default=0, metavar="0|1",

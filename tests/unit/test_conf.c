@@ -180,6 +180,8 @@ static const struct bad_case bad_cases[] = {
     {"bad-template-long.conf", 6, "templates.received: needs 178 of 160"},
     {"bad-template-gsm.conf", 7, "GSM"},
     {"bad-template-placeholder.conf", 6, "templates.received: unknown placeholder {name}"},
+    {"bad-credit-ussd.conf", 5, "credit.ussd: must be a USSD code"},
+    {"bad-credit-pattern.conf", 7, "credit.pattern: needs a group"},
     {"does-not-exist.conf", 0, "No such file or directory"},
     {"", 0, "Is a directory"},
 };

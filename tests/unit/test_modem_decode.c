@@ -108,6 +108,10 @@ static void test_strings(void **state)
     assert_string_equal(network, "Tsel");
     modem_decode_network(network, sizeof network, "51010", 5, name + 8, 1);
     assert_string_equal(network, "51010");
+    assert_string_equal(modem_decode_registration(1), "home");
+    assert_string_equal(modem_decode_registration(2), "none");
+    assert_string_equal(modem_decode_registration(6), "searching");
+    assert_string_equal(modem_decode_registration(0), "unknown");
 }
 
 static void test_text(void **state)
