@@ -642,8 +642,15 @@ static void nap_until_due(struct daemon *d)
     if (!d->db.up) {
         due[n++] = d->db.next_try_ms;
     }
-    due[n++] = d->mo.up ? d->next_poll_ms : d->mo.next_try_ms;
+    if (!d->mo.up) {
+        due[n++] = d->mo.next_try_ms;
+    }
+    /* The next look and the heartbeat move on only while the database is up: without it, they
+     * would stay in the past and the nap would never start. */
     if (d->db.up) {
+        if (d->mo.up) {
+            due[n++] = d->next_poll_ms;
+        }
         due[n++] = d->next_beat_ms;
     }
     proc_nap_ms(schedule_nap_ms(d->conf.poll_interval_ms, due, n, proc_now_ms()));

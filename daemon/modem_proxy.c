@@ -234,10 +234,13 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
         }
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
         int r = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+        /* The tick talks to the database, which may change errno: a signal must not read as a
+         * failed poll. */
+        int poll_errno = errno;
         if (p->tick != NULL) {
             p->tick(p->tick_arg);
         }
-        if (r < 0 && errno != EINTR) {
+        if (r < 0 && poll_errno != EINTR) {
             worker_end(p, "poll failed", reading);
             return -1;
         }

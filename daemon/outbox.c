@@ -66,25 +66,23 @@ int outbox_retry_delay(const struct conf_retry *r, int attempts)
 /* One claimed reply's way through a run. */
 struct plan {
     int parts;    /* as the modem splits its text; 0 when it is not sent at all */
-    size_t first; /* its parts to send: the batch's ids and seqs [first .. first + count) */
+    size_t first; /* its parts to send: the batch's seqs [first .. first + count) */
     size_t count;
-    bool begun;   /* all of them recorded as under way */
     bool end_set; /* its end is known */
     struct store_reply_result end;
 };
 
-/* One run: the replies claimed, their plans, their parts to begin, and what goes to the database
- * at its end. */
+/* One run: the replies claimed, their plans, their parts to send, and the outcomes that go to the
+ * database. */
 struct batch {
     struct store_reply *replies;
     size_t n;
     struct plan *plans; /* one per reply */
-    long long *ids;     /* the parts to begin, todo of them: their replies */
-    int *seqs;          /* and their numbers */
-    bool *begun;        /* each recorded as under way */
+    int *seqs;          /* the numbers of the parts to send, todo of them */
     size_t todo;
     struct store_part_result *parts; /* the outcome of each part begun */
     size_t n_parts;
+    size_t recorded; /* parts[0 .. recorded) are written down already */
     struct store_reply_result *ends;
     size_t n_ends;
     char (*errors)[256]; /* the modem's word on each reply */
@@ -109,14 +107,12 @@ static int batch_alloc(struct batch *b)
 {
     size_t n = b->n;
     b->plans = calloc(n, sizeof *b->plans);
-    b->ids = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->ids);
     b->seqs = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->seqs);
-    b->begun = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->begun);
     b->parts = calloc(n * OUTBOX_MAX_PARTS, sizeof *b->parts);
     b->ends = calloc(n, sizeof *b->ends);
     b->errors = calloc(n, sizeof *b->errors);
-    return b->plans == NULL || b->ids == NULL || b->seqs == NULL || b->begun == NULL ||
-                   b->parts == NULL || b->ends == NULL || b->errors == NULL
+    return b->plans == NULL || b->seqs == NULL || b->parts == NULL || b->ends == NULL ||
+                   b->errors == NULL
                ? -1
                : 0;
 }
@@ -126,30 +122,17 @@ static void batch_free(struct batch *b)
     free(b->errors);
     free(b->parts);
     free(b->ends);
-    free(b->begun);
     free(b->seqs);
-    free(b->ids);
     free(b->plans);
     store_replies_free(b->replies, b->n);
 }
 
-/* Opens a transaction and claims up to limit replies. The transaction stays open when replies
- * were claimed. 0 or -1. */
+/* Claims up to limit replies (one statement, so committed at once). 0 or -1. */
 static int claim(struct outbox *o, int limit, struct batch *b)
 {
     const struct conf *c = o->conf;
-    if (store_begin(o->store) != 0) {
-        return -1;
-    }
-    if (store_outbox_claim(o->store, o->owner, c->instance, c->lease_s, c->replies.failover_after_s,
-                           limit, &b->replies, &b->n) != 0) {
-        store_rollback(o->store);
-        return -1;
-    }
-    if (b->n == 0) {
-        store_rollback(o->store);
-    }
-    return 0;
+    return store_outbox_claim(o->store, o->owner, c->instance, c->lease_s,
+                              c->replies.failover_after_s, limit, &b->replies, &b->n);
 }
 
 /* Decides whether reply i is sent, and which of its parts. */
@@ -182,7 +165,6 @@ static void plan_reply(struct outbox *o, struct batch *b, size_t i)
     p->parts = parts;
     for (int k = 1; k <= parts; k++) {
         if (!(r->sent & (1ULL << (k - 1)))) { /* else it went out in an earlier attempt */
-            b->ids[b->todo] = r->id;
             b->seqs[b->todo] = k;
             b->todo++;
         }
@@ -190,54 +172,23 @@ static void plan_reply(struct outbox *o, struct batch *b, size_t i)
     p->count = b->todo - p->first;
 }
 
-/* Records every planned part as under way, and commits the claim with them. 0 or -1. */
-static int begin_parts(struct outbox *o, struct batch *b)
+/*
+ * Writes down the outcomes not yet recorded and records part k of reply i as under way, in one
+ * statement (one commit) just before the part goes to the modem: a crash leaves at most the part
+ * in the modem's hands without an outcome. 1 when begun; 0 when not (the claim went to another
+ * daemon, or the part is under way already); -1 when the database failed.
+ */
+static int begin_part(struct outbox *o, struct batch *b, size_t i, size_t k)
 {
-    if (store_outbox_parts_begin(o->store, o->owner, o->conf->instance, b->ids, b->seqs, b->todo,
-                                 b->begun) != 0 ||
-        store_commit(o->store) != 0) {
-        store_rollback(o->store);
+    const struct store_reply *r = &b->replies[i];
+    bool begun = false;
+    if (store_outbox_part_begin(o->store, o->owner, o->conf->instance, b->parts + b->recorded,
+                                b->n_parts - b->recorded, r->id, b->seqs[k], b->plans[i].parts,
+                                &begun) != 0) {
         return -1;
     }
-    return 0;
-}
-
-/* A reply not all of whose parts could be begun (the lease went to another daemon, or a part is
- * under way already) is left as it is, and its parts begun here are marked as never handed over. */
-static void set_aside_lost_claims(struct batch *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        struct plan *p = &b->plans[i];
-        if (p->end_set) {
-            continue;
-        }
-        size_t got = 0;
-        for (size_t k = p->first; k < p->first + p->count; k++) {
-            got += b->begun[k];
-        }
-        p->begun = got == p->count;
-        if (p->begun) {
-            continue;
-        }
-        log_warn("reply %lld: claim lost or part already under way", b->replies[i].id);
-        for (size_t k = p->first; k < p->first + p->count; k++) {
-            if (b->begun[k]) {
-                add_part(b, b->replies[i].id, b->seqs[k], "failed", -1, "not sent: claim lost");
-            }
-        }
-    }
-}
-
-/* The modem failed on an earlier reply: reply i was not started; it goes back to the queue, its
- * attempt not counted. */
-static void release_unstarted(struct batch *b, size_t i)
-{
-    struct plan *p = &b->plans[i];
-    long long id = b->replies[i].id;
-    for (size_t k = p->first; k < p->first + p->count; k++) {
-        add_part(b, id, b->seqs[k], "failed", -1, "not sent: the modem failed before it");
-    }
-    end_reply(p, id, STORE_REPLY_RELEASE, 0, 0, NULL);
+    b->recorded = b->n_parts;
+    return begun ? 1 : 0;
 }
 
 /* Hands part k of reply i to the modem and notes its outcome; false when the modem failed and the
@@ -274,21 +225,27 @@ static bool send_part(struct outbox *o, struct batch *b, size_t i, size_t k, con
     return false;
 }
 
-/* Sends reply i part by part, stopping at the first part that fails; false when the modem
- * failed. */
-static bool send_reply(struct outbox *o, struct batch *b, size_t i)
+/* Sends reply i part by part, each begun just before it goes, stopping at the first part that
+ * fails. OUTBOX_WORKED, or what failed. */
+static enum outbox_result send_reply(struct outbox *o, struct batch *b, size_t i)
 {
     const struct store_reply *r = &b->replies[i];
     struct plan *p = &b->plans[i];
     char numbuf[MSISDN_MAX];
     const char *masked = log_number(r->destination, numbuf, sizeof numbuf);
-    bool modem_ok = true;
-    for (size_t k = p->first; k < p->first + p->count; k++) {
-        if (p->end_set) {
-            /* An earlier part of this reply failed: this one never went to the modem. */
-            add_part(b, r->id, b->seqs[k], "failed", -1, "not sent: an earlier part failed");
-        } else if (!send_part(o, b, i, k, masked)) {
-            modem_ok = false;
+    for (size_t k = p->first; k < p->first + p->count && !p->end_set; k++) {
+        int begun = begin_part(o, b, i, k);
+        if (begun < 0) {
+            end_reply(p, r->id, STORE_REPLY_RELEASE, 0, 0, NULL);
+            return OUTBOX_DB_ERROR;
+        }
+        if (begun == 0) {
+            /* Left as it is: its lease holder, or the recovery, settles it. */
+            log_warn("reply %lld: claim lost or part already under way", r->id);
+            return OUTBOX_WORKED;
+        }
+        if (!send_part(o, b, i, k, masked)) {
+            return OUTBOX_MODEM_ERROR;
         }
     }
     if (!p->end_set) {
@@ -296,21 +253,22 @@ static bool send_reply(struct outbox *o, struct batch *b, size_t i)
         log_info("reply %lld sent to %s in %d part%s", r->id, masked, p->parts,
                  p->parts == 1 ? "" : "s");
     }
-    return modem_ok;
+    return OUTBOX_WORKED;
 }
 
-/* Sends every reply whose parts were all begun, until the modem fails; the rest are released. */
+/* Sends the planned replies in turn until the modem or the database fails; the replies after
+ * that go back to the queue, their attempt not counted. */
 static enum outbox_result send_all(struct outbox *o, struct batch *b, enum outbox_result result)
 {
     for (size_t i = 0; i < b->n; i++) {
-        const struct plan *p = &b->plans[i];
-        if (p->end_set || !p->begun) {
+        struct plan *p = &b->plans[i];
+        if (p->end_set) {
             continue;
         }
-        if (result == OUTBOX_MODEM_ERROR) {
-            release_unstarted(b, i);
-        } else if (!send_reply(o, b, i)) {
-            result = OUTBOX_MODEM_ERROR;
+        if (result != OUTBOX_WORKED) {
+            end_reply(p, b->replies[i].id, STORE_REPLY_RELEASE, 0, 0, NULL);
+        } else {
+            result = send_reply(o, b, i);
         }
     }
     return result;
@@ -334,7 +292,7 @@ static int planned_parts(const struct batch *b, long long id)
 static void remember_unrecorded(struct outbox *o, const struct batch *b)
 {
     size_t sent = 0;
-    for (size_t k = 0; k < b->n_parts; k++) {
+    for (size_t k = b->recorded; k < b->n_parts; k++) {
         sent += strcmp(b->parts[k].status, "sent") == 0;
     }
     if (sent == 0) {
@@ -347,7 +305,7 @@ static void remember_unrecorded(struct outbox *o, const struct batch *b)
         return;
     }
     o->pending = u;
-    for (size_t k = 0; k < b->n_parts; k++) {
+    for (size_t k = b->recorded; k < b->n_parts; k++) {
         const struct store_part_result *part = &b->parts[k];
         if (strcmp(part->status, "sent") == 0) {
             o->pending[o->n_pending++] =
@@ -356,7 +314,7 @@ static void remember_unrecorded(struct outbox *o, const struct batch *b)
     }
 }
 
-/* Records every part's outcome and every reply's end in one statement. 0 or -1. */
+/* Records the outcomes not written down yet and every reply's end in one statement. 0 or -1. */
 static int conclude(struct outbox *o, struct batch *b)
 {
     for (size_t i = 0; i < b->n; i++) {
@@ -364,7 +322,8 @@ static int conclude(struct outbox *o, struct batch *b)
             b->ends[b->n_ends++] = b->plans[i].end;
         }
     }
-    if (store_outbox_conclude(o->store, o->owner, b->parts, b->n_parts, b->ends, b->n_ends) != 0) {
+    if (store_outbox_conclude(o->store, o->owner, b->parts + b->recorded, b->n_parts - b->recorded,
+                              b->ends, b->n_ends) != 0) {
         remember_unrecorded(o, b);
         return -1;
     }
@@ -372,10 +331,11 @@ static int conclude(struct outbox *o, struct batch *b)
 }
 
 /*
- * Sends a batch of claimed replies with three statements whatever its size: the claim and the
- * records of every part about to go out (one transaction), then the modem, then every outcome
- * (one statement). A crash between the first and the last leaves the batch's parts 'sending',
- * which recovery turns into 'unknown' replies: never sent twice.
+ * Sends a batch of claimed replies: the claim (one statement), then for each part one statement
+ * that writes down the outcome of the part before it and records this one as under way, then the
+ * modem; at the end every remaining outcome and every reply's end (one statement). A crash leaves
+ * at most one part 'sending', which recovery turns into an 'unknown' reply: never sent twice. The
+ * other replies of the batch go out after the restart.
  */
 enum outbox_result outbox_run(struct outbox *o, int limit)
 {
@@ -388,20 +348,16 @@ enum outbox_result outbox_run(struct outbox *o, int limit)
     }
     enum outbox_result result = OUTBOX_DB_ERROR;
     if (batch_alloc(&b) != 0) {
+        /* The claims are taken back after the reconnection a database error brings. */
         log_err("out of memory sending replies");
-        store_rollback(o->store);
-        goto out;
-    }
-    for (size_t i = 0; i < b.n; i++) {
-        plan_reply(o, &b, i);
-    }
-    if (begin_parts(o, &b) != 0) {
         goto out;
     }
     fault_point("claimed");
+    for (size_t i = 0; i < b.n; i++) {
+        plan_reply(o, &b, i);
+    }
     /* A modem gone while the replies were planned: those planned are released below too. */
     result = b.modem_gone ? OUTBOX_MODEM_ERROR : OUTBOX_WORKED;
-    set_aside_lost_claims(&b);
     result = send_all(o, &b, result);
     if (conclude(o, &b) != 0) {
         result = OUTBOX_DB_ERROR;

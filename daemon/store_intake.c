@@ -506,14 +506,33 @@ int store_delivery_report(struct store *s, const char *destination, int msg_ref,
     store_fmt_ll(rbuf, msg_ref);
     store_fmt_ll(cbuf, code);
     const char *params[] = {destination, rbuf, status, cbuf, store_param_ll(abuf, at > 0, at)};
+    /* The newest part sent to that number with that reference; failing that, a part to that
+     * number whose outcome is unknown (its daemon died while the modem had it), which the report
+     * shows reached the network. Its reply is then sent when no other part is missing, else
+     * queued again for the parts never handed over. Such a part keeps the error that made it
+     * unknown. */
     return store_query_ll(
         s,
-        "UPDATE outbox_part p SET delivery = $3, delivery_code = $4::int,"
-        " delivery_at = coalesce(to_timestamp($5::double precision), now())"
-        " WHERE (p.outbox_id, p.seq) = (SELECT q.outbox_id, q.seq FROM outbox_part q"
+        "WITH hit AS ((SELECT q.outbox_id, q.seq, q.status FROM outbox_part q"
         "   JOIN outbox o ON o.id = q.outbox_id WHERE q.msg_ref = $2::int"
-        "   AND q.status = 'sent' AND o.destination = $1"
-        "   ORDER BY q.updated_at DESC LIMIT 1)"
+        "   AND q.status = 'sent' AND o.destination = $1 ORDER BY q.updated_at DESC LIMIT 1)"
+        "  UNION ALL (SELECT q.outbox_id, q.seq, q.status FROM outbox o"
+        "   JOIN outbox_part q ON q.outbox_id = o.id WHERE o.destination = $1"
+        "   AND o.status = 'unknown' AND q.status = 'unknown' AND q.msg_ref IS NULL"
+        "   ORDER BY q.updated_at DESC LIMIT 1) LIMIT 1),"
+        " reply AS (UPDATE outbox o"
+        "   SET status = CASE WHEN o.parts = 1 + w.sent THEN 'sent' ELSE 'queued' END,"
+        "   sent_at = CASE WHEN o.parts = 1 + w.sent THEN now() END,"
+        "   last_error = CASE WHEN o.parts = 1 + w.sent THEN NULL ELSE o.last_error END"
+        "   FROM hit, LATERAL (SELECT count(*) AS sent FROM outbox_part x"
+        "     WHERE x.outbox_id = hit.outbox_id AND x.seq <> hit.seq AND x.status = 'sent') w"
+        "   WHERE o.id = hit.outbox_id AND hit.status = 'unknown' AND o.status = 'unknown'"
+        "   AND NOT EXISTS (SELECT 1 FROM outbox_part x WHERE x.outbox_id = o.id"
+        "     AND x.seq <> hit.seq AND x.status IN ('sending', 'unknown')))"
+        " UPDATE outbox_part p SET status = 'sent', msg_ref = $2::int,"
+        " delivery = $3, delivery_code = $4::int,"
+        " delivery_at = coalesce(to_timestamp($5::double precision), now())"
+        " FROM hit WHERE p.outbox_id = hit.outbox_id AND p.seq = hit.seq"
         " RETURNING p.outbox_id",
         5, params, outbox_id);
 }

@@ -123,56 +123,6 @@ void store_replies_free(struct store_reply *r, size_t n)
     free(r);
 }
 
-int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
-                             const long long *ids, const int *seqs, size_t n, bool *begun)
-{
-    struct store_array ai = {0}, as = {0};
-    for (size_t i = 0; i < n; i++) {
-        store_array_ll(&ai, ids[i]);
-        store_array_ll(&as, seqs[i]);
-        begun[i] = false;
-    }
-    const char *params[] = {store_array_done(&ai), store_array_done(&as), owner, instance};
-    int rc = -1;
-    if (params[0] == NULL || params[1] == NULL) {
-        store_set_error(s, "out of memory");
-        goto out;
-    }
-    /* Only while the lease is ours: a daemon that lost its claim must not send. A part already
-     * under way, sent or unknown is not begun again; one that failed may be. */
-    struct store_rows *r =
-        store_query(s,
-                    "INSERT INTO outbox_part (outbox_id, seq, status, instance)"
-                    " SELECT o.id, u.seq, 'sending', $4"
-                    " FROM unnest($1::bigint[], $2::int[]) AS u(id, seq)"
-                    " JOIN outbox o ON o.id = u.id"
-                    " WHERE o.status = 'sending' AND o.lease_owner = $3"
-                    " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
-                    " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
-                    " WHERE outbox_part.status = 'failed'"
-                    " RETURNING outbox_id, seq",
-                    4, params);
-    if (r == NULL) {
-        goto out;
-    }
-    for (int row = 0; row < store_rows_count(r); row++) {
-        long long id = store_rows_ll(r, row, 0);
-        int seq = (int)store_rows_ll(r, row, 1);
-        for (size_t i = 0; i < n; i++) {
-            if (ids[i] == id && seqs[i] == seq) {
-                begun[i] = true;
-                break;
-            }
-        }
-    }
-    store_rows_free(r);
-    rc = 0;
-out:
-    store_array_free(&ai);
-    store_array_free(&as);
-    return rc;
-}
-
 /* The columns of part outcome p, appended to a[0..4]. */
 static void part_result_columns(struct store_array *a, const struct store_part_result *p)
 {
@@ -181,6 +131,53 @@ static void part_result_columns(struct store_array *a, const struct store_part_r
     store_array_str(&a[2], p->status);
     store_array_ll_if(&a[3], p->msg_ref >= 0, p->msg_ref);
     store_array_str(&a[4], p->error);
+}
+
+/* Writes down the outcomes of parts given as the arrays $1 to $5 (part_result_columns): one
+ * statement's common table expression. */
+#define RECORD_PART_OUTCOMES                                                                       \
+    "UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref, error = u.error,"            \
+    " updated_at = now()"                                                                          \
+    " FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[])"                     \
+    "   AS u(outbox_id, seq, status, msg_ref, error)"                                              \
+    " WHERE t.outbox_id = u.outbox_id AND t.seq = u.seq"
+
+int store_outbox_part_begin(struct store *s, const char *owner, const char *instance,
+                            const struct store_part_result *done, size_t n_done, long long id,
+                            int seq, int parts, bool *begun)
+{
+    struct store_array a[5] = {{0}};
+    for (size_t i = 0; i < n_done; i++) {
+        part_result_columns(a, &done[i]);
+    }
+    char ibuf[STORE_NUMBUF], sbuf[STORE_NUMBUF], pbuf[STORE_NUMBUF];
+    store_fmt_ll(ibuf, id);
+    store_fmt_ll(sbuf, seq);
+    store_fmt_ll(pbuf, parts);
+    const char *params[10] = {[5] = ibuf, [6] = sbuf, [7] = owner, [8] = instance, [9] = pbuf};
+    *begun = false;
+    int rc = store_array_done_all(s, a, 5, params);
+    /* Only while the lease is ours: a daemon that lost its claim must not send. A part already
+     * under way, sent or unknown is not begun again; one that failed may be. The reply's number
+     * of parts is kept, so that a delivery report can tell when an unknown reply has arrived
+     * whole. */
+    if (rc == 0) {
+        rc = store_query_any(
+            s,
+            "WITH done AS (" RECORD_PART_OUTCOMES "),"
+            " reply AS (UPDATE outbox SET parts = $10::int WHERE id = $6::bigint"
+            "   AND status = 'sending' AND lease_owner = $8)"
+            " INSERT INTO outbox_part (outbox_id, seq, status, instance)"
+            " SELECT o.id, $7::int, 'sending', $9 FROM outbox o"
+            " WHERE o.id = $6::bigint AND o.status = 'sending' AND o.lease_owner = $8"
+            " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
+            " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
+            " WHERE outbox_part.status = 'failed'"
+            " RETURNING outbox_id",
+            10, params, begun);
+    }
+    store_array_free_all(a, 5);
+    return rc;
 }
 
 /* The columns of reply end r, appended to a[0..5]. */
@@ -218,11 +215,7 @@ int store_outbox_conclude(struct store *s, const char *owner, const struct store
      */
     return store_array_exec(
         s,
-        "WITH p AS (UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref,"
-        "   error = u.error, updated_at = now()"
-        "   FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[])"
-        "     AS u(outbox_id, seq, status, msg_ref, error)"
-        "   WHERE t.outbox_id = u.outbox_id AND t.seq = u.seq)"
+        "WITH p AS (" RECORD_PART_OUTCOMES ")"
         " UPDATE outbox o SET parts = CASE f.end_name WHEN 'release' THEN o.parts ELSE f.parts END,"
         " last_error = CASE f.end_name WHEN 'release' THEN o.last_error ELSE f.error END,"
         " lease_owner = NULL, lease_until = NULL,"

@@ -216,6 +216,10 @@ static const char status_json_sql[] =
     "   'storage_alarm', coalesce(sim_total > 0 AND sim_used * 100 >= 80 * sim_total, false)"
     "     OR coalesce(phone_total > 0 AND phone_used * 100 >= 80 * phone_total, false))"
     "   ORDER BY instance) FROM hb), '[]'::json),"
+    " 'database', json_build_object('synchronous_standby', CASE WHEN current_setting("
+    "   'synchronous_standby_names') = '' OR current_setting('synchronous_commit') IN ('off',"
+    "   'local') THEN false ELSE (SELECT bool_or(sync_state IN ('sync', 'quorum'))"
+    "   FROM pg_stat_replication) END),"
     " 'queues', json_build_object("
     "   'parts_waiting', (SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id"
     "     WHERE m.state = 'open'),"
@@ -304,7 +308,10 @@ static const char status_text_sql[] =
     "    doc#>>'{queues,received_today}', doc#>>'{queues,complaints_today}',"
     "    doc#>>'{queues,sent_today}', doc#>>'{queues,delivery_reports_today,delivered}',"
     "    doc#>>'{queues,delivery_reports_today,failed}',"
-    "    doc#>>'{queues,delivery_reports_today,expired}'))"
+    "    doc#>>'{queues,delivery_reports_today,expired}'),"
+    "  CASE WHEN doc#>>'{database,synchronous_standby}' = 'false' THEN 'database: no"
+    " synchronous standby: a failover may lose the last commits, messages already deleted"
+    " from the SIM among them' END)"
     " FROM j";
 
 /* The one value statement sql gives for the one parameter param, malloc'd into *out. */

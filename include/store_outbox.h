@@ -42,12 +42,6 @@ int store_outbox_claim(struct store *s, const char *owner, const char *instance,
                        int grace_s, int limit, struct store_reply **out, size_t *n);
 void store_replies_free(struct store_reply *r, size_t n);
 
-/* Records that the parts (ids[i], seqs[i]) are about to be handed to the modem, in one statement;
- * begun[i] is false for a part not begun: owner lost the reply's lease, or the part is already
- * under way, sent or unknown. */
-int store_outbox_parts_begin(struct store *s, const char *owner, const char *instance,
-                             const long long *ids, const int *seqs, size_t n, bool *begun);
-
 /* How owner's claim on a reply ends: SENT; RETRY (queued again after retry_delay_s, or 'failed'
  * when attempts reached max_attempts); UNKNOWN (a part's outcome is not known: never sent again
  * by itself); RELEASE (not started: queued again without counting the attempt). */
@@ -73,6 +67,15 @@ struct store_reply_result {
     int max_attempts;
     const char *error; /* or NULL */
 };
+/*
+ * Writes down the outcomes done[0 .. n_done) and records part seq of reply id (of parts parts) as
+ * about to be handed to the modem, in one statement. *begun is false when the part was not begun:
+ * owner lost the reply's lease, or the part is already under way, sent or unknown.
+ */
+int store_outbox_part_begin(struct store *s, const char *owner, const char *instance,
+                            const struct store_part_result *done, size_t n_done, long long id,
+                            int seq, int parts, bool *begun);
+
 /* Records the parts' outcomes and ends the replies' claims, all in one statement. */
 int store_outbox_conclude(struct store *s, const char *owner, const struct store_part_result *p,
                           size_t np, const struct store_reply_result *r, size_t nr);

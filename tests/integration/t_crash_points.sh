@@ -98,23 +98,7 @@ wait_for "SELECT count(*) = $m FROM complaint" 120
 wait_for "SELECT count(*) = 0 FROM outbox WHERE status IN ('queued', 'sending')" 60
 daemon_stop
 # Every PDU the simulated modem accepted, by destination (TS 23.040 SMS-SUBMIT, SMSC part first).
-/usr/bin/python3 - "$SIM/at.log" >"$T/handed.txt" <<'PY'
-import collections, sys
-count = collections.Counter()
-for line in open(sys.argv[1], errors="replace"):
-    parts = line.split()
-    if len(parts) < 4 or parts[2] != "RX" or parts[3] != "PDU":
-        continue
-    pdu = bytes.fromhex(parts[4])
-    pos = 1 + pdu[0]          # skip the SMSC address
-    pos += 2                  # first octet, message reference
-    digits = pdu[pos]
-    raw = pdu[pos + 2 : pos + 2 + (digits + 1) // 2]
-    number = "".join(f"{b & 15}{b >> 4}" for b in raw)[:digits]
-    count["+" + number] += 1
-for number, n in sorted(count.items()):
-    print(number, n)
-PY
+/usr/bin/python3 "$LAPOR_SRC/tests/modemsim/handed.py" "$SIM/at.log" >"$T/handed.txt"
 check "send: replies handed to the modem twice" "$(awk '$2 > 1' "$T/handed.txt" | wc -l)" 0
 check "send: every reply sent or marked unknown, none lost in between" \
     "$(q "SELECT count(*) FROM outbox WHERE status NOT IN ('sent', 'unknown')")" 0
