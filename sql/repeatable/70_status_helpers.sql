@@ -89,3 +89,51 @@ LANGUAGE sql STABLE AS $$
            (SELECT format('lapor_outbox_retrying_messages %s', count(*)) FROM outbox
              WHERE status = 'queued' AND attempts > 0);
 $$;
+
+-- The database's part of the status document: whether a synchronous standby confirms each
+-- commit (without one, a failover may lose what the last commits wrote, parts deleted from the
+-- SIM among them). NULL when this role may not read the replication state.
+CREATE OR REPLACE FUNCTION status_database() RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('synchronous_standby',
+        CASE WHEN current_setting('synchronous_standby_names') = ''
+                  OR current_setting('synchronous_commit') IN ('off', 'local') THEN false
+             ELSE (SELECT bool_or(sync_state IN ('sync', 'quorum')) FROM pg_stat_replication)
+        END);
+$$;
+
+-- The queues' part of the status document: messages waiting for parts, replies by state (kept
+-- counts: repeatable/22_tally.sql), webhook events, today's figures.
+CREATE OR REPLACE FUNCTION status_queues() RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'parts_waiting', (SELECT count(*) FROM sms_part p JOIN sms_in m ON m.id = p.sms_in_id
+                           WHERE m.state = 'open'),
+        'messages_open', (SELECT count(*) FROM sms_in WHERE state = 'open'),
+        'oldest_open_age_s', (SELECT round(extract(epoch FROM now() - min(first_received_at))
+                                           ::numeric, 1) FROM sms_in WHERE state = 'open'),
+        'replies', json_build_object(
+            'queued', tally_of('outbox:queued'), 'sending', tally_of('outbox:sending'),
+            'sent', tally_of('outbox:sent'), 'failed', tally_of('outbox:failed'),
+            'retrying', (SELECT count(*) FROM outbox WHERE status = 'queued' AND attempts > 0),
+            'unknown', tally_of('outbox:unknown'), 'cancelled', tally_of('outbox:cancelled')),
+        'oldest_queued_age_s', (SELECT round(extract(epoch FROM now() - min(created_at))
+                                             ::numeric, 1) FROM outbox WHERE status = 'queued'),
+        'webhooks', (SELECT json_build_object(
+            'queued', count(*) FILTER (WHERE status = 'queued'),
+            'sending', count(*) FILTER (WHERE status = 'sending'),
+            'failed', count(*) FILTER (WHERE status = 'failed'),
+            'delivered_today', count(*) FILTER (WHERE status = 'delivered'
+                                                 AND delivered_at >= date_trunc('day', now())))
+            FROM webhook_event),
+        'undecodable_messages', (SELECT count(*) FROM sms_in WHERE kind = 'undecodable'),
+        'complaints_today', tally_of('complaint@' || current_date),
+        'received_today', tally_of('sms_in@' || current_date),
+        'sent_today', tally_of('outbox:sent@' || current_date),
+        'delivery_reports_today', (SELECT json_build_object(
+            'delivered', count(*) FILTER (WHERE delivery = 'delivered'),
+            'failed', count(*) FILTER (WHERE delivery = 'failed'),
+            'expired', count(*) FILTER (WHERE delivery = 'expired'),
+            'pending', count(*) FILTER (WHERE delivery = 'pending'))
+            FROM outbox_part WHERE delivery_at >= date_trunc('day', now())));
+$$;
