@@ -158,6 +158,13 @@ static void mg_fill_part(const GSM_SMSMessage *sms, bool from_pdu, struct modem_
         size_t maxunits = sizeof(sms->Text) / 2 - 1;
         modem_decode_utf16(part, sms->Text, length < maxunits ? length : maxunits, false);
     }
+    if (part->status_report) {
+        /* Two reports from one number in one second may differ only in the message they report
+         * on: the reference goes into the text, and so into the part's idempotency key. */
+        size_t len = strlen(part->text);
+        snprintf(part->text + len, sizeof part->text - len, "%s(reference %d)", len > 0 ? " " : "",
+                 part->report_ref);
+    }
 }
 
 static void mg_log_line(const char *line, void *data)
