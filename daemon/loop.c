@@ -17,7 +17,6 @@
 #include "agency.h"
 #include "intake.h"
 #include "log.h"
-#include "migrations.h"
 #include "modem_proxy.h"
 #include "notify.h"
 #include "outbox.h"
@@ -74,13 +73,7 @@ static void link_failed(struct link *l, long long now)
 
 int loop_known_schema_version(void)
 {
-    int v = 0;
-    for (int i = 0; i < migration_count; i++) {
-        if (migrations[i].version > v) {
-            v = migrations[i].version;
-        }
-    }
-    return v;
+    return store_known_schema_version();
 }
 
 /* Takes over what SIGHUP may change; the rest needs a restart. A bad file changes nothing. */

@@ -9,7 +9,7 @@ build=${1:-$here/build}
 shift || true
 
 packages=(build-essential cmake pkg-config libgammu-dev libpq-dev libconfig-dev libcmocka-dev
-          postgresql postgresql-client python3 man-db clang)
+          postgresql postgresql-client python3 man-db clang debhelper dpkg-dev mandoc)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
