@@ -1,11 +1,14 @@
 /*
- * modem_conf: a modem's own copy of its configuration; see include/modem_conf.h.
+ * modem_conf: a modem's own copy of its configuration, and whether its device is there; see
+ * include/modem_conf.h.
  */
 #include "modem_conf.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *copy_or_empty(const char *s)
 {
@@ -42,4 +45,14 @@ void modem_conf_wipe(void *p, size_t n)
     while (n-- > 0) {
         *v++ = 0;
     }
+}
+
+bool modem_conf_device_missing(const struct conf_modem *cfg)
+{
+    /* A proxy connection's device is a command line, not a path. */
+    if (strncmp(cfg->connection, "proxy", 5) == 0 || cfg->device[0] != '/') {
+        return false;
+    }
+    struct stat st;
+    return stat(cfg->device, &st) != 0 && errno == ENOENT;
 }

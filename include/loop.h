@@ -53,6 +53,7 @@ struct daemon {
     long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
     struct recovery rec;          /* the modem's recovery ladder */
     bool reset_ordered;           /* this step's reset was ordered: now only reconnect */
+    bool device_absent;           /* the modem's device is not there, and that was said */
     struct privdrop drop;         /* who to become once the modem is open, when started as root */
     bool drop_pending;
     int exit_code; /* set when the daemon must stop for a reason of its own */
