@@ -636,7 +636,13 @@ static void nap_until_due(struct daemon *d)
     if (!d->db.up) {
         due[n++] = d->db.next_try_ms;
     }
-    due[n++] = d->mo.up ? d->next_poll_ms : d->mo.next_try_ms;
+    if (!d->mo.up) {
+        due[n++] = d->mo.next_try_ms;
+    } else if (d->db.up) {
+        /* A look at the modem waits for the database; while it is down, a look that fell due
+         * before it went is no reason to wake (the loop would spin). */
+        due[n++] = d->next_poll_ms;
+    }
     if (d->db.up) {
         due[n++] = d->next_beat_ms;
     }
