@@ -20,19 +20,19 @@ static const struct {
     const char *what; /* NULL when the forms say enough */
 } help[] = {
     {"migrate", "migrate [--database CONNINFO]",
-     "apply the schema migrations the database does not have yet (as the schema's owner;\n"
-     "        with --database the configuration file is not needed)"},
+     "apply the schema migrations the database does not have yet (as the\n"
+     "        schema's owner; with --database the configuration file is not needed)"},
     {"status", "status [--json]",
      "modems (a heartbeat older than three beats shows as down) and queues"},
     {"inject", "inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT",
-     "put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
-     "        phone would; LIST (e.g. 3,1) writes only those parts, in that order"},
+     "put an incoming SMS into the simulated (dummy) modem, split into parts\n"
+     "        as a phone would; LIST (e.g. 3,1) writes only those parts, in that order"},
     {"inject", "inject --file FILE",
      "the same for every line NUMBER<TAB>TEXT of FILE (- for standard input),\n"
      "        waiting while the modem's inbox is full"},
     {"outbox", "outbox list [--status STATUS] [--json]",
-     "replies and operators' messages, newest first; STATUS is one of queued, sending,\n"
-     "        sent, failed, unknown, cancelled"},
+     "replies and operators' messages, newest first; STATUS is one of queued,\n"
+     "        sending, sent, failed, unknown, cancelled"},
     {"outbox", "outbox retry ID | outbox cancel ID", "queue a failed reply again; stop one"},
     {"send", "send NUMBER TEXT", "an operator's message, through the same outbox"},
     {"metrics", "metrics", "the status figures in the Prometheus text format"},
@@ -85,14 +85,14 @@ static void print_forms(FILE *f, const char *command)
 void usage(FILE *f)
 {
     fprintf(f, "usage: lapor-smsctl [-c FILE] COMMAND ...\n"
-               "  -c FILE        configuration file (default " LAPOR_DEFAULT_CONF ")\n"
+               "  -c FILE        configuration file, by default\n"
+               "                 " LAPOR_DEFAULT_CONF "\n"
                "  -h, --help     print this help and exit\n"
                "  -V, --version  print the version and exit\n"
                "commands:\n");
     print_forms(f, NULL);
-    fprintf(f, "exit status: 0 done; 1 refused (by the database, or what was named does not exist "
-               "or\n"
-               "  cannot be changed so); 2 a command line that is not understood\n");
+    fprintf(f, "exit status: 0 done; 1 refused (by the database, or what was named does not\n"
+               "  exist or cannot be changed so); 2 a command line that is not understood\n");
 }
 
 /* Names a problem in one line on stderr. */

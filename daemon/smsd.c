@@ -28,18 +28,19 @@
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: lapor-smsd [-c FILE] [-f] [-n] [-v]\n"
-        "  -c FILE        configuration file (default " DEFAULT_CONF ")\n"
-        "  -f             log to stderr even when the configuration asks for syslog (the daemon\n"
-        "                 never forks: systemd or a terminal runs it in the foreground)\n"
-        "  -n             check the configuration and exit\n"
-        "  -v             verbose: log at debug level\n"
-        "  -h, --help     print this help and exit\n"
-        "  -V, --version  print the version and exit\n"
-        "exit status: 0 stopped by SIGTERM, or -n found the configuration OK; 1 the configuration\n"
-        "  is wrong or the daemon cannot start or run; 2 a command line that is not understood\n");
+    fprintf(f, "usage: lapor-smsd [-c FILE] [-f] [-n] [-v]\n"
+               "  -c FILE        configuration file, by default\n"
+               "                 " DEFAULT_CONF "\n"
+               "  -f             log to stderr even when the configuration asks for syslog\n"
+               "                 (the daemon never forks: systemd or a terminal runs it in\n"
+               "                 the foreground)\n"
+               "  -n             check the configuration and exit\n"
+               "  -v             verbose: log at debug level\n"
+               "  -h, --help     print this help and exit\n"
+               "  -V, --version  print the version and exit\n"
+               "exit status: 0 stopped by SIGTERM, or -n found the configuration OK;\n"
+               "  1 the configuration is wrong or the daemon cannot start or run;\n"
+               "  2 a command line that is not understood\n");
 }
 
 /* ---- Start and stop. ---- */

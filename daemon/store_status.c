@@ -345,11 +345,11 @@ static const struct {
      " coalesce(e->>'parts', '-'), e->>'attempts', coalesce('#' || (e->>'ticket'), '-'),"
      " left(e->>'text', 40), coalesce(E'\n         last error: ' || (e->>'last_error'), '')),"
      " E'\n') FROM jsonb_array_elements($1::jsonb) e),"
-     " 'KIND: the reply''s template (received, status, help...), forward, reminder or"
-     " operator; STATUS: queued, sending, sent, failed (given up), unknown (the modem did not"
-     " say; not sent again), cancelled; DELIVERY: the network''s report on the parts"
-     " (delivered, pending, failed, expired; - none); PARTS: SMS it took (- not sent yet);"
-     " TRIES: attempts so far; TEXT: its first 40 characters') END"},
+     " 'KIND: the reply''s template (received, status, help...), forward, reminder, operator',"
+     " 'STATUS: queued, sending, sent, failed (given up), unknown (the modem did not say;"
+     " never sent again by itself), cancelled',"
+     " 'DELIVERY: the network''s report on the parts (delivered, pending, failed, expired;"
+     " - none); PARTS: SMS it took (- not sent yet); TRIES: attempts so far') END"},
     {"metrics",
      "WITH hb AS (SELECT h.*, extract(epoch FROM now() - beat_at) AS age FROM heartbeat h),"
      " fam(ord, name, type, help, samples) AS (VALUES"
