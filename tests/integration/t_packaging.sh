@@ -146,6 +146,11 @@ for _ in $(seq 150); do
 done
 check "the sample SMS got its reply" "$replied" yes
 check "the daemon runs as the installed user" "$(ps -o user= -p "$DAEMON_PID")" lapor-smsd
+check "the installed user's lapor-smsctl shows the reply, as the README says" \
+    "$("${as_daemon_user[@]}" /usr/sbin/lapor-smsctl -c "$conf" outbox list --status sent |
+        grep -c ' received .* sent ')" 1
+check "... and the modem in its status" \
+    "$("${as_daemon_user[@]}" /usr/sbin/lapor-smsctl -c "$conf" status | grep -c '^dummy-1 ')" 1
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID" || true
 DAEMON_PID=
