@@ -4,6 +4,7 @@
 #include "citizen.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,15 +20,31 @@ static int add_information(const struct reply_to *to, long long seq,
                            const struct grammar_result *g);
 static int withdraw(const struct reply_to *to, long long seq);
 
+/* The intake's line for a command message, as a complaint has its own: what it asked and, when
+ * seq is not 0, on which ticket. */
+static void log_command(const struct reply_to *to, const char *name, const char *what,
+                        long long seq)
+{
+    char number[32];
+    char ticket[32] = "";
+    if (seq > 0) {
+        snprintf(ticket, sizeof ticket, " #%" PRIu64, ticket_from_seq((uint64_t)seq));
+    }
+    log_info("message %lld from %s: %s%s%s", to->msg_id,
+             log_number(to->sender, number, sizeof number), name, what, ticket);
+}
+
 int citizen_ticket_command(const struct reply_to *to, const struct grammar_result *g)
 {
     struct store *s = to->queue->store;
     const struct conf_templates *t = &to->queue->conf->templates;
     const char *name = grammar_command_name(g->command);
     if (g->ticket == GRAMMAR_TICKET_MISSING) {
+        log_command(to, name, " without a ticket number", 0);
         return answer_without_ticket(to, name, 0, "need_ticket", t->need_ticket);
     }
     if (g->ticket != GRAMMAR_TICKET_OK) {
+        log_command(to, name, " with a ticket number that is not valid (check digit)", 0);
         return answer_without_ticket(to, name, 0, "not_valid", t->not_valid);
     }
     long long seq = (long long)g->seq;
@@ -37,6 +54,7 @@ int citizen_ticket_command(const struct reply_to *to, const struct grammar_resul
         return -1;
     }
     if (!found) {
+        log_command(to, name, " on a ticket that is not the sender's, or none:", seq);
         return answer_without_ticket(to, name, seq, "not_found", t->not_found);
     }
     if (store_message_note(s, to->msg_id, name, seq) != 0) {
@@ -57,12 +75,14 @@ int citizen_ticket_command(const struct reply_to *to, const struct grammar_resul
     }
     /* CEK; TAMBAH with nothing to add, whose status reply says how to add; or TAMBAH / BATAL on a
      * ticket that is closed already: its status says why. */
+    log_command(to, name, " answered with the status of complaint", seq);
     struct reply_values v = {.seq = seq, .status = lifecycle_label(status, t->language)};
     return reply_answer(to, seq, "status", t->status, &v);
 }
 
 int citizen_help(const struct reply_to *to)
 {
+    log_command(to, "help", " asked for", 0);
     if (store_message_note(to->queue->store, to->msg_id, "help", 0) != 0) {
         return -1;
     }

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 /* The ident is copied because openlog() keeps the pointer it is given for as long as it logs. */
 static char log_ident[64] = "lapor-smsd";
 static bool log_to_syslog;
+static bool log_to_journal; /* stderr is systemd's journal: "<N>" prefixes, no timestamp */
 static enum log_level log_level = LOGL_INFO;
 
 static const char *const level_names[] = {
@@ -47,6 +50,19 @@ static enum log_level clamp_level(enum log_level level)
     return level;
 }
 
+/* Whether the lines go to systemd's journal: stderr is the stream JOURNAL_STREAM names
+ * (device:inode), as sd-daemon(3) says to check, since a child may inherit the variable with its
+ * stderr sent elsewhere. */
+static bool stderr_is_journal(void)
+{
+    const char *stream = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+    return stream != NULL && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 &&
+           fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+           (unsigned long long)st.st_ino == ino;
+}
+
 void log_init(const char *ident, bool use_syslog, enum log_level level)
 {
     if (log_to_syslog)
@@ -54,6 +70,7 @@ void log_init(const char *ident, bool use_syslog, enum log_level level)
     if (ident != NULL && ident[0] != '\0')
         snprintf(log_ident, sizeof log_ident, "%s", ident);
     log_to_syslog = use_syslog;
+    log_to_journal = !use_syslog && stderr_is_journal();
     log_level = clamp_level(level);
     if (log_to_syslog)
         openlog(log_ident, LOG_PID, LOG_DAEMON);
@@ -117,6 +134,42 @@ static size_t format_timestamp(char *buf, size_t cap)
 static void log_emit(enum log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+size_t log_one_line(const char *in, char *out, size_t cap)
+{
+    size_t len = strlen(in), pos = 0;
+    while (len > 0 && is_blank(in[len - 1])) {
+        len--;
+    }
+    for (size_t i = 0; i < len && pos + 1 < cap; i++) {
+        if (in[i] != '\n' && in[i] != '\r') {
+            out[pos++] = in[i];
+            continue;
+        }
+        /* An indented line goes on the one before it (libpq's "\tThis probably means..."); a
+         * line of its own (PostgreSQL's DETAIL:, HINT:) is a clause of its own. */
+        bool goes_on = in[i + 1] == ' ' || in[i + 1] == '\t';
+        while (i + 1 < len && is_blank(in[i + 1])) {
+            i++;
+        }
+        while (pos > 0 && out[pos - 1] == ' ') {
+            pos--;
+        }
+        const char *sep = goes_on ? " " : "; ";
+        for (; *sep != '\0' && pos + 1 < cap; sep++) {
+            out[pos++] = *sep;
+        }
+    }
+    if (cap > 0) {
+        out[pos] = '\0';
+    }
+    return pos;
+}
+
 static void log_emit(enum log_level level, const char *fmt, va_list ap)
 {
     if (level > log_level)
@@ -124,24 +177,30 @@ static void log_emit(enum log_level level, const char *fmt, va_list ap)
 
     /* Callers often log right before they look at errno again; logging must not change it. */
     int saved_errno = errno;
-    char msg[LOG_LINE_MAX];
-    int n = vsnprintf(msg, sizeof msg, fmt, ap);
-    if (n < 0) {
-        snprintf(msg, sizeof msg, "(unformattable log message)");
-        n = (int)strlen(msg);
+    char raw[LOG_LINE_MAX];
+    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0) {
+        snprintf(raw, sizeof raw, "(unformattable log message)");
     }
-    size_t len = (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
-    /* The newline is ours to add; one in the message would make an empty line or a split one. */
-    while (len > 0 && msg[len - 1] == '\n')
-        msg[--len] = '\0';
+    /* One event, one line: the newline is ours to add, and one inside the message (PostgreSQL's
+     * errors have several) would split the event or forge a line. */
+    char msg[LOG_LINE_MAX];
+    log_one_line(raw, msg, sizeof msg);
 
     if (log_to_syslog) {
         syslog(level_priorities[level], "%s", msg);
     } else {
         char line[LOG_LINE_MAX + 128];
-        size_t pos = format_timestamp(line, sizeof line);
-        int m = snprintf(line + pos, sizeof line - pos, " %s[%ld] %s: %s\n", log_ident,
+        size_t pos = 0;
+        int m;
+        if (log_to_journal) {
+            /* The journal stamps the time itself and reads the priority from "<N>". */
+            m = snprintf(line, sizeof line, "<%d>%s: %s\n", level_priorities[level], log_ident,
+                         msg);
+        } else {
+            pos = format_timestamp(line, sizeof line);
+            m = snprintf(line + pos, sizeof line - pos, " %s[%ld] %s: %s\n", log_ident,
                          (long)getpid(), level_names[level], msg);
+        }
         if (m >= 0) {
             pos += (size_t)m < sizeof line - pos ? (size_t)m : sizeof line - pos - 1;
             /* A cut line still ends with a newline, so that the next one starts on its own. */

@@ -18,7 +18,7 @@
 #include "credit_check.h"
 #include "intake.h"
 #include "log.h"
-#include "migrations.h"
+#include "modem_conf.h"
 #include "modem_proxy.h"
 #include "notify.h"
 #include "outbox.h"
@@ -76,13 +76,7 @@ static void link_failed(struct link *l, long long now)
 
 int loop_known_schema_version(void)
 {
-    int v = 0;
-    for (int i = 0; i < migration_count; i++) {
-        if (migrations[i].version > v) {
-            v = migrations[i].version;
-        }
-    }
-    return v;
+    return store_known_schema_version();
 }
 
 /* Takes over what SIGHUP may change; the rest needs a restart. A bad file changes nothing. */
@@ -400,11 +394,39 @@ static void modem_connected(struct daemon *d, enum recovery_step step)
     d->next_beat_ms = 0;
 }
 
+/* The modem's device (a serial device, the dummy driver's folder) is not there: said once, and
+ * looked for again with the back-off but without the recovery ladder, since no reset brings back
+ * a device that is unplugged or a folder never made. */
+static void modem_absent(struct daemon *d, long long now)
+{
+    if (!d->device_absent) {
+        daemon_error(d,
+                     "modem connection failed: the modem's device %s does not exist; waiting "
+                     "for it to appear",
+                     d->conf.modem.device);
+        d->device_absent = true;
+        d->next_beat_ms = 0;
+    }
+    if (d->drop_pending) {
+        give_up_root(d);
+    }
+    d->modem_state = "no device";
+    schedule_link_failed(&d->mo, now);
+}
+
 /* One attempt at the modem: a rescue first when reading keeps failing, then the connection and the
  * recovery ladder's step. */
 static void try_modem(struct daemon *d, long long now)
 {
     char err[512];
+    if (modem_conf_device_missing(&d->conf.modem)) {
+        modem_absent(d, now);
+        return;
+    }
+    if (d->device_absent) {
+        log_info("modem: its device %s is there now", d->conf.modem.device);
+        d->device_absent = false;
+    }
     struct modem_supervision sup;
     modem_proxy_supervision(d->modem, &sup);
     if (rescue_due(d, &sup)) {

@@ -1,12 +1,15 @@
 /*
- * modem_conf: a modem's own copy of its configuration; see include/modem_conf.h.
+ * modem_conf: a modem's own copy of its configuration, and whether its device is there; see
+ * include/modem_conf.h.
  */
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include "modem_conf.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *copy_or_empty(const char *s)
 {
@@ -40,4 +43,14 @@ void modem_conf_free(struct conf_modem *copy)
 void modem_conf_wipe(void *p, size_t n)
 {
     explicit_bzero(p, n);
+}
+
+bool modem_conf_device_missing(const struct conf_modem *cfg)
+{
+    /* A proxy connection's device is a command line, not a path. */
+    if (strncmp(cfg->connection, "proxy", 5) == 0 || cfg->device[0] != '/') {
+        return false;
+    }
+    struct stat st;
+    return stat(cfg->device, &st) != 0 && errno == ENOENT;
 }

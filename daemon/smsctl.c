@@ -17,9 +17,11 @@
 #include "modem.h"
 #include "modem_dummy.h"
 #include "msisdn.h"
+#include "paths.h"
 #include "smsctl_archive.h"
-#include "smsctl_webhook.h"
 #include "smsctl_check.h"
+#include "smsctl_cli.h"
+#include "smsctl_webhook.h"
 #include "store.h"
 #include "store_admin.h"
 #include "store_agency.h"
@@ -27,61 +29,6 @@
 #include "store_schema.h"
 #include "store_status.h"
 #include "ticket.h"
-
-#define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: lapor-smsctl [-c FILE] COMMAND ...\n"
-            "  migrate [--database CONNINFO]\n"
-            "        apply the schema migrations the database does not have yet\n"
-            "  status [--json]\n"
-            "        modems (a heartbeat older than three beats shows as down) and queues; exit\n"
-            "        code 3 when a daemon is down or stopped or its modem is not connected\n"
-            "  check [--signal-warn N] [--signal-crit N] [--storage-warn N] [--storage-crit N]\n"
-            "        [--outbox-warn S] [--outbox-crit S] [--failed-warn N] [--failed-crit N]\n"
-            "        [--credit-warn N] [--credit-crit N]\n"
-            "        a Nagios/Icinga plugin: one line with perfdata, exit 0 OK, 1 WARNING,\n"
-            "        2 CRITICAL, 3 UNKNOWN\n"
-            "  inject --from NUMBER [--ref N] [--parts LIST] [--time EPOCH] TEXT\n"
-            "        put an incoming SMS into the simulated (dummy) modem, split into parts as a\n"
-            "        phone would; LIST (e.g. 3,1) writes only those parts, in that order\n"
-            "  outbox list [--status S] [--json] | outbox retry ID | outbox cancel ID\n"
-            "  send NUMBER TEXT\n"
-            "        an operator's message, through the same outbox\n"
-            "  metrics\n"
-            "        the status figures in the Prometheus text format\n"
-            "  agency add CODE NAME | agency keyword CODE KEYWORD... | agency list [--json]\n"
-            "  liaison add CODE NUMBER [NAME] | liaison remove CODE NUMBER\n"
-            "  liaison list [CODE] [--json]\n"
-            "  ticket show TICKET [--json]\n"
-            "  ticket route TICKET AGENCY [--reason TEXT] [--by NAME]\n"
-            "  ticket reject|defer|archive TICKET --reason TEXT [--by NAME]\n"
-            "  overdue [AGENCY] [--json]\n"
-            "        tickets past their service level (routing, first follow-up)\n"
-            "  archive --older-than DAYS [--batch N]\n"
-            "        closed tickets older than DAYS, with their messages, into the archive\n"
-            "  holiday add YYYY-MM-DD [NAME]\n"
-            "        a day that is no working day, for every daemon's deadlines\n"
-            "  inject --file FILE\n"
-            "        the same for every line NUMBER<TAB>TEXT of FILE (- for standard input),\n"
-            "        waiting while the modem's inbox is full\n" SMSCTL_WEBHOOK_USAGE);
-}
-
-/* Prints the usage on stderr: the exit code of a command line that is not understood. */
-static int usage_error(void)
-{
-    usage(stderr);
-    return 2;
-}
-
-/* Says what the database answered: the exit code of a command that failed on it. */
-static int store_failed(struct store *s)
-{
-    fprintf(stderr, "lapor-smsctl: %s\n", store_error(s));
-    return 1;
-}
 
 static struct store *open_store_at(const char *conninfo)
 {
@@ -97,44 +44,6 @@ static struct store *open_store_at(const char *conninfo)
 static struct store *open_store(const struct conf *c)
 {
     return open_store_at(c->database);
-}
-
-#define WORDS_MAX 8
-
-/* The flags and words of a command, and what was read from them before the database is asked. */
-struct words {
-    bool json;
-    const char *reason;
-    const char *by;
-    const char *status;
-    int n;
-    const char *w[WORDS_MAX];
-    long long ticket;        /* ticket: the ticket's sequence number */
-    char number[MSISDN_MAX]; /* liaison add and remove, send: the phone number, normalised */
-};
-
-static int read_words(int argc, char **argv, struct words *a)
-{
-    memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            a->json = true;
-        } else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
-            a->reason = argv[++i];
-        } else if (strcmp(argv[i], "--by") == 0 && i + 1 < argc) {
-            a->by = argv[++i];
-        } else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc) {
-            a->status = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "lapor-smsctl: unknown option %s\n", argv[i]);
-            return -1;
-        } else if (a->n < WORDS_MAX) {
-            a->w[a->n++] = argv[i];
-        } else {
-            return -1;
-        }
-    }
-    return 0;
 }
 
 /* Reads a phone number word into a->number. 0, or the exit code 1 after saying it is none. */
@@ -159,8 +68,8 @@ static int with_store(const struct conf *c, const struct words *a, store_work wo
         return 1;
     }
     int rc = work(s, c, a);
-    if (rc == 2) {
-        usage(stderr);
+    if (rc == EXIT_USAGE) {
+        usage_error();
     }
     store_free(s);
     return rc;
@@ -175,27 +84,6 @@ static int with_words(const struct conf *c, int argc, char **argv, int min, int 
         return usage_error();
     }
     return with_store(c, &a, work);
-}
-
-/* Reads the one option a command takes (opts[0], whose getopt letters are shortopts), keeping
- * its argument in *value when value is not NULL. How often it was given, or -1 after the usage
- * when anything else was. */
-static int read_only_option(int argc, char **argv, const char *shortopts, const struct option *opts,
-                            const char **value)
-{
-    int opt, given = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-        if (opt != opts[0].val) {
-            usage(stderr);
-            return -1;
-        }
-        if (value != NULL) {
-            *value = optarg;
-        }
-        given++;
-    }
-    return given;
 }
 
 static int cmd_migrate(const struct conf *c, int argc, char **argv)
@@ -462,10 +350,15 @@ static int outbox_work(struct store *s, const struct conf *c, const struct words
     if ((!retry && strcmp(a->w[0], "cancel") != 0) || a->n != 2) {
         return 2;
     }
-    long long id = atoll(a->w[1]);
-    bool changed = false;
-    if ((retry ? store_outbox_retry(s, id, &changed) : store_outbox_cancel(s, id, &changed)) != 0) {
+    long long id = a->ticket; /* the message id, read by cmd_outbox */
+    bool changed = false, exists = false;
+    if ((retry ? store_outbox_retry(s, id, &changed) : store_outbox_cancel(s, id, &changed)) != 0 ||
+        (!changed && store_outbox_exists(s, id, &exists) != 0)) {
         return store_failed(s);
+    }
+    if (!changed && !exists) {
+        fprintf(stderr, "lapor-smsctl: no such message: %lld\n", id);
+        return 1;
     }
     if (!changed) {
         fprintf(stderr, "lapor-smsctl: message %lld cannot be %s in its state\n", id,
@@ -478,7 +371,18 @@ static int outbox_work(struct store *s, const struct conf *c, const struct words
 
 static int cmd_outbox(const struct conf *c, int argc, char **argv)
 {
-    return with_words(c, argc, argv, 1, WORDS_MAX, outbox_work);
+    struct words a;
+    if (read_words(argc, argv, &a) != 0 || a.n < 1) {
+        return usage_error();
+    }
+    if (a.status != NULL && !read_outbox_status(a.status)) {
+        return EXIT_USAGE;
+    }
+    bool names_id = strcmp(a.w[0], "retry") == 0 || strcmp(a.w[0], "cancel") == 0;
+    if (names_id && a.n == 2 && !read_message_id(a.w[1], &a.ticket)) {
+        return EXIT_USAGE;
+    }
+    return with_store(c, &a, outbox_work);
 }
 
 /* send: the text (the one word) to a->number. */
@@ -555,10 +459,10 @@ static int holiday_work(struct store *s, const struct conf *c, const struct word
 static int cmd_holiday(const struct conf *c, int argc, char **argv)
 {
     struct words a;
-    if (read_words(argc, argv, &a) != 0 || a.n < 2 || strcmp(a.w[0], "add") != 0) {
+    if (read_words(argc, argv, &a) != 0 || a.n < 2 || a.n > 3 || strcmp(a.w[0], "add") != 0) {
         return usage_error();
     }
-    return with_store(c, &a, holiday_work);
+    return read_date(a.w[1]) ? with_store(c, &a, holiday_work) : EXIT_USAGE;
 }
 
 /* Reads "3,1,2" into parts; returns the count, or -1 on anything else. */
@@ -709,55 +613,59 @@ static int cmd_inject(const struct conf *c, int argc, char **argv)
     return 0;
 }
 
+/* The commands, each a function of its own. */
+static const struct {
+    const char *name;
+    int (*run)(const struct conf *c, int argc, char **argv);
+} commands[] = {
+    {"migrate", cmd_migrate},    {"status", cmd_status},   {"outbox", cmd_outbox},
+    {"send", cmd_send},          {"metrics", cmd_metrics}, {"agency", cmd_agency},
+    {"liaison", cmd_liaison},    {"ticket", cmd_ticket},   {"overdue", cmd_overdue},
+    {"holiday", cmd_holiday},    {"inject", cmd_inject},   {"archive", smsctl_archive},
+    {"webhook", smsctl_webhook}, {"check", smsctl_check},
+};
+
+/* Whether the command line is a migrate that names its database: the schema's owner (postgres,
+ * say) need not be able to read the daemon's configuration for it. */
+static bool needs_no_conf(int argc, char **argv)
+{
+    bool database = false;
+    for (int i = 1; i < argc; i++) {
+        database = database || strcmp(argv[i], "--database") == 0 ||
+                   strncmp(argv[i], "--database=", 11) == 0;
+    }
+    return strcmp(argv[0], "migrate") == 0 && database;
+}
+
 int main(int argc, char **argv)
 {
-    const char *path = DEFAULT_CONF;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
-            path = argv[++i];
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else {
-            return usage_error();
-        }
+    const char *path = LAPOR_DEFAULT_CONF;
+    int i;
+    int rc = cli_global_options(argc, argv, &path, &i);
+    if (rc >= 0) {
+        return rc;
     }
-    if (i == argc) {
-        return usage_error();
+    int sub_argc = argc - i;
+    char **sub_argv = argv + i;
+    size_t k = 0;
+    while (k < sizeof commands / sizeof commands[0] && strcmp(argv[i], commands[k].name) != 0) {
+        k++;
     }
+    if (k == sizeof commands / sizeof commands[0]) {
+        return usage_problem("unknown command %s", argv[i]);
+    }
+    cli_set_command(commands[k].name, sub_argc > 1 ? sub_argv[1] : NULL);
     struct conf conf;
     char err[512];
     if (conf_load(path, &conf, err, sizeof err) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", err);
-        return 1;
+        if (!needs_no_conf(sub_argc, sub_argv)) {
+            fprintf(stderr, "lapor-smsctl: %s\n", err);
+            return EXIT_REFUSED;
+        }
+        memset(&conf, 0, sizeof conf);
     }
     log_init("lapor-smsctl", false, LOGL_WARN);
-    const char *cmd = argv[i];
-    int sub_argc = argc - i;
-    char **sub_argv = argv + i;
-    /* The commands, each a function of its own. */
-    static const struct {
-        const char *name;
-        int (*run)(const struct conf *c, int argc, char **argv);
-    } commands[] = {
-        {"migrate", cmd_migrate}, {"status", cmd_status},   {"outbox", cmd_outbox},
-        {"send", cmd_send},       {"metrics", cmd_metrics}, {"agency", cmd_agency},
-        {"liaison", cmd_liaison}, {"ticket", cmd_ticket},   {"overdue", cmd_overdue},
-        {"holiday", cmd_holiday}, {"inject", cmd_inject},   {"archive", smsctl_archive},
-        {"webhook", smsctl_webhook}, {"check", smsctl_check},
-    };
-    int rc = -1;
-    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
-        if (strcmp(cmd, commands[k].name) == 0) {
-            rc = commands[k].run(&conf, sub_argc, sub_argv);
-        }
-    }
-    if (rc < 0) {
-        fprintf(stderr, "lapor-smsctl: unknown command '%s'\n", cmd);
-        usage(stderr);
-        rc = 2;
-    }
+    rc = commands[k].run(&conf, sub_argc, sub_argv);
     conf_free(&conf);
     return rc;
 }

@@ -3,6 +3,7 @@
  * queued replies, and keeps going whatever the database or the modem do. This file is the
  * program: its command line, its start and its stop; the main loop is in loop.c.
  */
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,23 +20,28 @@
 #include "modem_wire.h"
 #include "notify.h"
 #include "outbox.h"
+#include "paths.h"
 #include "privdrop.h"
 #include "store.h"
 #include "store_status.h"
 
-#define DEFAULT_CONF "/etc/lapor-smsd/lapor-smsd.conf"
+#define DEFAULT_CONF LAPOR_DEFAULT_CONF
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: lapor-smsd [-c FILE] [-f] [-n] [-v] [-V]\n"
-        "  -c FILE  configuration file (default " DEFAULT_CONF ")\n"
-        "  -f       log to stderr even when the configuration asks for syslog (the daemon never\n"
-        "           forks: systemd or a terminal runs it in the foreground)\n"
-        "  -n       check the configuration and exit\n"
-        "  -v       verbose: log at debug level\n"
-        "  -V       print the version and exit\n");
+    fprintf(f, "usage: lapor-smsd [-c FILE] [-f] [-n] [-v]\n"
+               "  -c FILE        configuration file, by default\n"
+               "                 " DEFAULT_CONF "\n"
+               "  -f             log to stderr even when the configuration asks for syslog\n"
+               "                 (the daemon never forks: systemd or a terminal runs it in\n"
+               "                 the foreground)\n"
+               "  -n             check the configuration and exit\n"
+               "  -v             verbose: log at debug level\n"
+               "  -h, --help     print this help and exit\n"
+               "  -V, --version  print the version and exit\n"
+               "exit status: 0 stopped by SIGTERM, or -n found the configuration OK;\n"
+               "  1 the configuration is wrong or the daemon cannot start or run;\n"
+               "  2 a command line that is not understood\n");
 }
 
 /* ---- Start and stop. ---- */
@@ -59,8 +65,11 @@ static bool *flag_of(struct options *o, int opt)
 /* Reads the command line: -1 when the daemon is to run, else the exit code. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
     int opt;
-    while ((opt = getopt(argc, argv, "c:fnvVh")) != -1) {
+    /* getopt names an unknown option or a missing argument itself. */
+    while ((opt = getopt_long(argc, argv, "c:fnvVh", longopts, NULL)) != -1) {
         bool *flag = flag_of(o, opt);
         if (flag != NULL) {
             *flag = true;
@@ -75,6 +84,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         }
     }
     if (optind != argc) {
+        fprintf(stderr, "lapor-smsd: unexpected argument %s\n", argv[optind]);
         usage(stderr);
         return 2;
     }

@@ -24,6 +24,7 @@ struct store {
     char *conninfo;
     PGconn *conn;
     char error[512];
+    char sqlstate[6]; /* the server's SQLSTATE for error, "" when it has none */
     const char *prepared[STORE_PREPARED_MAX];
     int n_prepared;
 };
@@ -39,6 +40,7 @@ void store_set_error(struct store *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    s->sqlstate[0] = '\0';
     vsnprintf(s->error, sizeof s->error, fmt, ap);
     va_end(ap);
     /* libpq's messages end in a newline; a log line should not. */
@@ -133,6 +135,11 @@ const char *store_error(const struct store *s)
     return s->error;
 }
 
+const char *store_error_sqlstate(const struct store *s)
+{
+    return s->sqlstate;
+}
+
 /* ---- statements ---- */
 
 /* Records the error of result r, or of the connection when r is NULL. */
@@ -142,6 +149,7 @@ static void result_error(struct store *s, const PGresult *r)
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         store_set_error(s, "database: %s%s%s%s", PQresultErrorMessage(r),
                         state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "");
+        snprintf(s->sqlstate, sizeof s->sqlstate, "%s", state ? state : "");
     } else {
         store_set_error(s, "database: %s", PQerrorMessage(s->conn));
     }

@@ -101,6 +101,14 @@ int store_outbox_cancel(struct store *s, long long id, bool *changed)
                            1, params, changed);
 }
 
+int store_outbox_exists(struct store *s, long long id, bool *exists)
+{
+    char ibuf[STORE_NUMBUF];
+    store_fmt_ll(ibuf, id);
+    const char *params[] = {ibuf};
+    return store_query_any(s, "SELECT 1 FROM outbox WHERE id = $1::bigint", 1, params, exists);
+}
+
 int store_outbox_operator(struct store *s, const char *number, const char *text, long long *id)
 {
     const char *params[] = {number, text};

@@ -35,6 +35,17 @@ static int apply_sql_file(struct store *s, const struct migration *m)
     return 0;
 }
 
+int store_known_schema_version(void)
+{
+    int v = 0;
+    for (int i = 0; i < migration_count; i++) {
+        if (migrations[i].version > v) {
+            v = migrations[i].version;
+        }
+    }
+    return v;
+}
+
 /* The numbered migrations newer than version, each recorded in schema_version; *to is the last
  * one applied. */
 static int apply_migrations(struct store *s, int version, int *to)

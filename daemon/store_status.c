@@ -372,11 +372,19 @@ static const struct {
      " ORDER BY o.id DESC), '[]')::text"
      " FROM (SELECT * FROM outbox WHERE $1::text IS NULL OR status = $1"
      "   ORDER BY id DESC LIMIT 200) o",
-     "SELECT coalesce(string_agg(format('%8s %-9s %-16s %-9s %-9s %2s try %-8s %s%s', e->>'id',"
-     " e->>'kind', e->>'destination', e->>'status', coalesce(e->>'delivery', '-'), e->>'attempts',"
-     " coalesce('#' || (e->>'ticket'), '-'), left(e->>'text', 40),"
-     " coalesce(E'\n         last error: ' || (e->>'last_error'), '')), E'\n'),"
-     " 'no messages') FROM jsonb_array_elements($1::jsonb) e"},
+     "SELECT CASE WHEN jsonb_array_length($1::jsonb) = 0 THEN 'no messages' ELSE concat_ws(E'\n',"
+     " format('%8s %-9s %-16s %-9s %-9s %5s %5s %-8s %s', 'ID', 'KIND', 'TO', 'STATUS',"
+     " 'DELIVERY', 'PARTS', 'TRIES', 'TICKET', 'TEXT'),"
+     " (SELECT string_agg(format('%8s %-9s %-16s %-9s %-9s %5s %5s %-8s %s%s', e->>'id',"
+     " e->>'kind', e->>'destination', e->>'status', coalesce(e->>'delivery', '-'),"
+     " coalesce(e->>'parts', '-'), e->>'attempts', coalesce('#' || (e->>'ticket'), '-'),"
+     " left(e->>'text', 40), coalesce(E'\n         last error: ' || (e->>'last_error'), '')),"
+     " E'\n') FROM jsonb_array_elements($1::jsonb) e),"
+     " 'KIND: the reply''s template (received, status, help...), forward, reminder, operator',"
+     " 'STATUS: queued, sending, sent, failed (given up), unknown (the modem did not say;"
+     " never sent again by itself), cancelled',"
+     " 'DELIVERY: the network''s report on the parts (delivered, pending, failed, expired;"
+     " - none); PARTS: SMS it took (- not sent yet); TRIES: attempts so far') END"},
     {"metrics",
      "WITH hb AS (SELECT h.*, extract(epoch FROM now() - beat_at) AS age FROM heartbeat h),"
      " fam(ord, name, type, help, samples) AS (VALUES"

@@ -17,6 +17,13 @@ enum log_level log_get_level(void);
 /* Parses "error", "warning", "info" or "debug"; -1 for anything else. */
 int log_level_parse(const char *name);
 
+/* Copies in to out (cap bytes) as one line: the lines of a message joined (an indented one with a
+ * space, the others with "; "), trailing blanks dropped. Returns the length written. */
+size_t log_one_line(const char *in, char *out, size_t cap);
+
+/* Under systemd (JOURNAL_STREAM names stderr), lines written to stderr carry the sd-daemon(3)
+ * priority prefix "<N>" instead of a timestamp, so the journal records each at its level. */
+
 /* Logs one line at level when the current level lets it pass. The four names below say the level
  * where it is fixed, which it nearly always is. */
 void log_at(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -58,6 +58,7 @@ struct daemon {
     long long no_rescue_until_ms; /* after a failed rescue, skipped messages wait this long */
     struct recovery rec;          /* the modem's recovery ladder */
     bool reset_ordered;           /* this step's reset was ordered: now only reconnect */
+    bool device_absent;           /* the modem's device is not there, and that was said */
     struct privdrop drop;         /* who to become once the modem is open, when started as root */
     bool drop_pending;
     /* The webhook sender, started once root is given up and the database reached. */

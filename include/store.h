@@ -27,6 +27,9 @@ void store_disconnect(struct store *s);
 bool store_connected(struct store *s);
 /* The last error, never including the connection string or its password. */
 const char *store_error(const struct store *s);
+/* The SQLSTATE the server gave with the last error ("42501": permission denied), "" when the
+ * error was not the server's. */
+const char *store_error_sqlstate(const struct store *s);
 
 int store_begin(struct store *s);
 int store_commit(struct store *s);

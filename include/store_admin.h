@@ -22,6 +22,8 @@ int store_holiday_add(struct store *s, const char *day, const char *name);
  * has not gone. *changed is false when the reply is not in a state that allows it. */
 int store_outbox_retry(struct store *s, long long id, bool *changed);
 int store_outbox_cancel(struct store *s, long long id, bool *changed);
+/* Whether the outbox has a message with this id. */
+int store_outbox_exists(struct store *s, long long id, bool *exists);
 /* An operator's own message, through the same outbox; *id is its row. */
 int store_outbox_operator(struct store *s, const char *number, const char *text, long long *id);
 

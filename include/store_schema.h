@@ -7,6 +7,8 @@
 
 #include "store.h"
 
+/* The schema version of the migrations compiled into the program: the one it needs. */
+int store_known_schema_version(void);
 /* The schema version recorded in the database; 0 when no schema is there. */
 int store_schema_version(struct store *s, int *version);
 /* In one transaction: every embedded numbered migration newer than the database's, then the

@@ -56,10 +56,12 @@ done
 echo "== what the daemon logged"
 cat "$D/daemon.log"
 echo "== each SMS, its complaint and the reply that went out"
-pg_psql "SELECT format(E'from %s, %s part(s), %s chars: %s\n  ticket #%s, reply %s: %s\n',
-                c.sender, (SELECT count(*) FROM sms_part p WHERE p.sms_in_id = c.sms_in_id),
+pg_psql "SELECT format(E'from %s, %s part%s, %s chars: %s\n  ticket #%s, reply %s: %s\n',
+                c.sender, n.parts, CASE WHEN n.parts = 1 THEN '' ELSE 's' END,
                 length(c.text), c.text, ticket_of(c.id), o.status, o.text)
-           FROM complaint c JOIN outbox o ON o.complaint_id = c.id ORDER BY c.id"
+           FROM complaint c JOIN outbox o ON o.complaint_id = c.id,
+                LATERAL (SELECT count(*) AS parts FROM sms_part p WHERE p.sms_in_id = c.sms_in_id) n
+          ORDER BY c.id"
 sent=$(pg_psql "SELECT count(*) FROM outbox WHERE status = 'sent'")
 echo "== $sent of 3 replies sent"
 [ "$sent" = 3 ]

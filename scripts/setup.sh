@@ -10,7 +10,7 @@ shift || true
 
 packages=(build-essential cmake pkg-config libgammu-dev libpq-dev libconfig-dev libcmocka-dev
           libcurl4-openssl-dev libssl-dev ca-certificates openssl
-          postgresql postgresql-client python3 man-db clang
+          postgresql postgresql-client python3 man-db clang debhelper dpkg-dev mandoc
           prometheus) # promtool checks the alert rules in monitoring/
 missing=()
 for p in "${packages[@]}"; do

@@ -73,6 +73,9 @@ sleep 3
 check "a missing modem is reported as the modem" \
     "$(grep -c 'modem connection failed' "$T/nomodem.log" | awk '{print ($1 > 0)}')" 1
 check "... and not as the database" "$(grep -c 'database connection failed' "$T/nomodem.log")" 0
+check "... as a device that does not exist, once" "$(grep -c 'does not exist' "$T/nomodem.log")" 1
+check "... with no recovery ladder (no reset brings a device back)" \
+    "$(grep -c 'modem recovery' "$T/nomodem.log" || true)" 0
 mkdir -p "$T/no-modem"
 inject_conf=$T/nomodem.conf
 "$SMSCTL" -c "$inject_conf" inject --from 081299990000 -- "Modem kembali, laporan masuk." >/dev/null

@@ -8,7 +8,7 @@ out=$(LAPOR_BUILD=${LAPOR_BIN:-$LAPOR_SRC/build} bash "$LAPOR_SRC/scripts/demo.s
     exit 1
 }
 tickets=$(echo "$out" | grep -cE '^  ticket #[0-9]{7}, reply sent: .*#[0-9]{7}')
-parts=$(echo "$out" | grep -c '^from .*, 2 part(s)')
+parts=$(echo "$out" | grep -c '^from .*, 2 parts,')
 emoji=$(echo "$out" | grep -c '😡')
 if [ "$tickets" = 3 ] && [ "$parts" = 1 ] && [ "$emoji" -ge 1 ]; then
     echo "1 passed, 0 failed"
