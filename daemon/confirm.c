@@ -59,8 +59,8 @@ int confirm_ask(const struct reply_to *to, long long seq)
     }
     explicit_bzero(code, sizeof code);
     if (rc == 0) {
-        log_info("message %lld: a command on #%" PRIu64 " waits for the code sent to %s",
-                 to->msg_id, ticket, log_number(to->sender, numbuf, sizeof numbuf));
+        log_info("message %lld from %s: a command on #%" PRIu64 " waits for the code sent back",
+                 to->msg_id, log_number(to->sender, numbuf, sizeof numbuf), ticket);
     }
     return rc;
 }
