@@ -30,20 +30,9 @@
 #include "store_status.h"
 #include "ticket.h"
 
-static struct store *open_store_at(const char *conninfo)
-{
-    struct store *s = store_new(conninfo);
-    if (s == NULL || store_connect(s) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
-        store_free(s);
-        return NULL;
-    }
-    return s;
-}
-
 static struct store *open_store(const struct conf *c)
 {
-    return open_store_at(c->database);
+    return cli_open_store(c->database);
 }
 
 /* Reads a phone number word into a->number. 0, or the exit code 1 after saying it is none. */
@@ -94,7 +83,7 @@ static int cmd_migrate(const struct conf *c, int argc, char **argv)
     if (read_only_option(argc, argv, "d:", opts, &conninfo) < 0) {
         return 2;
     }
-    struct store *s = open_store_at(conninfo);
+    struct store *s = cli_open_store(conninfo);
     if (s == NULL) {
         return 1;
     }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "smsctl_cli.h"
 #include "store.h"
 
 /* Tickets moved per transaction: small enough that the locks and the transaction stay short
@@ -77,10 +78,8 @@ int smsctl_archive(const struct conf *c, int argc, char **argv)
     if (read_args(argc, argv, &days, &batch) != 0) {
         return 2;
     }
-    struct store *s = store_new(c->database);
-    if (s == NULL || store_connect(s) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
-        store_free(s);
+    struct store *s = cli_open_store(c->database);
+    if (s == NULL) {
         return 1;
     }
     long long moved;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smsctl_cli.h"
 #include "store.h"
 #include "store_webhook.h"
 
@@ -194,10 +195,8 @@ int smsctl_webhook(const struct conf *c, int argc, char **argv)
         fputs("usage: lapor-smsctl [-c FILE]\n" SMSCTL_WEBHOOK_USAGE, stderr);
         return 2;
     }
-    struct store *s = store_new(c->database);
-    if (s == NULL || store_connect(s) != 0) {
-        fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
-        store_free(s);
+    struct store *s = cli_open_store(c->database);
+    if (s == NULL) {
         return 1;
     }
     int rc = webhook_work(s, &a);

@@ -37,6 +37,9 @@ int usage_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * yet, no permission for this command): the exit code of a command that failed on it. */
 int store_failed(struct store *s);
 
+/* A connection to the database conninfo names; NULL, said on standard error, when there is none. */
+struct store *cli_open_store(const char *conninfo);
+
 #define WORDS_MAX 8
 
 /* The flags and words of a command, and what was read from them before the database is asked. */
