@@ -48,10 +48,10 @@ void credit_check_if_due(struct credit_state *c, const struct conf_credit *cfg, 
     double amount;
     if (rc == 1) {
         c->unsupported = true;
-        snprintf(c->error, sizeof c->error, "not supported: %s", err);
+        snprintf(c->error, sizeof c->error, "not supported: %.180s", err);
         log_warn("credit check: %s; the credit is not checked again", c->error);
     } else if (rc != 0) {
-        snprintf(c->error, sizeof c->error, "failed: %s", err);
+        snprintf(c->error, sizeof c->error, "failed: %.180s", err);
         log_warn("credit check %s", c->error);
     } else if (credit_parse(cfg->pattern, answer, &amount) != 0) {
         unreadable(c, answer);
