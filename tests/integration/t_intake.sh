@@ -226,6 +226,47 @@ check "... both its messages point at that one ticket, each saying how" \
 parts "+6281234500020 9 2 1 one" "+6281234500020 9 2 2 two" >/dev/null
 check "the same text in a message closed incomplete never joins" \
     "$(together true "$(msg_of +6281234500020)" +6281234500020)" "1:false"
+# One lock order in every intake transaction: a poll's first call locks every number its parts
+# come from, so taking in the complaints of the messages it completed (a second call) locks no
+# new number. Two daemons whose polls hold the same two senders the other way round (one has
+# X's single SMS and the last part of Y's message, the other Y's single and X's last part) wait
+# for each other in turn and never deadlock.
+X=+6281234500050 Y=+6281234500051
+parts "$X 31 2 1 one" "$Y 32 2 1 one" >/dev/null
+open_msg() { q "SELECT id FROM sms_in WHERE sender = '$1' AND concat_ref = $2"; }
+poll_part() { # poll_part SINGLE_FROM LAST_PART_FROM REF: the parts of one poll
+    echo "ARRAY['$1', '$2'], ARRAY['$1', '$2'], array_fill('+628110'::text, ARRAY[2]),
+        array_fill(1700000000::float8, ARRAY[2]), array_fill('gsm7'::text, ARRAY[2]),
+        array_fill(NULL::smallint, ARRAY[2]), array_fill('text'::text, ARRAY[2]),
+        ARRAY['', '0500'], array_fill('0041'::text, ARRAY[2]), ARRAY['Air mati', 'two'],
+        ARRAY[NULL, $3]::int[], ARRAY[NULL, 2]::int[], ARRAY[NULL, 2]::int[],
+        ARRAY['Air mati', NULL], array_fill(false, ARRAY[2]), array_fill(''::text, ARRAY[2]),
+        array_fill(true, ARRAY[2])"
+}
+completed() { # completed MSG SENDER: the complaint of a message the poll completed
+    echo "ARRAY[$1]::bigint[], ARRAY['$2'], ARRAY['onetwo'], ARRAY[false], ARRAY[false],
+        ARRAY[''], ARRAY[true], ARRAY[0]"
+}
+poll_sql() { # poll_sql SINGLE_FROM LAST_PART_FROM REF DELAY: one poll's transaction
+    local call="SELECT count(*) FROM intake_batch('test1', 'test', 3600, 600, 5, 3600,"
+    printf '%s\n' "BEGIN;" "$call $(poll_part "$1" "$2" "$3"), $none_complaints);" \
+        "SELECT pg_sleep($4);" \
+        "$call $none_parts, $(completed "$(open_msg "$2" "$3")" "$2"));" "COMMIT;"
+}
+poll_sql "$X" "$Y" 32 1 >"$T/poll1.sql"
+poll_sql "$Y" "$X" 31 0 >"$T/poll2.sql"
+psql_file() { "$PG_BIN/psql" -X -v ON_ERROR_STOP=1 -qAt -f "$1" >"$1.out" 2>&1; }
+psql_file "$T/poll1.sql" & first=$!
+sleep 0.3
+psql_file "$T/poll2.sql" & second=$!
+rc1=0 rc2=0
+wait "$first" || rc1=$?
+wait "$second" || rc2=$?
+check "two polls holding two senders the other way round both commit, no deadlock" \
+    "$rc1 $rc2 $(cat "$T/poll1.sql.out" "$T/poll2.sql.out" | grep -c deadlock)" "0 0 0"
+check "... each sender's single SMS and completed message a complaint of its own" \
+    "$(q "SELECT count(*) FROM complaint WHERE sender IN ('$X', '$Y')")" 4
+
 # A part read again by a daemon whose session has another TimeZone and DateStyle (a restart under
 # another PGTZ, or a role's settings) finds its own row: its key never depends on how a
 # timestamp is written. The first daemon dies after the commit, before the delete.
