@@ -353,6 +353,9 @@ bool read_outbox_status(const char *name)
 struct store *cli_open_store(const char *conninfo)
 {
     struct store *s = store_new(conninfo);
+    if (s != NULL) {
+        store_set_program(s, "lapor-smsctl");
+    }
     if (s == NULL || store_connect(s) != 0) {
         fprintf(stderr, "lapor-smsctl: %s\n", s ? store_error(s) : "out of memory");
         store_free(s);

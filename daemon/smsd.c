@@ -122,6 +122,9 @@ static int daemon_open(struct daemon *d, const char *path)
              (long long)time(NULL));
     loop_init(d);
     d->store = store_new(d->conf.database);
+    if (d->store != NULL) {
+        store_set_program(d->store, "lapor-smsd");
+    }
     d->modem = modem_proxy_new(&d->conf.modem, "/proc/self/exe", loop_tick, d);
     if (d->modem != NULL && geteuid() == 0 && plan_root_drop(d, path) != 0) {
         return -1;

@@ -22,6 +22,7 @@
 
 struct store {
     char *conninfo;
+    const char *program; /* the connection's application_name unless conninfo sets one */
     PGconn *conn;
     char error[512];
     char sqlstate[6]; /* the server's SQLSTATE for error, "" when it has none */
@@ -77,6 +78,11 @@ struct store *store_new(const char *conninfo)
     return s;
 }
 
+void store_set_program(struct store *s, const char *name)
+{
+    s->program = name;
+}
+
 void store_free(struct store *s)
 {
     if (s == NULL) {
@@ -97,7 +103,11 @@ static void notice_quiet(void *arg, const PGresult *res)
 int store_connect(struct store *s)
 {
     store_disconnect(s);
-    s->conn = PQconnectdb(s->conninfo);
+    /* The connection string stays the operator's whole (hosts, target_session_attrs, ...);
+     * only a name its own application_name would override is added. */
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const values[] = {s->conninfo, s->program, NULL};
+    s->conn = PQconnectdbParams(keys, values, 1);
     if (s->conn == NULL) {
         store_set_error(s, "out of memory connecting to the database");
         return -1;

@@ -159,6 +159,9 @@ static struct webhook_runner *runner_new(const struct conf *c)
     const struct conf_webhook *w = &c->webhook;
     struct webhook_http_options ho = {.timeout_s = w->timeout_s, .ca_file = w->ca_file};
     r->store = store_new(c->database);
+    if (r->store != NULL) {
+        store_set_program(r->store, "lapor-smsd webhooks");
+    }
     r->http = webhook_http_new(&ho);
     r->policy = (struct webhook_retry_policy){w->max_attempts, w->first_delay_s, w->max_delay_s};
     r->concurrency = w->concurrency;

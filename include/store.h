@@ -20,6 +20,9 @@ struct store;
 
 /* A store for a libpq connection string (copied). Does not connect yet. */
 struct store *store_new(const char *conninfo);
+/* What the connections name themselves (application_name, shown in pg_stat_activity) unless the
+ * connection string names them; name must outlive the store. */
+void store_set_program(struct store *s, const char *name);
 void store_free(struct store *s);
 
 int store_connect(struct store *s);

@@ -146,7 +146,8 @@ proc_cpu() { [ -r "/proc/$1/stat" ] && awk -v t="$TCK" '{sub(/.*\) /, ""); print
 proc_sys() { [ -r "/proc/$1/stat" ] && awk -v t="$TCK" '{sub(/.*\) /, ""); printf "%.2f", $13 / t}' "/proc/$1/stat" || echo 0; }
 proc_hwm() { awk '/^VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 worker_of() { cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{print $1}'; }
-backend_of() { q "$1" "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND coalesce(application_name, '') <> 'psql' LIMIT 1"; }
+# The daemon's main connection names itself lapor-smsd (its webhook sender has one of its own).
+backend_of() { q "$1" "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name IN ('lapor-smsd', '') LIMIT 1"; }
 
 declare -A R # results by key
 
