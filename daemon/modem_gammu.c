@@ -3,9 +3,9 @@
  * (AT driver) and for libGammu's dummy driver, and libGammu's splitter for modem_dummy.c, which
  * writes SMS into a dummy modem's inbox.
  *
- * This is the only file of the project that includes gammu.h. libGammu's own text helpers
- * (GSM_LinkSMS, DecodeUnicodeString, ...) loop forever or return static buffers on hostile input,
- * so everything that comes from the radio is decoded with bounded loops by the pure modules
+ * With its parts modem_ussd.c and modem_status.c, the only files that include gammu.h.
+ * libGammu's own text helpers (GSM_LinkSMS, DecodeUnicodeString, ...) loop forever or return
+ * static buffers on hostile input, so everything that comes from the radio is decoded with bounded loops by the pure modules
  * modem_decode and textcodec, and nothing that libGammu hands back is trusted to be terminated or
  * in range.
  */
@@ -21,6 +21,7 @@
 #include "modem.h"
 #include "modem_conf.h"
 #include "modem_decode.h"
+#include "modem_status.h"
 #include "modem_ussd.h"
 #include "modem_trace.h"
 #include "proc.h"
@@ -732,73 +733,6 @@ static enum modem_send_result mg_send_part(struct modem *m, const char *number, 
     return MODEM_SEND_OK;
 }
 
-/* A percentage libGammu reported, or -1 when it is out of range. */
-static int mg_percent(int v)
-{
-    return (v >= 0 && v <= 100) ? v : -1;
-}
-
-/* Asks the modem for an identity (ask is GSM_GetIMEI or GSM_GetSIMIMSI) and keeps it in dst as
- * printable ASCII. 1 when the modem answered, else 0. */
-static int mg_ask_identity(GSM_StateMachine *sm, GSM_Error (*ask)(GSM_StateMachine *, char *),
-                           char *dst, size_t cap)
-{
-    char buf[256];
-    memset(buf, 0, sizeof(buf));
-    if (ask(sm, buf) != ERR_NONE) {
-        return 0;
-    }
-    modem_decode_copy_ascii(dst, cap, buf, sizeof(buf));
-    return 1;
-}
-
-/* Asks for the network, the signal and the battery: how many of the three the modem answered. */
-static int mg_ask_radio(GSM_StateMachine *sm, struct modem_status *st)
-{
-    GSM_NetworkInfo net;
-    GSM_SignalQuality sig;
-    GSM_BatteryCharge bat;
-    memset(&net, 0, sizeof(net));
-    memset(&sig, 0, sizeof(sig));
-    memset(&bat, 0, sizeof(bat));
-    int answered = 0;
-    if (GSM_GetNetworkInfo(sm, &net) == ERR_NONE) {
-        const char *reg = modem_decode_registration((int)net.State);
-        snprintf(st->registration, sizeof(st->registration), "%s", reg);
-        /* Not registered, the operator it names (if any) is an old one. */
-        if (strcmp(reg, "home") == 0 || strcmp(reg, "roaming") == 0) {
-            modem_decode_network(st->network, sizeof(st->network), net.NetworkCode,
-                                 sizeof(net.NetworkCode), net.NetworkName,
-                                 sizeof(net.NetworkName) / 2);
-        }
-        answered++;
-    }
-    if (GSM_GetSignalQuality(sm, &sig) == ERR_NONE) {
-        st->signal_percent = mg_percent(sig.SignalPercent);
-        answered++;
-    }
-    if (GSM_GetBatteryCharge(sm, &bat) == ERR_NONE) {
-        st->battery_percent = mg_percent(bat.BatteryPercent);
-        answered++;
-    }
-    return answered;
-}
-
-/* Asks how full the SIM and the phone's own memory are. 1 when the modem answered, else 0. */
-static int mg_ask_storage(GSM_StateMachine *sm, struct modem_status *st)
-{
-    GSM_SMSMemoryStatus mem;
-    memset(&mem, 0, sizeof(mem));
-    if (GSM_GetSMSStatus(sm, &mem) != ERR_NONE) {
-        return 0;
-    }
-    st->sim_used = mem.SIMUsed >= 0 ? mem.SIMUsed : -1;
-    st->sim_total = mem.SIMSize >= 0 ? mem.SIMSize : -1;
-    st->phone_used = mem.PhoneUsed >= 0 ? mem.PhoneUsed : -1;
-    st->phone_total = mem.PhoneSize > 0 ? mem.PhoneSize : -1;
-    return 1;
-}
-
 static int mg_status(struct modem *m, struct modem_status *st)
 {
     struct mg_modem *g = mg_of(m);
@@ -814,11 +748,7 @@ static int mg_status(struct modem *m, struct modem_status *st)
     if (!g->connected) {
         return -1;
     }
-    int answered = mg_ask_identity(g->sm, GSM_GetIMEI, st->imei, sizeof(st->imei));
-    answered += mg_ask_identity(g->sm, GSM_GetSIMIMSI, st->imsi, sizeof(st->imsi));
-    answered += mg_ask_radio(g->sm, st);
-    answered += mg_ask_storage(g->sm, st);
-    return answered > 0 ? 0 : -1;
+    return modem_status_ask(g->sm, st);
 }
 
 static void mg_destroy(struct modem *m)
