@@ -133,15 +133,6 @@ static void part_result_columns(struct store_array *a, const struct store_part_r
     store_array_str(&a[4], p->error);
 }
 
-/* Writes down the outcomes of parts given as the arrays $1 to $5 (part_result_columns): one
- * statement's common table expression. */
-#define RECORD_PART_OUTCOMES                                                                       \
-    "UPDATE outbox_part t SET status = u.status, msg_ref = u.msg_ref, error = u.error,"            \
-    " updated_at = now()"                                                                          \
-    " FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[])"                     \
-    "   AS u(outbox_id, seq, status, msg_ref, error)"                                              \
-    " WHERE t.outbox_id = u.outbox_id AND t.seq = u.seq"
-
 int store_outbox_part_begin(struct store *s, const char *owner, const char *instance,
                             const struct store_part_result *done, size_t n_done, long long id,
                             int seq, int parts, bool *begun)
@@ -157,24 +148,11 @@ int store_outbox_part_begin(struct store *s, const char *owner, const char *inst
     const char *params[10] = {[5] = ibuf, [6] = sbuf, [7] = owner, [8] = instance, [9] = pbuf};
     *begun = false;
     int rc = store_array_done_all(s, a, 5, params);
-    /* Only while the lease is ours: a daemon that lost its claim must not send. A part already
-     * under way, sent or unknown is not begun again; one that failed may be. The reply's number
-     * of parts is kept, so that a delivery report can tell when an unknown reply has arrived
-     * whole. */
     if (rc == 0) {
-        rc = store_query_any(
-            s,
-            "WITH done AS (" RECORD_PART_OUTCOMES "),"
-            " reply AS (UPDATE outbox SET parts = $10::int WHERE id = $6::bigint"
-            "   AND status = 'sending' AND lease_owner = $8)"
-            " INSERT INTO outbox_part (outbox_id, seq, status, instance)"
-            " SELECT o.id, $7::int, 'sending', $9 FROM outbox o"
-            " WHERE o.id = $6::bigint AND o.status = 'sending' AND o.lease_owner = $8"
-            " ON CONFLICT (outbox_id, seq) DO UPDATE SET status = 'sending',"
-            " instance = EXCLUDED.instance, error = NULL, updated_at = now()"
-            " WHERE outbox_part.status = 'failed'"
-            " RETURNING outbox_id",
-            10, params, begun);
+        rc = store_query_bool(s,
+                              "SELECT outbox_part_begin($1::bigint[], $2::int[], $3::text[],"
+                              " $4::int[], $5::text[], $6::bigint, $7::int, $8, $9, $10::int)",
+                              10, params, begun);
     }
     store_array_free_all(a, 5);
     return rc;
@@ -207,29 +185,18 @@ int store_outbox_conclude(struct store *s, const char *owner, const struct store
     for (size_t i = 0; i < nr; i++) {
         reply_result_columns(a + 5, &rr[i]);
     }
-    /*
-     * One statement, so one commit, for the whole batch: the parts' outcomes, and each reply's
-     * end. SENT; RETRY (queued again after its delay, or 'failed' once attempts reached the
-     * maximum); UNKNOWN (never sent again by itself); RELEASE (not started: queued again, the
-     * attempt not counted).
-     */
-    return store_array_exec(
-        s,
-        "WITH p AS (" RECORD_PART_OUTCOMES ")"
-        " UPDATE outbox o SET parts = CASE f.end_name WHEN 'release' THEN o.parts ELSE f.parts END,"
-        " last_error = CASE f.end_name WHEN 'release' THEN o.last_error ELSE f.error END,"
-        " lease_owner = NULL, lease_until = NULL,"
-        " status = CASE f.end_name WHEN 'sent' THEN 'sent' WHEN 'unknown' THEN 'unknown'"
-        "   WHEN 'release' THEN 'queued'"
-        "   ELSE CASE WHEN o.attempts >= f.max_attempts THEN 'failed' ELSE 'queued' END END,"
-        " attempts = CASE f.end_name WHEN 'release' THEN o.attempts - 1 ELSE o.attempts END,"
-        " sent_at = CASE f.end_name WHEN 'sent' THEN now() END,"
-        " next_attempt_at = CASE f.end_name WHEN 'retry'"
-        "   THEN now() + make_interval(secs => f.delay) ELSE o.next_attempt_at END"
-        " FROM unnest($6::bigint[], $7::text[], $8::int[], $9::int[], $10::int[], $11::text[])"
-        "   AS f(id, end_name, parts, delay, max_attempts, error)"
-        " WHERE o.id = f.id AND o.status = 'sending' AND o.lease_owner = $12",
-        a, 11, owner);
+    /* One statement, so one commit, for the whole batch (sql/repeatable/31_outbox_parts.sql). */
+    const char *params[12] = {[11] = owner};
+    int rc = store_array_done_all(s, a, 11, params);
+    if (rc == 0) {
+        rc = store_call(s,
+                        "SELECT outbox_conclude($1::bigint[], $2::int[], $3::text[], $4::int[],"
+                        " $5::text[], $6::bigint[], $7::text[], $8::int[], $9::int[], $10::int[],"
+                        " $11::text[], $12)",
+                        12, params);
+    }
+    store_array_free_all(a, 11);
+    return rc;
 }
 
 /* Records a part's outcome ("sent", "failed" or "unknown"), clearing any earlier error. */

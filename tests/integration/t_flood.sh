@@ -28,5 +28,6 @@ check "the flooding number got exactly its budget of replies" \
 check "the other number's message in the middle was answered" \
     "$(q "SELECT count(*) FROM outbox WHERE destination = '+6285600000002' AND status = 'sent'")" 1
 check "the modem is empty" "$(modem_files_settled)" 0
+check "no database statement failed" "$(db_errors_logged)" 0
 daemon_stop
 finish

@@ -25,5 +25,6 @@ replies=$(q "SELECT count(*) FROM outbox WHERE destination = '$ROBOT'")
 say "the exchange stopped after $messages messages from the robot and $replies replies to it"
 check "the replies stopped at the budget" "$replies" 5
 check "the robot's messages are all stored" "$messages" 6
+check "no database statement failed" "$(db_errors_logged)" 0
 daemon_stop
 finish

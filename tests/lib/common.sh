@@ -97,6 +97,9 @@ inject() { # inject FROM TEXT [inject options...]
 }
 
 q() { pg_psql "$1"; }
+# How many lines of the daemon's log report a failed database statement: none on a healthy run,
+# where a failure would be hidden by the reconnection and recovery that follow it.
+db_errors_logged() { grep -cE '(warning|error): .*database: ' "$DAEMON_LOG" || true; }
 
 # send_confirmed FROM TEXT TO: a command that changes a ticket (TL, SELESAI, TAMBAH, BATAL) sent
 # from FROM, then the code the daemon sends back to TO (FROM as stored, +62...) answered with YA,
