@@ -123,6 +123,9 @@ static const struct key keys[] = {
      NULL},
     {"replies", "failover_after", KEY_INT, false, AT(replies.failover_after_s), 120, 0, 86400, NULL,
      NULL},
+    {NULL, "confirm", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
+    {"confirm", "expiry", KEY_INT, false, AT(confirm.expiry_s), 900, 60, 86400, NULL, NULL},
+    {"confirm", "attempts", KEY_INT, false, AT(confirm.attempts), 3, 1, 20, NULL, NULL},
     {NULL, "webhook", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"webhook", "enabled", KEY_BOOL, false, AT(webhook.enabled), 1, 0, 0, NULL, NULL},
     {"webhook", "concurrency", KEY_INT, false, AT(webhook.concurrency), 8, 1, 64, NULL, NULL},
@@ -205,9 +208,9 @@ static const struct {
       "LAPOR! Your answer on ticket #{ticket} was passed on to the citizen. Status: {status}."}},
     {"confirm_ask",
      {"LAPOR! Untuk menjalankan perintah Anda atas tiket #{ticket}, balas: YA {code} ke 1708 "
-      "dalam 15 menit. Abaikan SMS ini jika Anda tidak mengirim perintah itu.",
-      "LAPOR! To carry out your command on ticket #{ticket}, reply YA {code} to 1708 within 15 "
-      "minutes. Ignore this SMS if you did not send that command."}},
+      "dalam {minutes} menit. Abaikan SMS ini jika Anda tidak mengirim perintah itu.",
+      "LAPOR! To carry out your command on ticket #{ticket}, reply YA {code} to 1708 within "
+      "{minutes} minutes. Ignore this SMS if you did not send that command."}},
     {"confirm_wrong",
      {"LAPOR! Kode konfirmasi salah atau sudah tidak berlaku. Tidak ada yang diubah.",
       "LAPOR! The confirmation code is wrong or no longer valid. Nothing was changed."}},
@@ -593,6 +596,7 @@ static int check_templates(struct loader *ld)
         {"status", lifecycle_label_max()},
         {"agency", AGENCY_CODE_MAX},
         {"code", GRAMMAR_CODE_DIGITS},
+        {"minutes", 4}, /* confirm.expiry at its longest, 1440 */
         /* Filled to fit: the start of a complaint, or an agency's text, relayed in as many parts
          * as it needs. The check is that the fixed part fits. */
         {"summary", 0},

@@ -121,6 +121,29 @@ check "lapor-smsctl outbox list works for lapor_reader's login" \
     "$("$SMSCTL" -c "$T/op.conf" outbox list --json | grep -c 'a confirmation code')" 1
 daemon_stop
 
+say "confirm.expiry and confirm.attempts come from the configuration"
+write_conf "routing = { automatic = true; };" "replies = { budget = 50; };" \
+    "confirm = { expiry = 120; attempts = 1; };"
+daemon_start
+inject 081300002222 "PDAM pipa bocor di jalan Melati depan masjid"
+wait_for "SELECT count(*) = 2 FROM outbox WHERE destination = '$LIAISON' AND kind = 'forward'" 30
+ticket2=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300002222'")
+forge 081277776666 "TL $ticket2 Petugas datang sore ini"
+check "a code is good for confirm.expiry, 120 s" \
+    "$(q "SELECT extract(epoch FROM expires_at - created_at)::int FROM confirmation
+          ORDER BY id DESC LIMIT 1")" 120
+check "... and its SMS says so in minutes" \
+    "$(q "SELECT count(*) FROM outbox WHERE id = (SELECT max(id) FROM outbox WHERE kind = 'confirm_ask')
+          AND text LIKE '% dalam 2 menit.%'")" 1
+code=$(newest_code "$LIAISON")
+forge 081277776666 "YA $(not_code "$code" 1)"
+forge 081277776666 "YA $code"
+check "with confirm.attempts = 1 one wrong code ends it: the right one then opens nothing" \
+    "$(q "SELECT status FROM complaint WHERE sender = '+6281300002222'"):$(
+        q "SELECT count(*) FROM outbox WHERE destination = '+6281300002222' AND kind = 'relay'")" \
+    diteruskan:0
+daemon_stop
+
 say "an alphanumeric sender made of digits is no mobile number (AT modem simulator)"
 SIM=$T/sim
 mkdir -p "$SIM/inbox" "$SIM/sent"
