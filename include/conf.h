@@ -47,6 +47,7 @@ struct conf_templates {
     char *confirmed;   /* the liaison's confirmation: {ticket}, {status} */
     char *confirm_ask; /* a command's code, to the number it claims: {ticket}, {code}, {minutes} */
     char *confirm_wrong; /* a code that opened nothing */
+    char *pin_refused;   /* a liaison's command without its PIN, with a wrong one, or locked */
 };
 
 /* Agencies' codes are at most this long, so that templates can be checked. */
@@ -69,8 +70,10 @@ struct conf_replies {
 
 /* How a command that changes a ticket proves it comes from the phone it names (confirm.h). */
 struct conf_confirm {
-    int expiry_s; /* how long a code is good for */
-    int attempts; /* wrong codes from a number that end its waiting commands */
+    char *mechanism;  /* a liaison's proof: "code" (round trip), "pin", or "both" */
+    int expiry_s;     /* how long a code is good for */
+    int attempts;     /* wrong codes from a number that end its waiting commands */
+    int pin_attempts; /* wrong PINs after which a liaison is locked until an operator unlocks it */
 };
 
 /* Delivery of webhook events to agencies' systems (lapor-smsd-webhook(7)). */

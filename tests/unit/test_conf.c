@@ -187,6 +187,7 @@ static const struct bad_case bad_cases[] = {
     {"bad-credit-ussd.conf", 5, "credit.ussd: must be a USSD code"},
     {"bad-credit-pattern.conf", 7, "credit.pattern: needs a group"},
     {"bad-confirm-expiry.conf", 5, "confirm.expiry: 30 is out of range (60 to 86400)"},
+    {"bad-confirm-mechanism.conf", 5, "confirm.mechanism: must be \"code\", \"pin\" or \"both\""},
     {"does-not-exist.conf", 0, "No such file or directory"},
     {"", 0, "Is a directory"},
 };
