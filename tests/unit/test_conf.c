@@ -61,6 +61,8 @@ static void test_example_matches_defaults(void **state)
     assert_int_equal(c.retry.max_delay_s, d.retry.max_delay_s);
     assert_int_equal(c.confirm.expiry_s, d.confirm.expiry_s);
     assert_int_equal(c.confirm.attempts, d.confirm.attempts);
+    assert_int_equal(c.confirm.pin_attempts, d.confirm.pin_attempts);
+    assert_string_equal(c.confirm.mechanism, d.confirm.mechanism);
     assert_int_equal(c.log_syslog, d.log_syslog);
     assert_int_equal(c.log_level, d.log_level);
     assert_string_equal(c.modem.model, "dummy");
