@@ -196,14 +196,16 @@ static int followup_on_ticket(const struct reply_to *to, const struct grammar_re
 
 int agency_followup(const struct reply_to *to, const struct grammar_result *g)
 {
-    if (g->ticket != GRAMMAR_TICKET_OK) {
-        return followup_without_ticket(to, g);
-    }
     /* A PIN is taken off the text, and out of the stored message, before anything else. */
     struct grammar_result rest = *g;
     char pin[PIN_MAX_DIGITS + 1];
     int carried = liaison_pin_strip(to, &rest, pin);
-    int rc = carried < 0 ? -1 : followup_on_ticket(to, &rest, carried && pin[0] ? pin : NULL);
+    int rc = -1;
+    if (carried >= 0 && g->ticket != GRAMMAR_TICKET_OK) {
+        rc = followup_without_ticket(to, g);
+    } else if (carried >= 0) {
+        rc = followup_on_ticket(to, &rest, carried && pin[0] ? pin : NULL);
+    }
     explicit_bzero(pin, sizeof pin);
     return rc;
 }
