@@ -7,9 +7,9 @@
 /* Reads hex (as encode(..., 'hex') gives it) into out, at most cap bytes; the bytes read. */
 static size_t from_hex(const char *hex, unsigned char *out, size_t cap)
 {
-    size_t n = 0;
+    size_t n = 0, len = strlen(hex);
     unsigned int byte;
-    while (n < cap && sscanf(hex + 2 * n, "%2x", &byte) == 1) {
+    while (n < cap && 2 * n + 2 <= len && sscanf(hex + 2 * n, "%2x", &byte) == 1) {
         out[n++] = (unsigned char)byte;
     }
     return n;
