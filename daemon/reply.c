@@ -96,7 +96,7 @@ int reply_queue_add(struct reply_queue *q, long long msg_id, long long complaint
     if (text == NULL) {
         return -1;
     }
-    if (template_fill(tmpl, names, values, 6, text, cap) < 0) {
+    if (template_fill(tmpl, names, values, sizeof names / sizeof names[0], text, cap) < 0) {
         /* The configuration check makes this impossible; still, never lose the message. */
         log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
         free(text);

@@ -31,21 +31,21 @@ struct conf_retry {
 /* Reply texts. Each is checked at load time: filled with the longest values it must fit one
  * GSM 7-bit SMS. */
 struct conf_templates {
-    char *language;    /* "id" (default) or "en": which built-in defaults fill missing keys */
-    char *received;    /* the reply to a new complaint; placeholder {ticket} */
-    char *status;      /* the answer to CEK: {ticket}, {status} */
-    char *added;       /* TAMBAH accepted: {ticket} */
-    char *cancelled;   /* BATAL accepted: {ticket} */
-    char *not_found;   /* no such ticket for this sender: {ticket} */
-    char *not_valid;   /* a ticket number that fails its check digit */
-    char *need_ticket; /* a command without its ticket number */
-    char *help;        /* BANTUAN / HELP / ? */
-    char *forward;     /* a routed ticket to each liaison: {ticket}, {agency}, {summary} */
-    char *reminder;    /* an overdue ticket to its liaisons, at most daily: {ticket}, {agency} */
-    char *followup;    /* a TL relayed to the citizen: {ticket}, {agency}, {text} */
-    char *closed;      /* a SELESAI relayed to the citizen: {ticket}, {agency}, {text} */
-    char *confirmed;   /* the liaison's confirmation: {ticket}, {status} */
-    char *confirm_ask; /* a command's code, to the number it claims: {ticket}, {code}, {minutes} */
+    char *language;      /* "id" (default) or "en": which built-in defaults fill missing keys */
+    char *received;      /* the reply to a new complaint; placeholder {ticket} */
+    char *status;        /* the answer to CEK: {ticket}, {status} */
+    char *added;         /* TAMBAH accepted: {ticket} */
+    char *cancelled;     /* BATAL accepted: {ticket} */
+    char *not_found;     /* no such ticket for this sender: {ticket} */
+    char *not_valid;     /* a ticket number that fails its check digit */
+    char *need_ticket;   /* a command without its ticket number */
+    char *help;          /* BANTUAN / HELP / ? */
+    char *forward;       /* a routed ticket to each liaison: {ticket}, {agency}, {summary} */
+    char *reminder;      /* an overdue ticket to its liaisons, at most daily: {ticket}, {agency} */
+    char *followup;      /* a TL relayed to the citizen: {ticket}, {agency}, {text} */
+    char *closed;        /* a SELESAI relayed to the citizen: {ticket}, {agency}, {text} */
+    char *confirmed;     /* the liaison's confirmation: {ticket}, {status} */
+    char *confirm_ask;   /* its code, to the number it claims: {ticket}, {code}, {minutes} */
     char *confirm_wrong; /* a code that opened nothing */
     char *pin_refused;   /* a liaison's command without its PIN, with a wrong one, or locked */
 };
