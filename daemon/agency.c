@@ -1,6 +1,7 @@
 /*
  * agency: forwards and reminders to agencies' liaisons, and what their follow-ups mean.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "agency.h"
 
 #include <inttypes.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "confirm.h"
+#include "liaison_pin.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "msisdn.h"
@@ -188,14 +190,31 @@ static int followup_refused(const struct reply_to *to, const char *name, long lo
 static int followup_taken(const struct reply_to *to, const struct grammar_result *g, long long seq,
                           const struct store_ticket *tk);
 static int followup_allowed(const struct reply_to *to, const struct grammar_result *g,
-                            long long seq, const struct store_ticket *tk);
+                            long long seq, const struct store_ticket *tk, const char *pin);
+static int followup_on_ticket(const struct reply_to *to, const struct grammar_result *g,
+                              const char *pin);
 
 int agency_followup(const struct reply_to *to, const struct grammar_result *g)
 {
-    struct store *s = to->queue->store;
-    if (g->ticket != GRAMMAR_TICKET_OK) {
-        return followup_without_ticket(to, g);
+    /* A PIN is taken off the text, and out of the stored message, before anything else. */
+    struct grammar_result rest = *g;
+    char pin[PIN_MAX_DIGITS + 1];
+    int carried = liaison_pin_strip(to, &rest, pin);
+    int rc = -1;
+    if (carried >= 0 && g->ticket != GRAMMAR_TICKET_OK) {
+        rc = followup_without_ticket(to, g);
+    } else if (carried >= 0) {
+        rc = followup_on_ticket(to, &rest, carried && pin[0] ? pin : NULL);
     }
+    explicit_bzero(pin, sizeof pin);
+    return rc;
+}
+
+/* A TL or SELESAI with its ticket number, and the PIN it carried (NULL when none). */
+static int followup_on_ticket(const struct reply_to *to, const struct grammar_result *g,
+                              const char *pin)
+{
+    struct store *s = to->queue->store;
     long long seq = (long long)g->seq;
     struct store_ticket tk;
     bool found;
@@ -207,7 +226,7 @@ int agency_followup(const struct reply_to *to, const struct grammar_result *g)
         free(tk.text);
         return -1;
     }
-    int rc = allowed ? followup_allowed(to, g, seq, &tk)
+    int rc = allowed ? followup_allowed(to, g, seq, &tk, pin)
                      : followup_refused(to, grammar_command_name(g->command), seq, found);
     free(tk.text);
     return rc;
@@ -252,10 +271,11 @@ static int followup_refused(const struct reply_to *to, const char *name, long lo
 }
 
 /* A TL or SELESAI from a number that is a liaison of the ticket's agency: it acts only on a ticket
- * that is neither withdrawn nor archived, and only once that number has answered its code (a
- * forger, who never sees the code, changes nothing and reaches nobody). */
+ * that is neither withdrawn nor archived, and only once that number has answered its code or
+ * given its PIN, as confirm.mechanism says (a forger, who never sees the code nor knows the PIN,
+ * changes nothing and reaches nobody). */
 static int followup_allowed(const struct reply_to *to, const struct grammar_result *g,
-                            long long seq, const struct store_ticket *tk)
+                            long long seq, const struct store_ticket *tk, const char *pin)
 {
     struct store *s = to->queue->store;
     const char *name = grammar_command_name(g->command);
@@ -267,7 +287,14 @@ static int followup_allowed(const struct reply_to *to, const struct grammar_resu
         int rc = store_message_note(s, to->msg_id, "refused", seq);
         return rc == 0 ? reply_answer(to, seq, "status", t->status, &v) : rc;
     }
-    if (to->confirmed) {
+    enum liaison_pin_verdict verdict;
+    if (liaison_pin_judge(to, tk->agency_id, pin, &verdict) != 0) {
+        return -1;
+    }
+    if (verdict == LIAISON_PIN_REFUSED) {
+        return store_message_note(s, to->msg_id, "refused", seq);
+    }
+    if (to->confirmed || verdict == LIAISON_PIN_ACT) {
         return followup_taken(to, g, seq, tk);
     }
     return store_message_note(s, to->msg_id, name, seq) == 0 ? confirm_ask(to, seq) : -1;

@@ -59,6 +59,7 @@ static const char *check_instance(const char *value);
 static const char *check_not_empty(const char *value);
 static const char *check_language(const char *value);
 static const char *check_ussd(const char *value);
+static const char *check_mechanism(const char *value);
 
 #define AT(field) offsetof(struct conf, field)
 /* A reply template: its key in the file is the name of its field in struct conf's templates. */
@@ -112,6 +113,7 @@ static const struct key keys[] = {
     TEMPLATE_KEY(confirmed),
     TEMPLATE_KEY(confirm_ask),
     TEMPLATE_KEY(confirm_wrong),
+    TEMPLATE_KEY(pin_refused),
     {NULL, "routing", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"routing", "automatic", KEY_BOOL, false, AT(routing.automatic), 1, 0, 0, NULL, NULL},
     {"routing", "holidays", KEY_DATES, false, AT(routing.holidays), 0, 0, 0, "", NULL},
@@ -123,6 +125,12 @@ static const struct key keys[] = {
      NULL},
     {"replies", "failover_after", KEY_INT, false, AT(replies.failover_after_s), 120, 0, 86400, NULL,
      NULL},
+    {NULL, "confirm", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
+    {"confirm", "mechanism", KEY_STRING, false, AT(confirm.mechanism), 0, 0, 0, "code",
+     check_mechanism},
+    {"confirm", "expiry", KEY_INT, false, AT(confirm.expiry_s), 900, 60, 86400, NULL, NULL},
+    {"confirm", "attempts", KEY_INT, false, AT(confirm.attempts), 3, 1, 20, NULL, NULL},
+    {"confirm", "pin_attempts", KEY_INT, false, AT(confirm.pin_attempts), 5, 1, 100, NULL, NULL},
     {NULL, "webhook", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"webhook", "enabled", KEY_BOOL, false, AT(webhook.enabled), 1, 0, 0, NULL, NULL},
     {"webhook", "concurrency", KEY_INT, false, AT(webhook.concurrency), 8, 1, 64, NULL, NULL},
@@ -205,12 +213,16 @@ static const struct {
       "LAPOR! Your answer on ticket #{ticket} was passed on to the citizen. Status: {status}."}},
     {"confirm_ask",
      {"LAPOR! Untuk menjalankan perintah Anda atas tiket #{ticket}, balas: YA {code} ke 1708 "
-      "dalam 15 menit. Abaikan SMS ini jika Anda tidak mengirim perintah itu.",
-      "LAPOR! To carry out your command on ticket #{ticket}, reply YA {code} to 1708 within 15 "
-      "minutes. Ignore this SMS if you did not send that command."}},
+      "dalam {minutes} menit. Abaikan SMS ini jika Anda tidak mengirim perintah itu.",
+      "LAPOR! To carry out your command on ticket #{ticket}, reply YA {code} to 1708 within "
+      "{minutes} minutes. Ignore this SMS if you did not send that command."}},
     {"confirm_wrong",
      {"LAPOR! Kode konfirmasi salah atau sudah tidak berlaku. Tidak ada yang diubah.",
       "LAPOR! The confirmation code is wrong or no longer valid. Nothing was changed."}},
+    {"pin_refused",
+     {"LAPOR! Perintah Anda ditolak: PIN tidak ada, salah, atau terkunci. Tidak ada yang diubah.",
+      "LAPOR! Your command was refused: its PIN is missing or wrong, or it is locked. Nothing was "
+      "changed."}},
     {"help",
      {"LAPOR! Kirim keluhan ke 1708. Cek: CEK <tiket>. Tambah: TAMBAH <tiket> <isi>. Batal: "
       "BATAL <tiket>. Nama dirahasiakan: RAHASIA <isi>",
@@ -347,6 +359,13 @@ static int language_index(const char *value)
         if (strcmp(value, languages[i]) == 0)
             return (int)i;
     return -1;
+}
+
+static const char *check_mechanism(const char *value)
+{
+    if (strcmp(value, "code") == 0 || strcmp(value, "pin") == 0 || strcmp(value, "both") == 0)
+        return NULL;
+    return "must be \"code\", \"pin\" or \"both\"";
 }
 
 static const char *check_language(const char *value)
@@ -593,6 +612,7 @@ static int check_templates(struct loader *ld)
         {"status", lifecycle_label_max()},
         {"agency", AGENCY_CODE_MAX},
         {"code", GRAMMAR_CODE_DIGITS},
+        {"minutes", 4}, /* confirm.expiry at its longest, 1440 */
         /* Filled to fit: the start of a complaint, or an agency's text, relayed in as many parts
          * as it needs. The check is that the fixed part fits. */
         {"summary", 0},

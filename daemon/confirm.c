@@ -52,8 +52,9 @@ int confirm_ask(const struct reply_to *to, long long seq)
         log_err("message %lld: no random bytes for a confirmation code", to->msg_id);
         return -1;
     }
-    int rc = store_confirm_add(to->queue->store, to->sender, to->msg_id, seq, code, CONFIRM_TTL_S);
-    struct reply_values v = {.seq = seq, .code = code};
+    const struct conf_confirm *cc = &to->queue->conf->confirm;
+    int rc = store_confirm_add(to->queue->store, to->sender, to->msg_id, seq, code, cc->expiry_s);
+    struct reply_values v = {.seq = seq, .code = code, .minutes = cc->expiry_s / 60};
     if (rc == 0) {
         rc = reply_answer(to, seq, "confirm_ask", to->queue->conf->templates.confirm_ask, &v);
     }
@@ -68,7 +69,8 @@ int confirm_ask(const struct reply_to *to, long long seq)
 int confirm_take(const struct reply_to *to, const char *code, long long *msg_id, char **text)
 {
     struct store *s = to->queue->store;
-    if (store_confirm_take(s, to->sender, code, CONFIRM_MAX_ATTEMPTS, msg_id, text) != 0) {
+    if (store_confirm_take(s, to->sender, code, to->queue->conf->confirm.attempts, msg_id, text) !=
+        0) {
         return -1;
     }
     if (store_message_note(s, to->msg_id, "confirm", 0) != 0) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef LAPOR_TEST_HOOKS
 static char point[32];
@@ -36,12 +37,28 @@ void fault_point(const char *name)
         raise(SIGKILL);
     }
 }
+
+void fault_hold(const char *name)
+{
+    /* Read at each pass, not once: the worker and its throwaway children are other programs. */
+    const char *spec = getenv("LAPOR_HOLD_AT");
+    const char *colon = spec ? strchr(spec, ':') : NULL;
+    if (colon != NULL && strlen(name) == (size_t)(colon - spec) &&
+        strncmp(spec, name, strlen(name)) == 0) {
+        sleep((unsigned)atoi(colon + 1));
+    }
+}
 #else
 void fault_init(void)
 {
 }
 
 void fault_point(const char *name)
+{
+    (void)name;
+}
+
+void fault_hold(const char *name)
 {
     (void)name;
 }

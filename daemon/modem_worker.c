@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "atchan.h"
+#include "fault.h"
 #include "log.h"
 #include "modem.h"
 #include "modem_proxy.h"
@@ -106,14 +107,14 @@ static void judge(struct modem_raw *r)
         return;
     }
     if (pid == 0) {
-        /* The trial's own abort message would only confuse the log. It decodes bytes it was
-         * handed and needs no descriptor beyond those three: not the daemon's socket, not the
-         * modem. */
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            dup2(devnull, 2);
+        /* The trial decodes bytes it was handed and needs no descriptor: not the daemon's
+         * socket, not the modem, not the log (its own abort message would only confuse it). */
+        int devnull = open("/dev/null", O_RDWR);
+        for (int fd = 0; fd < 3 && devnull >= 0; fd++) {
+            dup2(devnull, fd);
         }
         close_range(3, ~0U, 0);
+        fault_hold("trial");
         _exit(modem_gammu_pdu_trial(r->pdu, r->len) == 0 ? 0 : 1);
     }
     int status;

@@ -80,15 +80,23 @@ int reply_queue_add(struct reply_queue *q, long long msg_id, long long complaint
     if (v->seq > 0) {
         snprintf(ticket_str, sizeof ticket_str, "%" PRIu64, ticket_from_seq((uint64_t)v->seq));
     }
-    const char *names[] = {"ticket", "status", "agency", "text", "code"};
-    const char *values[] = {ticket_str, v->status ? v->status : "", v->agency ? v->agency : "",
-                            v->text ? v->text : "", v->code ? v->code : ""};
+    char minutes_str[16] = "";
+    if (v->minutes > 0) {
+        snprintf(minutes_str, sizeof minutes_str, "%d", v->minutes);
+    }
+    const char *names[] = {"ticket", "status", "agency", "text", "code", "minutes"};
+    const char *values[] = {ticket_str,
+                            v->status ? v->status : "",
+                            v->agency ? v->agency : "",
+                            v->text ? v->text : "",
+                            v->code ? v->code : "",
+                            minutes_str};
     size_t cap = strlen(tmpl) + 64 + (v->text ? strlen(v->text) : 0) + 256;
     char *text = malloc(cap);
     if (text == NULL) {
         return -1;
     }
-    if (template_fill(tmpl, names, values, 5, text, cap) < 0) {
+    if (template_fill(tmpl, names, values, sizeof names / sizeof names[0], text, cap) < 0) {
         /* The configuration check makes this impossible; still, never lose the message. */
         log_err("the '%s' template cannot be filled; message %lld gets no reply", kind, msg_id);
         free(text);

@@ -21,6 +21,7 @@
 #include "smsctl_archive.h"
 #include "smsctl_check.h"
 #include "smsctl_cli.h"
+#include "smsctl_pin.h"
 #include "smsctl_webhook.h"
 #include "store.h"
 #include "store_admin.h"
@@ -209,6 +210,12 @@ static int liaison_work(struct store *s, const struct conf *c, const struct word
                    ? 1
                    : in_transaction(s, store_liaison_add(s, a->w[1], a->number, name));
     }
+    if (strcmp(a->w[0], "pin") == 0 && a->n == 3) {
+        return smsctl_liaison_pin(s, a->w[1], a->number);
+    }
+    if (strcmp(a->w[0], "unlock") == 0 && a->n == 3) {
+        return smsctl_liaison_unlock(s, a->w[1], a->number);
+    }
     if (strcmp(a->w[0], "remove") == 0 && a->n == 3) {
         bool removed = false;
         int rc = store_begin(s) != 0
@@ -229,7 +236,7 @@ static int cmd_liaison(const struct conf *c, int argc, char **argv)
     if (read_words(argc, argv, &a) != 0 || a.n < 1) {
         return usage_error();
     }
-    bool names_number = (strcmp(a.w[0], "add") == 0 || strcmp(a.w[0], "remove") == 0) && a.n >= 3;
+    bool names_number = strcmp(a.w[0], "list") != 0 && a.n >= 3;
     if (names_number && read_number(a.w[2], &a) != 0) {
         return 1;
     }

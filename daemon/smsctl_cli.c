@@ -41,6 +41,8 @@ static const struct {
      NULL},
     {"liaison", "liaison add CODE NUMBER [NAME] | liaison remove CODE NUMBER", NULL},
     {"liaison", "liaison list [CODE] [--json]", NULL},
+    {"liaison", "liaison pin CODE NUMBER <PIN | liaison unlock CODE NUMBER",
+     "a liaison's PIN, read from standard input; unlock one after wrong PINs"},
     {"ticket", "ticket show TICKET [--json]", NULL},
     {"ticket", "ticket route TICKET AGENCY [--reason TEXT] [--by NAME]", NULL},
     {"ticket", "ticket reject|defer|archive TICKET --reason TEXT [--by NAME]", NULL},

@@ -45,8 +45,9 @@ struct conf_templates {
     char *followup;      /* a TL relayed to the citizen: {ticket}, {agency}, {text} */
     char *closed;        /* a SELESAI relayed to the citizen: {ticket}, {agency}, {text} */
     char *confirmed;     /* the liaison's confirmation: {ticket}, {status} */
-    char *confirm_ask;   /* a command's code, to the number it claims: {ticket}, {code} */
+    char *confirm_ask;   /* its code, to the number it claims: {ticket}, {code}, {minutes} */
     char *confirm_wrong; /* a code that opened nothing */
+    char *pin_refused;   /* a liaison's command without its PIN, with a wrong one, or locked */
 };
 
 /* Agencies' codes are at most this long, so that templates can be checked. */
@@ -65,6 +66,14 @@ struct conf_replies {
     int resend_window_s;  /* the same text again within this joins the earlier ticket */
     int failover_after_s; /* a reply waits this long for the modem that received its message,
                            * then any daemon's modem may send it */
+};
+
+/* How a command that changes a ticket proves it comes from the phone it names (confirm.h). */
+struct conf_confirm {
+    char *mechanism;  /* a liaison's proof: "code" (round trip), "pin", or "both" */
+    int expiry_s;     /* how long a code is good for */
+    int attempts;     /* wrong codes from a number that end its waiting commands */
+    int pin_attempts; /* wrong PINs after which a liaison is locked until an operator unlocks it */
 };
 
 /* Delivery of webhook events to agencies' systems (lapor-smsd-webhook(7)). */
@@ -103,6 +112,7 @@ struct conf {
     struct conf_retry retry;
     struct conf_templates templates;
     struct conf_replies replies;
+    struct conf_confirm confirm;
     struct conf_routing routing;
     struct conf_webhook webhook;
     struct conf_credit credit;

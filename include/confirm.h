@@ -2,21 +2,16 @@
  * confirm: a sender number can be forged (an SMS aggregator or a SIM box sets any originating
  * address), so a command that changes a ticket - a liaison's TL or SELESAI, a citizen's TAMBAH
  * or BATAL - acts only after a round trip. The daemon sends a short code to the number the
- * command claims to come from; only "YA <code>" from that number, within CONFIRM_TTL_S and before
- * CONFIRM_MAX_ATTEMPTS wrong codes, makes the command act. A forger never sees the code. Codes
- * come from the kernel's random source, are stored only as salted hashes, never logged, and
- * wiped from this process's memory once queued; the code SMS counts against the number's reply
+ * command claims to come from; only "YA <code>" from that number, within confirm.expiry and before
+ * confirm.attempts wrong codes (configuration keys), makes the command act. A forger never sees the
+ * code. Codes come from the kernel's random source, are stored only as salted hashes, never logged,
+ * and wiped from this process's memory once queued; the code SMS counts against the number's reply
  * budget. Used by the agency and citizen modules, and by the intake for the YA reply.
  */
 #ifndef LAPOR_CONFIRM_H
 #define LAPOR_CONFIRM_H
 
 #include "reply.h"
-
-/* How long a code is good for; the confirm_ask template's default text says so. */
-#define CONFIRM_TTL_S 900
-/* Wrong codes from a number after which its waiting commands are dropped. */
-#define CONFIRM_MAX_ATTEMPTS 3
 
 /*
  * The command in message to->msg_id, on ticket seq, waits for its sender's code: a fresh code is

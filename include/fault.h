@@ -13,4 +13,9 @@ void fault_init(void);
 
 void fault_point(const char *name);
 
+/* With LAPOR_HOLD_AT="point:seconds" in its environment (test builds only) the process sleeps
+ * that long at the named point, so that a test can look at it meanwhile. Points: "trial" (the
+ * throwaway decoder, once it has closed what it does not need). */
+void fault_hold(const char *name);
+
 #endif

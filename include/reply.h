@@ -20,6 +20,7 @@ struct reply_values {
     const char *agency; /* the agency's code */
     const char *text;   /* an agency's text relayed */
     const char *code;   /* a confirmation code */
+    int minutes;        /* how long the code is good for, 0 when none */
 };
 
 struct reply_queue {

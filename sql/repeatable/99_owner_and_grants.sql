@@ -5,10 +5,11 @@
 DO $$
 BEGIN
     IF to_regrole('lapor_daemon') IS NOT NULL THEN
-        GRANT SELECT ON complaint_deadline, agency_ticket TO lapor_daemon;
+        GRANT SELECT ON complaint_deadline, agency_ticket, outbox_for_reader TO lapor_daemon;
     END IF;
     IF to_regrole('lapor_reader') IS NOT NULL THEN
-        GRANT SELECT ON complaint_deadline, agency_ticket, agency_own_ticket TO lapor_reader;
+        GRANT SELECT ON complaint_deadline, agency_ticket, agency_own_ticket, outbox_for_reader
+              TO lapor_reader;
     END IF;
     IF to_regrole('lapor_agency') IS NOT NULL THEN
         GRANT SELECT ON agency_own_ticket TO lapor_agency;

@@ -3,7 +3,8 @@
 # changes a ticket acts only once the number it claims answers the code sent to it (module
 # confirm). A forger's TL, SELESAI and BATAL change nothing and reach no citizen; wrong codes are
 # limited, an expired code opens nothing, and no code is in a log or in anything lapor_reader
-# reads but the outbox; the real owner's answer makes the command act. TL and SELESAI never reopen
+# reads (a real login of it reads the outbox without its texts, and the texts with the codes'
+# hidden through outbox_for_reader); the real owner's answer makes the command act. TL and SELESAI never reopen
 # a withdrawn ticket. An alphanumeric sender made of digits, read through the AT modem simulator,
 # is never taken for the mobile number those digits spell.
 . "$(dirname "$0")/../lib/common.sh"
@@ -100,7 +101,47 @@ check "only salted hashes are stored" \
 check "lapor_reader cannot read the confirmations" \
     "$(q "SELECT has_table_privilege('lapor_reader', 'confirmation', 'SELECT')")" f
 check "no view reads them" \
-    "$(q "SELECT count(*) FROM pg_views WHERE schemaname = 'public' AND definition ~ 'confirmation'")" 0
+    "$(q "SELECT count(*) FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+          WHERE d.refobjid = 'confirmation'::regclass")" 0
+q "CREATE ROLE op LOGIN IN ROLE lapor_reader" >/dev/null
+as_op() { "$PG_BIN/psql" -X -qAt -U op -c "$1" 2>&1 || true; }
+for t in outbox archive_outbox; do
+    check "lapor_reader's login cannot read $t.text" \
+        "$(as_op "SELECT count(*) FROM $t WHERE text ~ '$codes'" | grep -c 'permission denied')" 1
+    check "... but reads the rest of $t" \
+        "$(as_op "SELECT count(*) > 0 FROM $t WHERE kind = 'confirm_ask' OR id > 0" | grep -c -E '^[tf]$')" 1
+done
+check "... and the texts through outbox_for_reader, a code's SMS without the code" \
+    "$(as_op "SELECT count(*) FILTER (WHERE text ~ '$codes') || '/' ||
+              count(*) FILTER (WHERE text = '(a confirmation code)') || '/' ||
+              count(*) FILTER (WHERE kind = 'relay' AND text LIKE '%Petugas datang%')
+              FROM outbox_for_reader")" "0/$(q "SELECT count(*) FROM outbox WHERE kind = 'confirm_ask'")/1"
+sed "s/user=$PGUSER/user=op/" "$CONF" >"$T/op.conf"
+check "lapor-smsctl outbox list works for lapor_reader's login" \
+    "$("$SMSCTL" -c "$T/op.conf" outbox list --json | grep -c 'a confirmation code')" 1
+daemon_stop
+
+say "confirm.expiry and confirm.attempts come from the configuration"
+write_conf "routing = { automatic = true; };" "replies = { budget = 50; };" \
+    "confirm = { expiry = 120; attempts = 1; };"
+daemon_start
+inject 081300002222 "PDAM pipa bocor di jalan Melati depan masjid"
+wait_for "SELECT count(*) = 2 FROM outbox WHERE destination = '$LIAISON' AND kind = 'forward'" 30
+ticket2=$(q "SELECT ticket_of(id) FROM complaint WHERE sender = '+6281300002222'")
+forge 081277776666 "TL $ticket2 Petugas datang sore ini"
+check "a code is good for confirm.expiry, 120 s" \
+    "$(q "SELECT extract(epoch FROM expires_at - created_at)::int FROM confirmation
+          ORDER BY id DESC LIMIT 1")" 120
+check "... and its SMS says so in minutes" \
+    "$(q "SELECT count(*) FROM outbox WHERE id = (SELECT max(id) FROM outbox WHERE kind = 'confirm_ask')
+          AND text LIKE '% dalam 2 menit.%'")" 1
+code=$(newest_code "$LIAISON")
+forge 081277776666 "YA $(not_code "$code" 1)"
+forge 081277776666 "YA $code"
+check "with confirm.attempts = 1 one wrong code ends it: the right one then opens nothing" \
+    "$(q "SELECT status FROM complaint WHERE sender = '+6281300002222'"):$(
+        q "SELECT count(*) FROM outbox WHERE destination = '+6281300002222' AND kind = 'relay'")" \
+    diteruskan:0
 daemon_stop
 
 say "an alphanumeric sender made of digits is no mobile number (AT modem simulator)"

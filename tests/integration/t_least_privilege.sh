@@ -4,7 +4,8 @@
 # standard three, its modem and its socket to the daemon, which a program it starts does not inherit; a
 # secret in a file its group can read is refused unless the group is the daemon's own; a
 # PostgreSQL error is logged without its detail, which can hold a citizen's number and text; a
-# proxy modem's command never runs as root.
+# proxy modem's command never runs as root; the throwaway decoder of the rescue holds nothing but
+# /dev/null.
 . "$(dirname "$0")/../lib/common.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -88,5 +89,30 @@ for _ in $(seq 100); do
 done
 check "the AT simulator, the worker's proxy command, runs as nobody" \
     "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$sim/status" 2>/dev/null)" 65534655346553465534
+daemon_stop || true
+
+say "the throwaway decoder's descriptors"
+# A message that kills libGammu's reader sends the worker to the rescue, which judges the good
+# message behind it in a throwaway decoder; the test build's hold keeps that decoder alive a while.
+$MKPDU --malformed udl200 --from +6281277700066 --out-dir "$SIM/inbox" >/dev/null
+sim_put +6281277700067 "Laporan baik sesudah pesan yang merusak."
+LAPOR_HOLD_AT=trial:3 daemon_start
+trial=""
+for _ in $(seq 600); do
+    for w in $(pgrep -P "$DAEMON_PID" -f -- --modem-worker); do
+        trial=$(pgrep -P "$w" -f -- --modem-worker | head -n 1 || true)
+        [ -n "$trial" ] && break 2
+    done
+    sleep 0.1
+done
+fds=$(for fd in /proc/"$trial"/fd/*; do echo "${fd##*/}=$(readlink "$fd")"; done | sort -n)
+say "decoder $trial: $(echo $fds)"
+check "the decoder holds stdin, stdout and stderr, nothing else" \
+    "$(echo "$fds" | cut -d= -f1 | tr '\n' ' ')" "0 1 2 "
+check "... all three /dev/null: no socket, no modem, no log" \
+    "$(echo "$fds" | grep -c '=/dev/null$')" 3
+wait_for "SELECT count(*) = 1 FROM complaint WHERE sender = '+6281277700067'" 60
+check "the good message it judged became a complaint" \
+    "$(q "SELECT count(*) FROM complaint WHERE sender = '+6281277700067'")" 1
 daemon_stop || true
 finish

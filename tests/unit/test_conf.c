@@ -59,6 +59,10 @@ static void test_example_matches_defaults(void **state)
     assert_int_equal(c.retry.max_attempts, d.retry.max_attempts);
     assert_int_equal(c.retry.first_delay_s, d.retry.first_delay_s);
     assert_int_equal(c.retry.max_delay_s, d.retry.max_delay_s);
+    assert_int_equal(c.confirm.expiry_s, d.confirm.expiry_s);
+    assert_int_equal(c.confirm.attempts, d.confirm.attempts);
+    assert_int_equal(c.confirm.pin_attempts, d.confirm.pin_attempts);
+    assert_string_equal(c.confirm.mechanism, d.confirm.mechanism);
     assert_int_equal(c.log_syslog, d.log_syslog);
     assert_int_equal(c.log_level, d.log_level);
     assert_string_equal(c.modem.model, "dummy");
@@ -84,6 +88,8 @@ static void test_defaults(void **state)
     assert_int_equal(c.retry.max_attempts, 5);
     assert_int_equal(c.retry.first_delay_s, 30);
     assert_int_equal(c.retry.max_delay_s, 3600);
+    assert_int_equal(c.confirm.expiry_s, 900);
+    assert_int_equal(c.confirm.attempts, 3);
     assert_false(c.log_syslog);
     assert_int_equal(c.log_level, LOGL_INFO);
     assert_string_equal(c.templates.language, "id");
@@ -182,6 +188,8 @@ static const struct bad_case bad_cases[] = {
     {"bad-template-placeholder.conf", 6, "templates.received: unknown placeholder {name}"},
     {"bad-credit-ussd.conf", 5, "credit.ussd: must be a USSD code"},
     {"bad-credit-pattern.conf", 7, "credit.pattern: needs a group"},
+    {"bad-confirm-expiry.conf", 5, "confirm.expiry: 30 is out of range (60 to 86400)"},
+    {"bad-confirm-mechanism.conf", 5, "confirm.mechanism: must be \"code\", \"pin\" or \"both\""},
     {"does-not-exist.conf", 0, "No such file or directory"},
     {"", 0, "Is a directory"},
 };
