@@ -215,21 +215,53 @@ static int request(struct proxy *p, uint32_t op, const int32_t args[3], const vo
     return 0;
 }
 
+/* A request on which the modem keeps answering may go on past its deadline, up to this many
+ * times it: a slow modem is not a hung one, yet no request waits without end. */
+#define PROGRESS_STRETCH 6
+
+/* Ends a worker that missed its deadline: the modem fell silent, or answered for too long. */
+static void miss_deadline(struct proxy *p, int timeout_ms, bool stretched, bool reading)
+{
+    char why[96];
+    if (stretched) {
+        snprintf(why, sizeof why, "not done within %d s though the modem answers",
+                 timeout_ms / 1000 * PROGRESS_STRETCH);
+    } else {
+        snprintf(why, sizeof why, "no answer within %d s", timeout_ms / 1000);
+    }
+    worker_end(p, why, reading);
+}
+
+/* The deadline after the word (h) that the modem answered at some moment: timeout_ms from that
+ * moment, never earlier than before nor later than limit. */
+static long long stretch(long long deadline, long long limit, const struct wire_msg *h,
+                         int timeout_ms)
+{
+    long long now = proc_now_ms();
+    long long answered = (long long)h->arg[0] * 1000 + h->arg[1];
+    long long later = (answered < now ? answered : now) + timeout_ms;
+    if (later <= deadline) {
+        return deadline;
+    }
+    return later < limit ? later : limit;
+}
+
 /*
  * Waits up to timeout_ms for the answer to op (or, with items, for one of its WIRE_RAW_ITEM
- * messages), ticking the daemon meanwhile. The header goes to *h and the payload stays in p->buf
- * after it. -1 when the worker died or missed the deadline: it is gone then.
+ * messages), ticking the daemon meanwhile. Each word that the modem answered (WIRE_PROGRESS)
+ * gives timeout_ms again, up to PROGRESS_STRETCH times timeout_ms in all. The header goes to *h
+ * and the payload stays in p->buf after it. -1 when the worker died or missed the deadline: it is
+ * gone then.
  */
 static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, struct wire_msg *h,
                  bool items)
 {
     long long deadline = proc_now_ms() + timeout_ms;
+    long long limit = deadline + (long long)timeout_ms * (PROGRESS_STRETCH - 1);
     for (;;) {
         long long left = deadline - proc_now_ms();
         if (left <= 0) {
-            char why[96];
-            snprintf(why, sizeof why, "no answer within %d s", timeout_ms / 1000);
-            worker_end(p, why, reading);
+            miss_deadline(p, timeout_ms, deadline >= limit, reading);
             return -1;
         }
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
@@ -253,6 +285,10 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
             return -1;
         }
         memcpy(h, p->buf, sizeof *h);
+        if (h->op == WIRE_PROGRESS && h->len == 0 && got == (ssize_t)sizeof *h) {
+            deadline = stretch(deadline, limit, h, timeout_ms);
+            continue;
+        }
         if (sizeof *h + h->len != (size_t)got ||
             (h->op != op && !(items && h->op == WIRE_RAW_ITEM))) {
             worker_end(p, "answered out of turn", reading);
@@ -485,6 +521,18 @@ static void px_read_ahead(struct modem *m, int max)
     }
 }
 
+/* Takes the word that the modem answered when it is next in the socket: outside a wait for an
+ * answer it is of no use. True when one was taken. */
+static bool skip_progress(struct proxy *p)
+{
+    struct wire_msg h;
+    if (recv(p->fd, &h, sizeof h, MSG_PEEK | MSG_DONTWAIT) != (ssize_t)sizeof h ||
+        h.op != WIRE_PROGRESS || h.len != 0) {
+        return false;
+    }
+    return recv(p->fd, &h, sizeof h, MSG_DONTWAIT) == (ssize_t)sizeof h;
+}
+
 static bool px_ready(struct modem *m, int wait_ms)
 {
     struct proxy *p = proxy_of(m);
@@ -499,7 +547,7 @@ static bool px_ready(struct modem *m, int wait_ms)
         if (r == 0) {
             return false;
         }
-        if (r < 0 && errno == EINTR) {
+        if ((r < 0 && errno == EINTR) || (r > 0 && skip_progress(p))) {
             continue;
         }
         /* An answer (or a failure, which read_next then reports). */
