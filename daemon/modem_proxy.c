@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "modem_conf.h"
+#include "modem_deadline.h"
 #include "modem_raw.h"
 #include "modem_wire.h"
 #include "proc.h"
@@ -215,53 +216,23 @@ static int request(struct proxy *p, uint32_t op, const int32_t args[3], const vo
     return 0;
 }
 
-/* A request on which the modem keeps answering may go on past its deadline, up to this many
- * times it: a slow modem is not a hung one, yet no request waits without end. */
-#define PROGRESS_STRETCH 6
-
-/* Ends a worker that missed its deadline: the modem fell silent, or answered for too long. */
-static void miss_deadline(struct proxy *p, int timeout_ms, bool stretched, bool reading)
-{
-    char why[96];
-    if (stretched) {
-        snprintf(why, sizeof why, "not done within %d s though the modem answers",
-                 timeout_ms / 1000 * PROGRESS_STRETCH);
-    } else {
-        snprintf(why, sizeof why, "no answer within %d s", timeout_ms / 1000);
-    }
-    worker_end(p, why, reading);
-}
-
-/* The deadline after the word (h) that the modem answered at some moment: timeout_ms from that
- * moment, never earlier than before nor later than limit. */
-static long long stretch(long long deadline, long long limit, const struct wire_msg *h,
-                         int timeout_ms)
-{
-    long long now = proc_now_ms();
-    long long answered = (long long)h->arg[0] * 1000 + h->arg[1];
-    long long later = (answered < now ? answered : now) + timeout_ms;
-    if (later <= deadline) {
-        return deadline;
-    }
-    return later < limit ? later : limit;
-}
-
 /*
  * Waits up to timeout_ms for the answer to op (or, with items, for one of its WIRE_RAW_ITEM
  * messages), ticking the daemon meanwhile. Each word that the modem answered (WIRE_PROGRESS)
- * gives timeout_ms again, up to PROGRESS_STRETCH times timeout_ms in all. The header goes to *h
- * and the payload stays in p->buf after it. -1 when the worker died or missed the deadline: it is
- * gone then.
+ * moves the deadline on (modem_deadline). The header goes to *h and the payload stays in p->buf
+ * after it. -1 when the worker died or missed the deadline: it is gone then.
  */
 static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, struct wire_msg *h,
                  bool items)
 {
-    long long deadline = proc_now_ms() + timeout_ms;
-    long long limit = deadline + (long long)timeout_ms * (PROGRESS_STRETCH - 1);
+    struct modem_deadline deadline;
+    modem_deadline_start(&deadline, timeout_ms, proc_now_ms());
     for (;;) {
-        long long left = deadline - proc_now_ms();
+        long long left = deadline.at - proc_now_ms();
         if (left <= 0) {
-            miss_deadline(p, timeout_ms, deadline >= limit, reading);
+            char why[96];
+            modem_deadline_describe(&deadline, why, sizeof why);
+            worker_end(p, why, reading);
             return -1;
         }
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
@@ -286,7 +257,8 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
         }
         memcpy(h, p->buf, sizeof *h);
         if (h->op == WIRE_PROGRESS && h->len == 0 && got == (ssize_t)sizeof *h) {
-            deadline = stretch(deadline, limit, h, timeout_ms);
+            long long answered = (long long)h->arg[0] * 1000 + h->arg[1];
+            modem_deadline_answered(&deadline, answered, proc_now_ms());
             continue;
         }
         if (sizeof *h + h->len != (size_t)got ||
