@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "modem_conf.h"
+#include "modem_deadline.h"
 #include "modem_raw.h"
 #include "modem_wire.h"
 #include "proc.h"
@@ -217,18 +218,20 @@ static int request(struct proxy *p, uint32_t op, const int32_t args[3], const vo
 
 /*
  * Waits up to timeout_ms for the answer to op (or, with items, for one of its WIRE_RAW_ITEM
- * messages), ticking the daemon meanwhile. The header goes to *h and the payload stays in p->buf
+ * messages), ticking the daemon meanwhile. Each word that the modem answered (WIRE_PROGRESS)
+ * moves the deadline on (modem_deadline). The header goes to *h and the payload stays in p->buf
  * after it. -1 when the worker died or missed the deadline: it is gone then.
  */
 static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, struct wire_msg *h,
                  bool items)
 {
-    long long deadline = proc_now_ms() + timeout_ms;
+    struct modem_deadline deadline;
+    modem_deadline_start(&deadline, timeout_ms, proc_now_ms());
     for (;;) {
-        long long left = deadline - proc_now_ms();
+        long long left = deadline.at - proc_now_ms();
         if (left <= 0) {
             char why[96];
-            snprintf(why, sizeof why, "no answer within %d s", timeout_ms / 1000);
+            modem_deadline_describe(&deadline, why, sizeof why);
             worker_end(p, why, reading);
             return -1;
         }
@@ -253,6 +256,11 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
             return -1;
         }
         memcpy(h, p->buf, sizeof *h);
+        if (h->op == WIRE_PROGRESS && h->len == 0 && got == (ssize_t)sizeof *h) {
+            long long answered = (long long)h->arg[0] * 1000 + h->arg[1];
+            modem_deadline_answered(&deadline, answered, proc_now_ms());
+            continue;
+        }
         if (sizeof *h + h->len != (size_t)got ||
             (h->op != op && !(items && h->op == WIRE_RAW_ITEM))) {
             worker_end(p, "answered out of turn", reading);
@@ -485,6 +493,18 @@ static void px_read_ahead(struct modem *m, int max)
     }
 }
 
+/* Takes the word that the modem answered when it is next in the socket: outside a wait for an
+ * answer it is of no use. True when one was taken. */
+static bool skip_progress(struct proxy *p)
+{
+    struct wire_msg h;
+    if (recv(p->fd, &h, sizeof h, MSG_PEEK | MSG_DONTWAIT) != (ssize_t)sizeof h ||
+        h.op != WIRE_PROGRESS || h.len != 0) {
+        return false;
+    }
+    return recv(p->fd, &h, sizeof h, MSG_DONTWAIT) == (ssize_t)sizeof h;
+}
+
 static bool px_ready(struct modem *m, int wait_ms)
 {
     struct proxy *p = proxy_of(m);
@@ -499,7 +519,7 @@ static bool px_ready(struct modem *m, int wait_ms)
         if (r == 0) {
             return false;
         }
-        if (r < 0 && errno == EINTR) {
+        if ((r < 0 && errno == EINTR) || (r > 0 && skip_progress(p))) {
             continue;
         }
         /* An answer (or a failure, which read_next then reports). */

@@ -9,6 +9,16 @@
 #include "modem_conf.h"
 #include "pdu.h"
 
+/* Who hears of the modem's answers (modem_trace_on_answer). */
+static void (*answer_fn)(void *arg);
+static void *answer_arg;
+
+void modem_trace_on_answer(void (*fn)(void *arg), void *arg)
+{
+    answer_fn = fn;
+    answer_arg = arg;
+}
+
 void modem_trace_init(struct modem_trace *t)
 {
     t->len = 0;
@@ -38,9 +48,13 @@ static void take_pdu(struct modem_trace *t, const char *line)
     }
 }
 
-/* A whole line: the PDU when one is due, else whether this line announces one. */
+/* A whole line: an answer from the modem; the PDU when one is due, else whether this line
+ * announces one. */
 static void look_at(struct modem_trace *t, const char *line)
 {
+    if (answer_fn != NULL && strncmp(line, "RECEIVED frame", 14) == 0) {
+        answer_fn(answer_arg);
+    }
     if (t->pdu_next) {
         t->pdu_next = false;
         take_pdu(t, line);

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "modem.h"
 #include "modem_proxy.h"
+#include "modem_trace.h"
 #include "modem_wire.h"
 #include "pdu.h"
 #include "privdrop.h"
@@ -30,6 +31,9 @@
 
 /* How long a trial decode of one PDU may take before it counts as a hang. */
 #define TRIAL_TIMEOUT_MS 5000
+/* The daemon hears that the modem answers at most this often: enough to keep a request alive,
+ * few enough not to crowd the socket. */
+#define PROGRESS_EVERY_MS 500
 
 struct worker {
     int fd;
@@ -39,6 +43,7 @@ struct worker {
     unsigned char *out;    /* WIRE_MAX bytes, one answer */
     const char *drop_user; /* become this user once the modem is open; NULL when not root */
     const char *drop_group;
+    long long progress_told_ms; /* when the daemon last heard that the modem answers */
 };
 
 /* Root is needed at most to open the modem's device: right after the first open, whatever its
@@ -67,6 +72,22 @@ static void drop_before_command(struct worker *w, const char *connection)
     if (strncmp(connection, "proxy", 5) == 0) {
         drop_after_open(w);
     }
+}
+
+/* Called from inside libGammu whenever the modem answers: a request on a slow modem may take
+ * longer than its deadline while every command is answered, and the daemon must not take that for
+ * a hang. Never blocking: with the socket full the daemon has news enough to read. */
+static void tell_progress(void *arg)
+{
+    struct worker *w = arg;
+    long long now = proc_now_ms();
+    if (now - w->progress_told_ms < PROGRESS_EVERY_MS) {
+        return;
+    }
+    w->progress_told_ms = now;
+    struct wire_msg h = {.op = WIRE_PROGRESS,
+                         .arg = {(int32_t)(now / 1000), (int32_t)(now % 1000)}};
+    send(w->fd, &h, sizeof h, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
@@ -302,6 +323,7 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         do_ussd(w, h, p);
         return;
     case WIRE_RAW_ITEM:
+    case WIRE_PROGRESS:
         break;
     }
     answer(w, h->op, -1, 0, "unknown request", 16);
@@ -326,6 +348,7 @@ int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+    modem_trace_on_answer(tell_progress, &w);
     for (;;) {
         ssize_t got = recv(fd, w.in, WIRE_MAX, 0);
         if (got < 0 && errno == EINTR) {
@@ -345,6 +368,7 @@ int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
         w.modem->ops->destroy(w.modem);
     }
     atchan_close(w.chan);
+    modem_trace_on_answer(NULL, NULL);
     free(w.in);
     free(w.out);
     return 0;

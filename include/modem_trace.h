@@ -2,7 +2,9 @@
  * modem_trace: libGammu's trace, read as it comes. libGammu 1.42 hands its caller neither an SMS's
  * raw PDU nor the sender's type of address nor TP-PID, and its public API has no way to ask; its
  * AT driver's trace shows the PDU of each message just before decoding it. This module puts the
- * trace's pieces together into lines and keeps that PDU, for modem_gammu.c.
+ * trace's pieces together into lines and keeps that PDU, for modem_gammu.c. The trace also shows
+ * each answer the modem sends, from inside the libGammu call that waits for it: that is how the
+ * worker process learns that a slow modem is still answering (modem_trace_on_answer).
  *
  * Pure module: libc and pdu only.
  */
@@ -33,6 +35,12 @@ void modem_trace_init(struct modem_trace *t);
  */
 void modem_trace_feed(struct modem_trace *t, const char *text,
                       void (*each_line)(const char *line, void *data), void *data);
+
+/*
+ * fn(arg) is called for each answer the trace shows coming from the modem (a "RECEIVED frame"
+ * line), NULL for none. One for the whole process: a worker process runs one modem.
+ */
+void modem_trace_on_answer(void (*fn)(void *arg), void *arg);
 
 /* Forgets the PDU seen so far: done before each read, so that what is seen after belongs to it. */
 void modem_trace_forget(struct modem_trace *t);

@@ -34,6 +34,9 @@ enum wire_op {
                       * MODEM_READ_ERROR */
     WIRE_USSD,       /* arg[0]: ms to wait for the answer; payload: the code. Answer: arg[0]
                       * result (0, 1 cannot, -1), payload: the answer, then the error text */
+    WIRE_PROGRESS,   /* From the worker, never asked for: the modem answered a command inside the
+                      * request under way. arg[0], arg[1]: when, in seconds and milliseconds of
+                      * CLOCK_MONOTONIC (proc_now_ms), since it may be read long after */
 };
 
 struct wire_msg {

@@ -107,12 +107,50 @@ static void test_forget_and_garbage(void **state)
     assert_int_equal(t.pdu_len, -1);
 }
 
+static void count_answer(void *arg)
+{
+    (*(int *)arg)++;
+}
+
+/* Each answer the modem sends ("RECEIVED frame", however the pieces arrive) is told, and nothing
+ * else: not the commands sent, not the lines of the answer. */
+static void test_answers_told(void **state)
+{
+    (void)state;
+    static const char two_answers[] = "SENDING frame type 0x00/length 0x03/3\n"
+                                      "41A|54T|0D                                 AT.\n"
+                                      "1 \"AT\"\n"
+                                      "2 \"OK\"\n"
+                                      "RECEIVED frame type 0x00/length 0x09/9\n"
+                                      "41A|54T|0D |0D |0A |4FO|4BK|0D |0A         AT...OK..\n"
+                                      "SENDING frame type 0x00/length 0x08/8\n"
+                                      "RECEIVED frame type 0x00/length 0x19/25\n";
+    static struct modem_trace t;
+    int answers = 0;
+    modem_trace_on_answer(count_answer, &answers);
+    modem_trace_init(&t);
+    modem_trace_feed(&t, two_answers, NULL, NULL);
+    assert_int_equal(answers, 2);
+    for (size_t i = 0; i < sizeof two_answers - 1; i++) {
+        char piece[2] = {two_answers[i], '\0'};
+        modem_trace_feed(&t, piece, NULL, NULL);
+    }
+    assert_int_equal(answers, 4);
+    modem_trace_feed(&t, listing, NULL, NULL);
+    assert_int_equal(answers, 4);
+    assert_pdu(&t);
+    modem_trace_on_answer(NULL, NULL);
+    modem_trace_feed(&t, two_answers, NULL, NULL);
+    assert_int_equal(answers, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_listing_whole_and_in_pieces),
         cmocka_unit_test(test_cmgr_answer),
         cmocka_unit_test(test_forget_and_garbage),
+        cmocka_unit_test(test_answers_told),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
