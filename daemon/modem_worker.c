@@ -24,6 +24,7 @@
 #include "modem.h"
 #include "modem_proxy.h"
 #include "modem_wire.h"
+#include "modem_wire_batch.h"
 #include "pdu.h"
 #include "privdrop.h"
 #include "proc.h"
@@ -33,11 +34,12 @@
 
 struct worker {
     int fd;
-    struct modem *modem;   /* libGammu, once connected */
-    struct atchan *chan;   /* the plain AT channel of a rescue */
-    unsigned char *in;     /* WIRE_MAX bytes, one request */
-    unsigned char *out;    /* WIRE_MAX bytes, one answer */
-    const char *drop_user; /* become this user once the modem is open; NULL when not root */
+    struct modem *modem;      /* libGammu, once connected */
+    struct atchan *chan;      /* the plain AT channel of a rescue */
+    unsigned char *in;        /* WIRE_MAX bytes, one request */
+    unsigned char *out;       /* WIRE_MAX bytes, one answer */
+    struct wire_batch *ahead; /* the read-ahead's answers, once there was one */
+    const char *drop_user;    /* become this user once the modem is open; NULL when not root */
     const char *drop_group;
 };
 
@@ -187,53 +189,45 @@ static void do_connect(struct worker *w, const struct wire_msg *h, const unsigne
     answer(w, h->op, rc, 0, err, strlen(err) + 1);
 }
 
-/* Reads the next part into the answer being built in w->out, at *pos of its payload. */
-static enum modem_read_result read_record(struct worker *w, bool restart, size_t *pos)
+static enum modem_read_result read_part(struct worker *w, bool restart, struct modem_part *part)
 {
-    static struct modem_part part;
-    enum modem_read_result r =
-        w->modem ? w->modem->ops->read_next(w->modem, restart, &part) : MODEM_READ_ERROR;
-    /* The callers leave room for a whole record. */
-    wire_put_record(w->out + sizeof(struct wire_msg), WIRE_MAX - sizeof(struct wire_msg), pos, r,
-                    &part);
-    return r;
+    return w->modem ? w->modem->ops->read_next(w->modem, restart, part) : MODEM_READ_ERROR;
+}
+
+/* Answers with one read record. */
+static int answer_record(struct worker *w, uint32_t op, enum modem_read_result r,
+                         const struct modem_part *part)
+{
+    size_t pos = 0;
+    /* A record always fits an empty message. */
+    wire_put_record(w->out + sizeof(struct wire_msg), WIRE_MAX - sizeof(struct wire_msg), &pos, r,
+                    part);
+    return send_built(w, op, 1, 0, pos);
 }
 
 static void do_read_next(struct worker *w, const struct wire_msg *h)
 {
-    size_t pos = 0;
-    read_record(w, h->arg[0] != 0, &pos);
-    send_built(w, h->op, 1, 0, pos);
+    static struct modem_part part;
+    answer_record(w, h->op, read_part(w, h->arg[0] != 0, &part), &part);
 }
 
-/*
- * Reads up to arg[0] parts while the daemon stores what it has; the answers wait in the socket.
- * Parts read in quick succession travel together, one message for many: a message goes out once
- * its first part has waited WIRE_HOLD_MS, when it is full, and with the last part. A modem whose
- * every read is slow thus still hands out each part as it reads it; only a part read just before
- * an unusually slow read (the dummy driver's search at the end of its listing) waits for it.
- */
+/* Reads up to arg[0] parts while the daemon stores what it has; the answers wait in the socket,
+ * several parts to a message where the timer thread can run, else one. */
 static void do_read_ahead(struct worker *w, const struct wire_msg *h)
 {
-    size_t pos = 0;
-    int held = 0;
-    long long first_held = 0;
+    static struct modem_part part;
+    if (w->ahead == NULL) {
+        w->ahead = wire_batch_new(w->fd);
+    }
+    if (w->ahead != NULL) {
+        wire_batch_begin(w->ahead, h->op);
+    }
     for (int i = 0; i < h->arg[0]; i++) {
-        enum modem_read_result r = read_record(w, false, &pos);
-        bool more = (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) && i + 1 < h->arg[0];
-        long long now = proc_now_ms();
-        if (held++ == 0) {
-            first_held = now;
-        }
-        if (!more || WIRE_MAX - sizeof(struct wire_msg) - pos < WIRE_RECORD_MAX ||
-            now - first_held >= WIRE_HOLD_MS) {
-            if (send_built(w, h->op, held, 0, pos) != 0) {
-                return;
-            }
-            pos = 0;
-            held = 0;
-        }
-        if (!more) {
+        enum modem_read_result r = read_part(w, false, &part);
+        bool last = (r != MODEM_READ_PART && r != MODEM_READ_UNDECODABLE) || i + 1 == h->arg[0];
+        int sent = w->ahead != NULL ? wire_batch_add(w->ahead, r, &part, last)
+                                    : answer_record(w, h->op, r, &part);
+        if (sent != 0 || last) {
             return;
         }
     }
@@ -408,6 +402,7 @@ int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
         w.modem->ops->destroy(w.modem);
     }
     atchan_close(w.chan);
+    wire_batch_free(w.ahead);
     free(w.in);
     free(w.out);
     return 0;

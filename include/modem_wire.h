@@ -15,7 +15,7 @@
 #define WIRE_WORKER_FD 3
 /* Largest message either way: a reply's text, or many a message part, fits with room to spare. */
 #define WIRE_MAX (128 * 1024)
-/* A read-ahead answer holds back a part read for at most this long, to send it with the next. */
+/* A read-ahead's answer holds a part back at most this long, to send it with the next ones. */
 #define WIRE_HOLD_MS 2
 /* A batch of removals is answered for, as it goes, at least this often. */
 #define WIRE_PROGRESS_MS 1000
