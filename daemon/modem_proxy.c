@@ -343,8 +343,8 @@ static int collect_one(struct proxy *p)
     struct pending *first = &p->pending[p->pend_first];
     struct wire_msg h;
     bool ahead = first->kind == PENDING_AHEAD;
-    if (await(p, ahead ? WIRE_READ_AHEAD : WIRE_REMOVE, p->cfg.timeout_s * 1000, true, &h, false) <
-        0) {
+    uint32_t op = ahead ? WIRE_READ_AHEAD : WIRE_REMOVE;
+    if (await(p, op, p->cfg.timeout_s * 1000, true, &h, false) < 0) {
         return -1;
     }
     if ((ahead ? take_ahead(p, &h, first) : take_removed(p, &h, first)) != 0) {
