@@ -325,10 +325,15 @@ static int store_batch(struct intake *in, int n, int *complete)
  */
 static bool remove_batch(struct intake *in, int n)
 {
-    int (*remove)(struct modem *, const struct modem_part *) =
-        in->modem->ops->remove_later ? in->modem->ops->remove_later : in->modem->ops->remove;
+    if (in->modem->ops->remove_later != NULL) {
+        if (in->modem->ops->remove_later(in->modem, in->parts, n) == 0) {
+            return true;
+        }
+        log_warn("ordering the deletion of %d parts failed; they will be read again", n);
+        return false;
+    }
     for (int i = 0; i < n; i++) {
-        if (remove(in->modem, &in->parts[i]) != 0) {
+        if (in->modem->ops->remove(in->modem, &in->parts[i]) != 0) {
             log_warn("deleting the part at location %d failed; it will be read again",
                      in->parts[i].location);
             return false;

@@ -31,14 +31,15 @@
  * Requests sent without waiting for their answers: a read-ahead while the daemon stores a batch,
  * and the removals after its commit. The worker answers in the order it was asked, so the
  * answers are collected from the first pending request on, before anything that waits for its
- * own answer is asked. A removal is ordered only when the socket has room for it, collecting
- * answers meanwhile (room_to_send), so the two sides never wait on each other's full buffers.
+ * own answer is asked. The removals of a batch go in one request, ordered only when the socket has
+ * room for it, collecting answers meanwhile (room_to_send), so the two sides never wait on each
+ * other's full buffers. The worker answers a read-ahead, and a batch of removals, in a few
+ * messages that each account for several parts.
  */
 enum pending_kind { PENDING_AHEAD, PENDING_REMOVE };
 struct pending {
     enum pending_kind kind;
-    int left;     /* PENDING_AHEAD: answers still to come */
-    int location; /* PENDING_REMOVE: for the log */
+    int left; /* parts read or removed still to be accounted for */
 };
 /* More than batch_size's largest value (1000) plus a read-ahead. */
 #define PENDING_MAX 1024
@@ -271,21 +272,76 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
 }
 
 /*
- * Checks a part the worker sent (header h, payload in p->buf) and copies it to *part: whatever
- * the worker sends, strings end inside their buffers and lengths fit. 0, or -1 when malformed.
+ * Takes the read record at *pos of the answer h (payload in p->buf) into *result and *part, whose
+ * strings end inside their buffers and lengths fit, whatever the worker sent. 0, or -1 when it is
+ * malformed: the worker is gone then.
  */
-static int take_part(struct proxy *p, const struct wire_msg *h, struct modem_part *part)
+static int take_record(struct proxy *p, const struct wire_msg *h, size_t *pos,
+                       enum modem_read_result *result, struct modem_part *part)
 {
-    if (h->len != sizeof *part) {
+    if (wire_take_record(p->buf + sizeof *h, h->len, pos, result, part) != 0) {
+        worker_end(p, "sent a malformed message part", true);
         return -1;
     }
-    memcpy(part, p->buf + sizeof *h, sizeof *part);
-    part->sender[sizeof part->sender - 1] = '\0';
-    part->smsc[sizeof part->smsc - 1] = '\0';
-    part->text[sizeof part->text - 1] = '\0';
-    if (part->udh_len > sizeof part->udh || part->raw_len > sizeof part->raw) {
+    if (*result != MODEM_READ_PART && *result != MODEM_READ_UNDECODABLE &&
+        *result != MODEM_READ_END) {
+        *result = MODEM_READ_ERROR;
+    }
+    return 0;
+}
+
+/* Takes the parts of a read-ahead answer h into p->ahead. 0, or -1 when the worker is gone. */
+static int take_ahead(struct proxy *p, const struct wire_msg *h, struct pending *first)
+{
+    if (h->arg[0] < 1 || h->arg[0] > first->left) {
+        worker_end(p, "answered out of turn", true);
         return -1;
     }
+    size_t pos = 0;
+    bool ended = false;
+    for (int i = 0; i < h->arg[0]; i++) {
+        struct ahead_item *at = &p->ahead[p->ahead_first + p->ahead_count];
+        if (ended) {
+            worker_end(p, "sent a malformed message part", true);
+            return -1;
+        }
+        if (take_record(p, h, &pos, &at->result, &at->part) != 0) {
+            return -1;
+        }
+        p->ahead_count++;
+        first->left--;
+        /* The worker stops reading ahead at the end of the listing or a failure. */
+        ended = at->result == MODEM_READ_END || at->result == MODEM_READ_ERROR;
+    }
+    if (pos != h->len) {
+        worker_end(p, "sent a malformed message part", true);
+        return -1;
+    }
+    if (ended) {
+        first->left = 0;
+    }
+    return 0;
+}
+
+/* Takes a removal answer h: logs the removals that failed. 0, or -1 when the worker is gone. */
+static int take_removed(struct proxy *p, const struct wire_msg *h, struct pending *first)
+{
+    int done = h->arg[0], failed = h->arg[1];
+    if (done < 1 || done > first->left || failed < 0 || failed > done ||
+        h->len != (size_t)failed * sizeof(int32_t)) {
+        worker_end(p, "answered out of turn", true);
+        return -1;
+    }
+    for (int i = 0; i < failed; i++) {
+        int32_t location;
+        memcpy(&location, p->buf + sizeof *h + (size_t)i * sizeof location, sizeof location);
+        log_warn("deleting the part at location %d failed; it will be read again", (int)location);
+    }
+    p->removes_failed += failed;
+    if (failed < done) {
+        p->sup.deaths_while_reading = 0;
+    }
+    first->left -= done;
     return 0;
 }
 
@@ -294,36 +350,18 @@ static int collect_one(struct proxy *p)
 {
     struct pending *first = &p->pending[p->pend_first];
     struct wire_msg h;
-    uint32_t op = first->kind == PENDING_AHEAD ? WIRE_READ_AHEAD : WIRE_REMOVE;
+    bool ahead = first->kind == PENDING_AHEAD;
+    uint32_t op = ahead ? WIRE_READ_AHEAD : WIRE_REMOVE;
     if (await(p, op, p->cfg.timeout_s * 1000, true, &h, false) < 0) {
         return -1;
     }
-    bool done = true;
-    if (first->kind == PENDING_AHEAD) {
-        struct ahead_item *at = &p->ahead[p->ahead_first + p->ahead_count];
-        enum modem_read_result r = (enum modem_read_result)h.arg[0];
-        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
-            if (take_part(p, &h, &at->part) != 0) {
-                worker_end(p, "sent a malformed message part", true);
-                return -1;
-            }
-        } else if (r != MODEM_READ_END) {
-            r = MODEM_READ_ERROR;
-        }
-        at->result = r;
-        p->ahead_count++;
-        first->left--;
-        done = first->left <= 0 || r == MODEM_READ_END || r == MODEM_READ_ERROR;
-        if (done) {
+    if ((ahead ? take_ahead(p, &h, first) : take_removed(p, &h, first)) != 0) {
+        return -1;
+    }
+    if (first->left <= 0) {
+        if (ahead) {
             p->ahead_pending = false;
         }
-    } else if (h.arg[0] != 0) {
-        log_warn("deleting the part at location %d failed; it will be read again", first->location);
-        p->removes_failed++;
-    } else {
-        p->sup.deaths_while_reading = 0;
-    }
-    if (done) {
         p->pend_first = (p->pend_first + 1) % PENDING_MAX;
         p->pend_count--;
     }
@@ -356,10 +394,10 @@ static int call(struct proxy *p, uint32_t op, const int32_t args[3], const void 
 }
 
 /* Queues a request sent without waiting; the caller made sure the ring has room. */
-static void push_pending(struct proxy *p, enum pending_kind kind, int left, int location)
+static void push_pending(struct proxy *p, enum pending_kind kind, int left)
 {
     size_t at = (p->pend_first + p->pend_count) % PENDING_MAX;
-    p->pending[at] = (struct pending){kind, left, location};
+    p->pending[at] = (struct pending){kind, left};
     p->pend_count++;
 }
 
@@ -445,15 +483,14 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
     } else {
         int32_t args[3] = {restart ? 1 : 0, 0, 0};
         struct wire_msg h;
-        if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
+        size_t pos = 0;
+        if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0 ||
+            take_record(p, &h, &pos, &r, part) != 0) {
             return MODEM_READ_ERROR;
         }
-        r = (enum modem_read_result)h.arg[0];
-        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
-            if (take_part(p, &h, part) != 0) {
-                worker_end(p, "sent a malformed message part", true);
-                return MODEM_READ_ERROR;
-            }
+        if (h.arg[0] != 1 || pos != h.len) {
+            worker_end(p, "sent a malformed message part", true);
+            return MODEM_READ_ERROR;
         }
     }
     if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
@@ -488,7 +525,7 @@ static void px_read_ahead(struct modem *m, int max)
     p->ahead_first = 0;
     int32_t args[3] = {max, 0, 0};
     if (request(p, WIRE_READ_AHEAD, args, NULL, 0, true) == 0) {
-        push_pending(p, PENDING_AHEAD, max, 0);
+        push_pending(p, PENDING_AHEAD, max);
         p->ahead_pending = true;
     }
 }
@@ -538,12 +575,13 @@ static bool px_reading(struct modem *m)
 static int px_remove(struct modem *m, const struct modem_part *part)
 {
     struct proxy *p = proxy_of(m);
-    int32_t args[3] = {part->location, 0, 0};
+    int32_t location = part->location;
     struct wire_msg h;
-    if (call(p, WIRE_REMOVE, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
+    if (call(p, WIRE_REMOVE, NULL, &location, sizeof location, p->cfg.timeout_s * 1000, true, &h) <
+        0) {
         return -1;
     }
-    if (h.arg[0] != 0) {
+    if (h.arg[0] != 1 || h.arg[1] != 0) {
         return -1;
     }
     p->sup.deaths_while_reading = 0;
@@ -573,17 +611,24 @@ static int room_to_send(struct proxy *p)
     }
 }
 
-static int px_remove_later(struct modem *m, const struct modem_part *part)
+/* The most removals one request orders. */
+#define REMOVE_CHUNK 1024
+
+static int px_remove_later(struct modem *m, const struct modem_part *parts, int n)
 {
     struct proxy *p = proxy_of(m);
-    if ((p->pend_count == PENDING_MAX && collect_one(p) != 0) || room_to_send(p) != 0) {
-        return -1;
+    for (int from = 0; from < n; from += REMOVE_CHUNK) {
+        int32_t locations[REMOVE_CHUNK];
+        int k = n - from < REMOVE_CHUNK ? n - from : REMOVE_CHUNK;
+        for (int i = 0; i < k; i++) {
+            locations[i] = parts[from + i].location;
+        }
+        if ((p->pend_count == PENDING_MAX && collect_one(p) != 0) || room_to_send(p) != 0 ||
+            request(p, WIRE_REMOVE, NULL, locations, (size_t)k * sizeof locations[0], true) != 0) {
+            return -1;
+        }
+        push_pending(p, PENDING_REMOVE, k);
     }
-    int32_t args[3] = {part->location, 0, 0};
-    if (request(p, WIRE_REMOVE, args, NULL, 0, true) != 0) {
-        return -1;
-    }
-    push_pending(p, PENDING_REMOVE, 1, part->location);
     return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "modem_proxy.h"
 #include "modem_trace.h"
 #include "modem_wire.h"
+#include "modem_wire_batch.h"
 #include "pdu.h"
 #include "privdrop.h"
 #include "proc.h"
@@ -37,11 +38,12 @@
 
 struct worker {
     int fd;
-    struct modem *modem;   /* libGammu, once connected */
-    struct atchan *chan;   /* the plain AT channel of a rescue */
-    unsigned char *in;     /* WIRE_MAX bytes, one request */
-    unsigned char *out;    /* WIRE_MAX bytes, one answer */
-    const char *drop_user; /* become this user once the modem is open; NULL when not root */
+    struct modem *modem;      /* libGammu, once connected */
+    struct atchan *chan;      /* the plain AT channel of a rescue */
+    unsigned char *in;        /* WIRE_MAX bytes, one request */
+    unsigned char *out;       /* WIRE_MAX bytes, one answer */
+    struct wire_batch *ahead; /* the read-ahead's answers, once there was one */
+    const char *drop_user;    /* become this user once the modem is open; NULL when not root */
     const char *drop_group;
     long long progress_told_ms; /* when the daemon last heard that the modem answers */
 };
@@ -90,17 +92,23 @@ static void tell_progress(void *arg)
     send(w->fd, &h, sizeof h, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
+/* Sends the answer whose payload (len bytes) is already in place after its header in w->out. */
+static int send_built(struct worker *w, uint32_t op, int a0, int a1, size_t len)
 {
     struct wire_msg h = {.op = op, .arg = {a0, a1, 0}, .len = (uint32_t)len};
-    if (sizeof h + len > WIRE_MAX) {
+    memcpy(w->out, &h, sizeof h);
+    return send(w->fd, w->out, sizeof h + len, MSG_NOSIGNAL) == (ssize_t)(sizeof h + len) ? 0 : -1;
+}
+
+static int answer(struct worker *w, uint32_t op, int a0, int a1, const void *payload, size_t len)
+{
+    if (sizeof(struct wire_msg) + len > WIRE_MAX) {
         return -1;
     }
-    memcpy(w->out, &h, sizeof h);
     if (len > 0) {
-        memcpy(w->out + sizeof h, payload, len);
+        memcpy(w->out + sizeof(struct wire_msg), payload, len);
     }
-    return send(w->fd, w->out, sizeof h + len, MSG_NOSIGNAL) == (ssize_t)(sizeof h + len) ? 0 : -1;
+    return send_built(w, op, a0, a1, len);
 }
 
 /* Decodes the PDU with libGammu in a throwaway process: what kills or hangs it there would kill
@@ -202,27 +210,81 @@ static void do_connect(struct worker *w, const struct wire_msg *h, const unsigne
     answer(w, h->op, rc, 0, err, strlen(err) + 1);
 }
 
-/* Reads the next part and answers with it. True when a part went out, so that more may follow. */
-static bool read_and_answer(struct worker *w, uint32_t op, bool restart)
+static enum modem_read_result read_part(struct worker *w, bool restart, struct modem_part *part)
 {
-    static struct modem_part part;
-    enum modem_read_result r =
-        w->modem ? w->modem->ops->read_next(w->modem, restart, &part) : MODEM_READ_ERROR;
-    bool with_part = r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE;
-    return answer(w, op, r, 0, with_part ? &part : NULL, with_part ? sizeof part : 0) == 0 &&
-           with_part;
+    return w->modem ? w->modem->ops->read_next(w->modem, restart, part) : MODEM_READ_ERROR;
 }
 
-static void do_remove(struct worker *w, const struct wire_msg *h)
+/* Answers with one read record. */
+static int answer_record(struct worker *w, uint32_t op, enum modem_read_result r,
+                         const struct modem_part *part)
 {
-    int rc = -1;
-    if (w->modem != NULL) {
-        /* Removing needs nothing but the location. */
-        static struct modem_part part;
-        part.location = h->arg[0];
-        rc = w->modem->ops->remove(w->modem, &part);
+    size_t pos = 0;
+    /* A record always fits an empty message. */
+    wire_put_record(w->out + sizeof(struct wire_msg), WIRE_MAX - sizeof(struct wire_msg), &pos, r,
+                    part);
+    return send_built(w, op, 1, 0, pos);
+}
+
+static void do_read_next(struct worker *w, const struct wire_msg *h)
+{
+    static struct modem_part part;
+    answer_record(w, h->op, read_part(w, h->arg[0] != 0, &part), &part);
+}
+
+/* Reads up to arg[0] parts while the daemon stores what it has; the answers wait in the socket,
+ * several parts to a message where the timer thread can run, else one. */
+static void do_read_ahead(struct worker *w, const struct wire_msg *h)
+{
+    static struct modem_part part;
+    if (w->ahead == NULL) {
+        w->ahead = wire_batch_new(w->fd);
     }
-    answer(w, h->op, rc, 0, NULL, 0);
+    if (w->ahead != NULL) {
+        wire_batch_begin(w->ahead, h->op);
+    }
+    for (int i = 0; i < h->arg[0]; i++) {
+        enum modem_read_result r = read_part(w, false, &part);
+        bool last = (r != MODEM_READ_PART && r != MODEM_READ_UNDECODABLE) || i + 1 == h->arg[0];
+        int sent = w->ahead != NULL ? wire_batch_add(w->ahead, r, &part, last)
+                                    : answer_record(w, h->op, r, &part);
+        if (sent != 0 || last) {
+            return;
+        }
+    }
+}
+
+/*
+ * Removes the parts at the locations the payload lists, in order. The answers account for them
+ * as they go, at least every WIRE_PROGRESS_MS, so that the daemon's deadline on each answer
+ * still bounds each removal; each names the locations whose removal failed.
+ */
+static void do_remove(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+{
+    static struct modem_part part; /* removing needs nothing but the location */
+    size_t n = h->len / sizeof(int32_t);
+    unsigned char *failed = w->out + sizeof(struct wire_msg);
+    int done = 0, n_failed = 0;
+    long long last_answer = proc_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&part.location, p + i * sizeof(int32_t), sizeof(int32_t));
+        int rc = w->modem ? w->modem->ops->remove(w->modem, &part) : -1;
+        done++;
+        if (rc != 0) {
+            memcpy(failed + (size_t)n_failed++ * sizeof(int32_t), &part.location, sizeof(int32_t));
+        }
+        long long now = proc_now_ms();
+        if (i + 1 == n || now - last_answer >= WIRE_PROGRESS_MS) {
+            if (send_built(w, h->op, done, n_failed, (size_t)n_failed * sizeof(int32_t)) != 0) {
+                return;
+            }
+            done = n_failed = 0;
+            last_answer = now;
+        }
+    }
+    if (n == 0) {
+        send_built(w, h->op, 0, 0, 0);
+    }
 }
 
 static void do_send_part(struct worker *w, const struct wire_msg *h, const unsigned char *p)
@@ -284,18 +346,13 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         answer(w, h->op, 0, 0, NULL, 0);
         return;
     case WIRE_READ_NEXT:
-        read_and_answer(w, h->op, h->arg[0] != 0);
+        do_read_next(w, h);
         return;
     case WIRE_READ_AHEAD:
-        /* Read while the daemon stores what it has; the answers wait in the socket. */
-        for (int i = 0; i < h->arg[0]; i++) {
-            if (!read_and_answer(w, h->op, false)) {
-                break;
-            }
-        }
+        do_read_ahead(w, h);
         return;
     case WIRE_REMOVE:
-        do_remove(w, h);
+        do_remove(w, h, p);
         return;
     case WIRE_COUNT_PARTS: {
         int n = w->modem ? w->modem->ops->count_parts(w->modem, wire_string(p, h->len, 0)) : -1;
@@ -369,6 +426,7 @@ int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
     }
     atchan_close(w.chan);
     modem_trace_on_answer(NULL, NULL);
+    wire_batch_free(w.ahead);
     free(w.in);
     free(w.out);
     return 0;

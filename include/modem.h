@@ -117,11 +117,11 @@ struct modem_ops {
      * wait for. */
     bool (*reading)(struct modem *m);
     /*
-     * Optional: orders the part's removal without waiting for it. A removal that fails is logged,
-     * and the next read_next reports MODEM_READ_ERROR: the part is read again after the
-     * reconnection and found stored. 0 when the order went out, -1 when the modem is gone.
+     * Optional: orders the removal of the n parts without waiting for it. A removal that fails
+     * is logged, and the next read_next reports MODEM_READ_ERROR: the part is read again after
+     * the reconnection and found stored. 0 when the order went out, -1 when the modem is gone.
      */
-    int (*remove_later)(struct modem *m, const struct modem_part *part);
+    int (*remove_later)(struct modem *m, const struct modem_part *parts, int n);
     /* How many parts text needs (GSM 7-bit where it can, UCS-2 where it must); -1 when it cannot
      * be encoded, MODEM_GONE when the modem failed before it could say. */
     int (*count_parts)(struct modem *m, const char *utf8);

@@ -106,10 +106,12 @@ int main(int argc, char **argv)
         if (n == batch && !at_end && m->ops->read_ahead != NULL) {
             m->ops->read_ahead(m, batch);
         }
-        int (*remove)(struct modem *, const struct modem_part *) =
-            m->ops->remove_later ? m->ops->remove_later : m->ops->remove;
-        for (int i = 0; i < n; i++) {
-            if (remove(m, &parts[i]) != 0) {
+        if (m->ops->remove_later != NULL && m->ops->remove_later(m, parts, n) != 0) {
+            fprintf(stderr, "modem_limit: ordering the deletes failed\n");
+            return 1;
+        }
+        for (int i = 0; m->ops->remove_later == NULL && i < n; i++) {
+            if (m->ops->remove(m, &parts[i]) != 0) {
                 fprintf(stderr, "modem_limit: delete failed at location %d\n", parts[i].location);
                 return 1;
             }
