@@ -4,19 +4,15 @@
  * is killed and reaped, the request fails as a modem error, and the daemon's usual back-off starts
  * the next worker later.
  */
-#define _GNU_SOURCE /* close_range */
 #include "modem_proxy.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +20,7 @@
 #include "modem_conf.h"
 #include "modem_deadline.h"
 #include "modem_raw.h"
+#include "modem_spawn.h"
 #include "modem_wire.h"
 #include "proc.h"
 
@@ -80,18 +77,6 @@ static struct proxy *proxy_of(struct modem *m)
     return (struct proxy *)m->impl;
 }
 
-static void describe_status(char *buf, size_t cap, int status)
-{
-    if (WIFSIGNALED(status)) {
-        snprintf(buf, cap, "killed by signal %d (%s)", WTERMSIG(status),
-                 strsignal(WTERMSIG(status)));
-    } else if (WIFEXITED(status)) {
-        snprintf(buf, cap, "exited with status %d", WEXITSTATUS(status));
-    } else {
-        snprintf(buf, cap, "stopped");
-    }
-}
-
 /* A worker gone takes its unanswered requests with it: what it read ahead is read again by the
  * next one, and what it did not remove is read again and found stored. */
 static void forget_pending(struct proxy *p)
@@ -110,7 +95,7 @@ static void worker_end(struct proxy *p, const char *why, bool reading)
         int status;
         proc_reap(p->pid, 0, &status);
         char how[96];
-        describe_status(how, sizeof how, status);
+        modem_spawn_describe_end(how, sizeof how, status);
         snprintf(p->sup.last_death, sizeof p->sup.last_death, "%s (%s)", why, how);
         p->sup.deaths++;
         if (reading) {
@@ -146,49 +131,13 @@ static void worker_stop(struct proxy *p)
 
 static int worker_start(struct proxy *p, char *err, size_t errcap)
 {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-        snprintf(err, errcap, "socketpair: %s", strerror(errno));
+    if (modem_spawn_worker(p->worker_exe, p->drop_user, p->drop_group, &p->pid, &p->fd, err,
+                           errcap) != 0) {
         return -1;
     }
-    int bufsize = WIRE_MAX * 2;
-    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
-    setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
-    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
-    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errcap, "fork: %s", strerror(errno));
-        close(sv[0]);
-        close(sv[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        /* A fresh program: the worker inherits no database connection, no configuration beyond
-         * what it is sent, and no memory of the daemon's. Every other descriptor is close-on-exec
-         * or closed here. */
-        int kept = sv[1] == WIRE_WORKER_FD ? fcntl(sv[1], F_SETFD, 0) : dup2(sv[1], WIRE_WORKER_FD);
-        if (kept < 0) {
-            _exit(127);
-        }
-        close_range(WIRE_WORKER_FD + 1, ~0U, 0);
-        char level[8];
-        snprintf(level, sizeof level, "%d", (int)log_get_level());
-        if (p->drop_user[0] != '\0' && geteuid() == 0) {
-            execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, p->drop_user, p->drop_group,
-                  (char *)NULL);
-        } else {
-            execl(p->worker_exe, "lapor-smsd", "--modem-worker", level, (char *)NULL);
-        }
-        _exit(127);
-    }
-    close(sv[1]);
-    p->fd = sv[0];
-    p->pid = pid;
-    p->sup.worker_pid = pid;
+    p->sup.worker_pid = p->pid;
     p->sup.starts++;
-    log_info("modem worker %ld started", (long)pid);
+    log_info("modem worker %ld started", (long)p->pid);
     return 0;
 }
 
