@@ -5,9 +5,9 @@
  *
  * With its parts modem_ussd.c and modem_status.c, the only files that include gammu.h.
  * libGammu's own text helpers (GSM_LinkSMS, DecodeUnicodeString, ...) loop forever or return
- * static buffers on hostile input, so everything that comes from the radio is decoded with bounded loops by the pure modules
- * modem_decode and textcodec, and nothing that libGammu hands back is trusted to be terminated or
- * in range.
+ * static buffers on hostile input, so everything that comes from the radio is decoded with bounded
+ * loops by the pure modules modem_decode and textcodec, and nothing that libGammu hands back is
+ * trusted to be terminated or in range.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,14 +22,11 @@
 #include "modem_conf.h"
 #include "modem_decode.h"
 #include "modem_status.h"
+#include "modem_split.h"
 #include "modem_ussd.h"
 #include "modem_trace.h"
 #include "proc.h"
 #include "textcodec.h"
-
-/* The longest text we hand to the splitter: more than GSM_MAX_MULTI_SMS parts can ever hold, so
- * that a text that does not fit is detected (the splitter itself stops silently at 50 parts). */
-#define MG_MAX_UNITS (GSM_MAX_MULTI_SMS * 160 + 1)
 
 /* How long send_part waits for the modem to say what became of a part. */
 #define MG_SEND_DEADLINE_S 30
@@ -60,11 +57,9 @@ struct mg_modem {
     int enum_folder;         /* where libGammu continues from */
     int enum_location;
 
-    /* Sending: the splitter's output and its input, kept apart from the read buffer so that a
-     * reply sent in the middle of an enumeration does not clobber parts not yet returned. */
-    GSM_MultiSMSMessage *out;
-    GSM_MultiPartSMSInfo *info;
-    unsigned char u16[(MG_MAX_UNITS + 1) * 2];
+    /* Sending: the splitter's own areas, apart from the read buffer so that a reply sent in the
+     * middle of an enumeration does not clobber parts not yet returned. */
+    struct modem_splitter *split;
 
     GSM_SMSC smsc;
     bool have_smsc;
@@ -528,115 +523,11 @@ static int mg_remove(struct modem *m, const struct modem_part *part)
     return -1;
 }
 
-/* Number of UTF-16 units libGammu put in one part it made. */
-static size_t mg_part_units(const GSM_SMSMessage *sms)
-{
-    return modem_decode_u16_len(sms->Text, sizeof(sms->Text) / 2);
-}
-
-/*
- * Splits utf8 into *out the way a phone does (GSM 7-bit when every character allows it, else
- * UCS-2), with ref as the 8-bit concatenation reference. The same text and reference always
- * give the same parts. Returns the number of parts, or -1 with a reason in err.
- */
-static int mg_split(GSM_MultiPartSMSInfo *info, GSM_MultiSMSMessage *out, unsigned char *u16,
-                    size_t u16units, const char *utf8, int ref, char *err, size_t errcap)
-{
-    if (utf8 == NULL) {
-        mg_seterr(err, errcap, "no text");
-        return -1;
-    }
-    long n = text_utf8_to_utf16be(utf8, u16, u16units);
-    if (n < 0) {
-        mg_seterr(err, errcap, "the text is too long or not valid UTF-8");
-        return -1;
-    }
-    if (n == 0) {
-        mg_seterr(err, errcap, "the text is empty");
-        return -1;
-    }
-    u16[2 * n] = 0;
-    u16[2 * n + 1] = 0;
-
-    GSM_ClearMultiPartSMSInfo(info);
-    info->EntriesNum = 1;
-    info->UnicodeCoding = text_is_gsm7(utf8) ? FALSE : TRUE;
-    info->Class = -1;
-    info->Entries[0].ID = SMS_ConcatenatedTextLong;
-    info->Entries[0].Buffer = u16;
-    out->Number = 0;
-    GSM_Error e = GSM_EncodeMultiPartSMS(NULL, info, out);
-    if (e != ERR_NONE) {
-        mg_seterr(err, errcap, "splitting the text failed: %s", GSM_ErrorString(e));
-        return -1;
-    }
-    if (out->Number < 1 || out->Number > GSM_MAX_MULTI_SMS) {
-        mg_seterr(err, errcap, "splitting the text gave no parts");
-        return -1;
-    }
-    /* The splitter stops at GSM_MAX_MULTI_SMS parts without a word: check nothing was lost. */
-    size_t total = 0;
-    for (int i = 0; i < out->Number; i++) {
-        total += mg_part_units(&out->SMS[i]);
-    }
-    if (total != (size_t)n) {
-        mg_seterr(err, errcap, "the text does not fit in %d parts", GSM_MAX_MULTI_SMS);
-        return -1;
-    }
-    if (out->Number > 1) {
-        /* Our own reference, not libGammu's time-based one, which repeats within a second. */
-        for (int i = 0; i < out->Number; i++) {
-            GSM_UDHHeader *h = &out->SMS[i].UDH;
-            if (h->Length < 6 || h->Text[1] != 0x00 || h->Text[2] != 0x03) {
-                mg_seterr(err, errcap, "unexpected concatenation header");
-                return -1;
-            }
-            h->Text[3] = (unsigned char)ref;
-            h->ID8bit = ref & 0xFF;
-        }
-    }
-    return out->Number;
-}
-
-/* One part of the splitter's output in our own form. */
-static void mg_export_part(const GSM_SMSMessage *sms, struct modem_split_part *part)
-{
-    memset(part, 0, sizeof(*part));
-    part->unicode = sms->Coding == SMS_Coding_Unicode_No_Compression;
-    if (sms->UDH.Length > 0) {
-        part->udh_len = (size_t)sms->UDH.Length;
-        memcpy(part->udh, sms->UDH.Text, sizeof(part->udh));
-    }
-    part->units = mg_part_units(sms);
-    memcpy(part->text, sms->Text, 2 * part->units);
-}
-
-int modem_gammu_split(const char *utf8, int ref, struct modem_split_part *parts, char *err,
-                      size_t errcap)
-{
-    GSM_MultiPartSMSInfo *info = malloc(sizeof(*info));
-    GSM_MultiSMSMessage *out = malloc(sizeof(*out));
-    unsigned char *u16 = malloc((MG_MAX_UNITS + 1) * 2);
-    int n = -1;
-    if (info == NULL || out == NULL || u16 == NULL) {
-        mg_seterr(err, errcap, "out of memory");
-    } else {
-        n = mg_split(info, out, u16, MG_MAX_UNITS, utf8, ref, err, errcap);
-    }
-    for (int i = 0; i < n; i++) {
-        mg_export_part(&out->SMS[i], &parts[i]);
-    }
-    free(info);
-    free(out);
-    free(u16);
-    return n;
-}
-
 static int mg_count_parts(struct modem *m, const char *utf8)
 {
     struct mg_modem *g = mg_of(m);
     char err[128];
-    int n = mg_split(g->info, g->out, g->u16, MG_MAX_UNITS, utf8, 0, err, sizeof(err));
+    int n = modem_splitter_split(g->split, utf8, 0, err, sizeof(err));
     if (n < 0) {
         log_debug("modem: count_parts: %s", err);
     }
@@ -648,7 +539,7 @@ static int mg_count_parts(struct modem *m, const char *utf8)
 static GSM_SMSMessage *mg_prepare_part(struct mg_modem *g, const char *number, const char *utf8,
                                        int ref, int index, char *err, size_t errcap)
 {
-    int n = mg_split(g->info, g->out, g->u16, MG_MAX_UNITS, utf8, ref, err, errcap);
+    int n = modem_splitter_split(g->split, utf8, ref, err, errcap);
     if (n < 0) {
         return NULL;
     }
@@ -656,7 +547,7 @@ static GSM_SMSMessage *mg_prepare_part(struct mg_modem *g, const char *number, c
         mg_seterr(err, errcap, "no such part of the text");
         return NULL;
     }
-    GSM_SMSMessage *sms = &g->out->SMS[index - 1];
+    GSM_SMSMessage *sms = modem_splitter_part(g->split, index - 1);
     memset(sms->Number, 0, sizeof(sms->Number));
     long nu =
         number != NULL ? text_utf8_to_utf16be(number, sms->Number, GSM_MAX_NUMBER_LENGTH) : -1;
@@ -760,8 +651,7 @@ static void mg_destroy(struct modem *m)
     mg_disconnect(m);
     modem_conf_free(&g->cfg);
     free(g->in);
-    free(g->out);
-    free(g->info);
+    modem_splitter_free(g->split);
     free(g);
 }
 
@@ -845,14 +735,12 @@ struct modem *modem_gammu_new(const struct conf_modem *cfg)
     g->base.impl = g;
     int copied = modem_conf_copy(&g->cfg, cfg);
     g->in = malloc(sizeof(*g->in));
-    g->out = malloc(sizeof(*g->out));
-    g->info = malloc(sizeof(*g->info));
-    if (copied != 0 || g->in == NULL || g->out == NULL || g->info == NULL) {
+    g->split = modem_splitter_new();
+    if (copied != 0 || g->in == NULL || g->split == NULL) {
         mg_destroy(&g->base);
         return NULL;
     }
     g->in->Number = 0;
-    g->out->Number = 0;
     modem_trace_init(&g->trace);
     return &g->base;
 }
