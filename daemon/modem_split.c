@@ -1,7 +1,6 @@
 /* modem_split: see modem_split.h. */
 #include "modem_split.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,18 +22,13 @@ struct modem_splitter {
     unsigned char u16[(SPLIT_MAX_UNITS + 1) * 2];
 };
 
-static void split_error(char *err, size_t errcap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void split_error(char *err, size_t errcap, const char *fmt, ...)
+/* Says why in err (which may be NULL); -1. */
+static int fail(char *err, size_t errcap, const char *why)
 {
-    if (err == NULL || errcap == 0) {
-        return;
+    if (err != NULL && errcap > 0) {
+        snprintf(err, errcap, "%s", why);
     }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errcap, fmt, ap);
-    va_end(ap);
+    return -1;
 }
 
 struct modem_splitter *modem_splitter_new(void)
@@ -61,17 +55,14 @@ static size_t part_units(const GSM_SMSMessage *sms)
 static long text_to_units(struct modem_splitter *sp, const char *utf8, char *err, size_t errcap)
 {
     if (utf8 == NULL) {
-        split_error(err, errcap, "no text");
-        return -1;
+        return fail(err, errcap, "no text");
     }
     long n = text_utf8_to_utf16be(utf8, sp->u16, SPLIT_MAX_UNITS);
     if (n < 0) {
-        split_error(err, errcap, "the text is too long or not valid UTF-8");
-        return -1;
+        return fail(err, errcap, "the text is too long or not valid UTF-8");
     }
     if (n == 0) {
-        split_error(err, errcap, "the text is empty");
-        return -1;
+        return fail(err, errcap, "the text is empty");
     }
     sp->u16[2 * n] = 0;
     sp->u16[2 * n + 1] = 0;
@@ -85,8 +76,7 @@ static int set_reference(GSM_MultiSMSMessage *out, int ref, char *err, size_t er
     for (int i = 0; out->Number > 1 && i < out->Number; i++) {
         GSM_UDHHeader *h = &out->SMS[i].UDH;
         if (h->Length < 6 || h->Text[1] != 0x00 || h->Text[2] != 0x03) {
-            split_error(err, errcap, "unexpected concatenation header");
-            return -1;
+            return fail(err, errcap, "unexpected concatenation header");
         }
         h->Text[3] = (unsigned char)ref;
         h->ID8bit = ref & 0xFF;
@@ -110,12 +100,12 @@ int modem_splitter_split(struct modem_splitter *sp, const char *utf8, int ref, c
     sp->out.Number = 0;
     GSM_Error e = GSM_EncodeMultiPartSMS(NULL, &sp->info, &sp->out);
     if (e != ERR_NONE) {
-        split_error(err, errcap, "splitting the text failed: %s", GSM_ErrorString(e));
-        return -1;
+        char why[160];
+        snprintf(why, sizeof why, "splitting the text failed: %s", GSM_ErrorString(e));
+        return fail(err, errcap, why);
     }
     if (sp->out.Number < 1 || sp->out.Number > GSM_MAX_MULTI_SMS) {
-        split_error(err, errcap, "splitting the text gave no parts");
-        return -1;
+        return fail(err, errcap, "splitting the text gave no parts");
     }
     /* The splitter stops at GSM_MAX_MULTI_SMS parts without a word: check nothing was lost. */
     size_t total = 0;
@@ -123,8 +113,9 @@ int modem_splitter_split(struct modem_splitter *sp, const char *utf8, int ref, c
         total += part_units(&sp->out.SMS[i]);
     }
     if (total != (size_t)n) {
-        split_error(err, errcap, "the text does not fit in %d parts", GSM_MAX_MULTI_SMS);
-        return -1;
+        char why[64];
+        snprintf(why, sizeof why, "the text does not fit in %d parts", GSM_MAX_MULTI_SMS);
+        return fail(err, errcap, why);
     }
     return set_reference(&sp->out, ref, err, errcap) == 0 ? sp->out.Number : -1;
 }
@@ -152,8 +143,7 @@ int modem_gammu_split(const char *utf8, int ref, struct modem_split_part *parts,
 {
     struct modem_splitter *sp = modem_splitter_new();
     if (sp == NULL) {
-        split_error(err, errcap, "out of memory");
-        return -1;
+        return fail(err, errcap, "out of memory");
     }
     int n = modem_splitter_split(sp, utf8, ref, err, errcap);
     for (int i = 0; i < n; i++) {
