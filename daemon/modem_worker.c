@@ -256,7 +256,7 @@ static void do_read_ahead(struct worker *w, const struct wire_msg *h)
 
 /*
  * Removes the parts at the locations the payload lists, in order. The answers account for them
- * as they go, at least every WIRE_PROGRESS_MS, so that the daemon's deadline on each answer
+ * as they go, at least every WIRE_REMOVED_EVERY_MS, so that the daemon's deadline on each answer
  * still bounds each removal; each names the locations whose removal failed.
  */
 static void do_remove(struct worker *w, const struct wire_msg *h, const unsigned char *p)
@@ -274,7 +274,7 @@ static void do_remove(struct worker *w, const struct wire_msg *h, const unsigned
             memcpy(failed + (size_t)n_failed++ * sizeof(int32_t), &part.location, sizeof(int32_t));
         }
         long long now = proc_now_ms();
-        if (i + 1 == n || now - last_answer >= WIRE_PROGRESS_MS) {
+        if (i + 1 == n || now - last_answer >= WIRE_REMOVED_EVERY_MS) {
             if (send_built(w, h->op, done, n_failed, (size_t)n_failed * sizeof(int32_t)) != 0) {
                 return;
             }

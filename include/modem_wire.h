@@ -18,7 +18,7 @@
 /* A read-ahead's answer holds a part back at most this long, to send it with the next ones. */
 #define WIRE_HOLD_MS 2
 /* A batch of removals is answered for, as it goes, at least this often. */
-#define WIRE_PROGRESS_MS 1000
+#define WIRE_REMOVED_EVERY_MS 1000
 
 enum wire_op {
     WIRE_CONNECT = 1, /* payload: connection, device, model, pin (NUL-terminated each) */
