@@ -5,7 +5,7 @@
 # something could not be measured. Not registered in CTest.
 #
 #   bash tests/bench/bench.sh [--sizes "1000 10000"] [--quick] [--perf] [--no-peer] [--fsync off]
-#                             [--throughput-only] [--latency-only]
+#                             [--throughput-only] [--latency-only] [--send-only]
 #
 #   --sizes    message counts for the throughput runs (default "1000 10000")
 #   --quick    sizes "1000", a 10 s latency run, 5 s pgbench runs
@@ -15,6 +15,7 @@
 #   --fsync    "on" (the default, as the peer's PostgreSQL runs) or "off" (as the tests run)
 #   --throughput-only  only the intake runs of --sizes (for comparing two builds: LAPOR_BIN=DIR)
 #   --latency-only     only the latency run (also for comparing builds)
+#   --send-only        only the sending-alone run (also for comparing builds; SEND_N=10000 for more)
 #
 #   Environment: LAPOR_BIN=DIR (the build to measure), KEEP=1 (keep the work folder: daemon logs,
 #   cluster), BENCH_LOG_LEVEL=debug (the daemon's log level), BENCH_CONF_EXTRA='batch_size = 200;'
@@ -43,7 +44,7 @@ set -euo pipefail
 
 SIZES="1000 10000"
 QUICK=0 PERF=0 PEER=1 FSYNC=on ONLY_THROUGHPUT=0 ONLY_LATENCY=0
-LAT_S=30 PGB_S=15 SEND_N=1000 BATCH=50
+LAT_S=30 PGB_S=15 SEND_N=${SEND_N:-1000} BATCH=50 ONLY_SEND=0
 CMDLINE="bash tests/bench/bench.sh $*"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -54,7 +55,8 @@ while [ $# -gt 0 ]; do
         --fsync) FSYNC=$2; shift 2 ;;
         --throughput-only) ONLY_THROUGHPUT=1 PEER=0; shift ;;
         --latency-only) ONLY_LATENCY=1 PEER=0 SIZES=; shift ;;
-        *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+        --send-only) ONLY_SEND=1 PEER=0 SIZES=; shift ;;
+        *) sed -n '2,22p' "$0" >&2; exit 2 ;;
     esac
 done
 if [ "$QUICK" = 1 ]; then
@@ -210,7 +212,7 @@ run_ours() { # run_ours N
 
 # ---- sending alone: SEND_N queued replies, as the peer script's SEND phase ----
 run_send() {
-    local db=bsend dev=$W/modem-send t0 c=0
+    local db=bsend dev=$W/modem-send t0 c=0 w= be=
     newdb "$db"
     mkdir -p "$dev"
     q "$db" "INSERT INTO outbox (kind, destination, text)
@@ -225,11 +227,14 @@ run_send() {
         sleep 0.1
         c=$(q "$db" "SELECT count(*) FROM outbox WHERE status = 'sent'")
         kill -0 "$DAEMON_PID" 2>/dev/null || { say "send: daemon died"; return 1; }
+        [ -z "$w" ] && w=$(worker_of "$DAEMON_PID")
+        [ -z "$be" ] && be=$(backend_of "$db")
     done
     R[send.t]=$(calc "$(now) - $t0" 2)
+    R[send.cpu]="$(proc_cpu "$DAEMON_PID") / $(proc_cpu "${w:-0}") / $(proc_cpu "${be:-0}")"
     daemon_stop
     R[send.rate]=$(calc "$SEND_N / ${R[send.t]}")
-    say "ours: sending alone: $SEND_N replies in ${R[send.t]} s (${R[send.rate]}/s)"
+    say "ours: sending alone: $SEND_N replies in ${R[send.t]} s (${R[send.rate]}/s), cpu daemon / worker / backend ${R[send.cpu]} s"
 }
 
 # ---- latency at a steady 20 messages a second ----
@@ -386,6 +391,10 @@ if [ "$ONLY_LATENCY" = 1 ]; then
     exit 0
 fi
 run_send
+if [ "$ONLY_SEND" = 1 ]; then
+    echo "sending alone: $SEND_N replies in ${R[send.t]} s, ${R[send.rate]} replies/s, cpu daemon / worker / backend ${R[send.cpu]} s"
+    exit 0
+fi
 run_latency
 for n in $SIZES; do run_modem_limit "$n"; done
 run_pgbench

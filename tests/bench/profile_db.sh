@@ -2,13 +2,16 @@
 # profile_db.sh: where the database's time goes during intake. Stages N messages (the benchmark's
 # mix, from ../shared/data/) on the dummy modem, runs the daemon on a private PostgreSQL with
 # pg_stat_statements and auto_explain (plans of statements slower than 3 ms, nested ones too),
-# until every message is stored, then prints the statements by total time. Not a test.
+# until every message is stored (with --replies, until every reply is sent too), then prints the
+# statements by total time. Not a test.
 #
-#   bash tests/bench/profile_db.sh [N]      (default 10000; needs build/ from scripts/setup.sh)
+#   bash tests/bench/profile_db.sh [N] [--replies]   (N default 10000; needs build/ from setup.sh)
 #
 # The server's log, with auto_explain's plans, is copied to /tmp/lapor-profile-pg.log.
 set -euo pipefail
 N=${1:-10000}
+UNTIL_REPLIED=false
+[ "${2:-}" = --replies ] && UNTIL_REPLIED=true
 LAPOR_SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LAPOR_BUILD:-$LAPOR_SRC/build}
 TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
@@ -51,8 +54,11 @@ pg_psql "SELECT pg_stat_statements_reset()" >/dev/null
 t0=$(date +%s.%N)
 "$BUILD/lapor-smsd" -f -c "$W/conf" >"$W/daemon.log" 2>&1 &
 DAEMON=$!
-until [ "$(pg_psql "SELECT count(*) >= $N FROM sms_in")" = t ]; do sleep 0.2; done
-echo "$N messages stored in $(echo "$(date +%s.%N) - $t0" | bc) s"
+until [ "$(pg_psql "SELECT count(*) >= $N AND (NOT $UNTIL_REPLIED OR NOT EXISTS (SELECT 1
+                      FROM outbox WHERE status IN ('queued', 'sending'))) FROM sms_in")" = t ]; do
+    sleep 0.2
+done
+echo "$N messages stored$($UNTIL_REPLIED && echo ", their replies sent,") in $(echo "$(date +%s.%N) - $t0" | bc) s"
 kill -TERM "$DAEMON"
 wait "$DAEMON" || true
 DAEMON=
