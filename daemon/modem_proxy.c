@@ -410,22 +410,6 @@ static bool px_reading(struct modem *m)
     return proxy_of(m)->pending.ahead_owed;
 }
 
-static int px_remove(struct modem *m, const struct modem_part *part)
-{
-    struct proxy *p = proxy_of(m);
-    int32_t location = part->location;
-    struct wire_msg h;
-    if (call(p, WIRE_REMOVE, NULL, &location, sizeof location, p->cfg.timeout_s * 1000, true, &h) <
-        0) {
-        return -1;
-    }
-    if (h.arg[0] != 1 || h.arg[1] != 0) {
-        return -1;
-    }
-    p->sup.deaths_while_reading = 0;
-    return 0;
-}
-
 /*
  * Waits until a request can be sent without blocking: while the worker's side of the socket is
  * full, the worker may itself be blocked handing us read-ahead answers, so they are collected
@@ -659,22 +643,26 @@ static void px_destroy(struct modem *m)
     free(p);
 }
 
+static const struct modem_async_ops proxy_async_ops = {
+    .read_ahead = px_read_ahead,
+    .ready = px_ready,
+    .reading = px_reading,
+    .remove_later = px_remove_later,
+};
+
+static const struct modem_raw_ops proxy_raw_ops = {.list = px_raw_list, .delete = px_raw_delete};
+
 static const struct modem_ops proxy_ops = {
     .name = "proxy",
     .connect = px_connect,
     .disconnect = px_disconnect,
     .read_next = px_read_next,
-    .remove = px_remove,
-    .read_ahead = px_read_ahead,
-    .ready = px_ready,
-    .reading = px_reading,
-    .remove_later = px_remove_later,
+    .async = &proxy_async_ops,
     .count_parts = px_count_parts,
     .send_part = px_send_part,
+    .raw = &proxy_raw_ops,
     .status = px_status,
     .destroy = px_destroy,
-    .raw_list = px_raw_list,
-    .raw_delete = px_raw_delete,
     .reset = px_reset,
     .ussd = px_ussd,
 };
