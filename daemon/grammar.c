@@ -25,24 +25,23 @@ enum keyword_kind {
     KW_CONFIRM,   /* the answer to a confirmation code: only with exactly its digits after it */
 };
 
-/* Upper case, since the text is folded to upper case before it is compared. */
+/* The words of each command, in upper case, since the text is folded to upper case before it is
+ * compared. */
 static const struct keyword {
-    const char *word;
+    enum grammar_command command;
     enum keyword_kind kind;
-    enum grammar_command command; /* the command the word names */
+    const char *words[3]; /* the word and any other that means the same, up to the first NULL */
 } keywords[] = {
-    {"LAPOR", KW_COMPLAINT, GRAMMAR_COMPLAINT},
-    {"RAHASIA", KW_COMPLAINT, GRAMMAR_CONFIDENTIAL},
-    {"CEK", KW_TICKET, GRAMMAR_CHECK},
-    {"STATUS", KW_TICKET, GRAMMAR_CHECK},
-    {"TAMBAH", KW_TICKET, GRAMMAR_ADD},
-    {"INFO", KW_INFO, GRAMMAR_ADD},
-    {"BATAL", KW_TICKET, GRAMMAR_CANCEL},
-    {"BANTUAN", KW_HELP, GRAMMAR_HELP},
-    {"HELP", KW_HELP, GRAMMAR_HELP},
-    {"TL", KW_LIAISON, GRAMMAR_FOLLOWUP},
-    {"SELESAI", KW_LIAISON, GRAMMAR_CLOSE},
-    {"YA", KW_CONFIRM, GRAMMAR_CONFIRM},
+    {GRAMMAR_COMPLAINT, KW_COMPLAINT, {"LAPOR"}},
+    {GRAMMAR_CONFIDENTIAL, KW_COMPLAINT, {"RAHASIA"}},
+    {GRAMMAR_CHECK, KW_TICKET, {"CEK", "STATUS"}},
+    {GRAMMAR_ADD, KW_TICKET, {"TAMBAH"}},
+    {GRAMMAR_ADD, KW_INFO, {"INFO"}},
+    {GRAMMAR_CANCEL, KW_TICKET, {"BATAL"}},
+    {GRAMMAR_HELP, KW_HELP, {"BANTUAN", "HELP"}},
+    {GRAMMAR_FOLLOWUP, KW_LIAISON, {"TL"}},
+    {GRAMMAR_CLOSE, KW_LIAISON, {"SELESAI"}},
+    {GRAMMAR_CONFIRM, KW_CONFIRM, {"YA"}},
 };
 
 /* Words people put between a command and its ticket number ("cek no tiket 1000002", "tambah info
@@ -125,11 +124,13 @@ static const char *match_word(const char *p, const char *w)
 static const char *match_keyword(const char *p, const struct keyword **kw)
 {
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
-        const char *end = match_word(p, keywords[i].word);
+        for (const char *const *word = keywords[i].words; *word != NULL; word++) {
+            const char *end = match_word(p, *word);
 
-        if (end != NULL) {
-            *kw = &keywords[i];
-            return end;
+            if (end != NULL) {
+                *kw = &keywords[i];
+                return end;
+            }
         }
     }
     return NULL;

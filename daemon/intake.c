@@ -192,8 +192,8 @@ enum intake_result intake_poll(struct intake *in)
     /* While the database stores this batch, the modem reads the next one. A full batch: more is
      * likely waiting. */
     bool backlog = got.n == in->capacity && !got.at_end && !got.modem_failed;
-    if (backlog && in->modem->ops->read_ahead != NULL) {
-        in->modem->ops->read_ahead(in->modem, in->capacity);
+    if (backlog && in->modem->ops->async != NULL) {
+        in->modem->ops->async->read_ahead(in->modem, in->capacity);
     }
     int complete = 0;
     if (store_batch(in, got.n, &complete) != 0) {
@@ -246,8 +246,8 @@ static struct batch_read read_batch(struct intake *in)
 {
     struct batch_read got = {0};
     while (got.n < in->capacity) {
-        if (got.n > 0 && in->modem->ops->ready != NULL &&
-            !in->modem->ops->ready(in->modem, INTAKE_PATIENCE_MS)) {
+        if (got.n > 0 && in->modem->ops->async != NULL &&
+            !in->modem->ops->async->ready(in->modem, INTAKE_PATIENCE_MS)) {
             break;
         }
         enum modem_read_result r =
@@ -255,11 +255,11 @@ static struct batch_read read_batch(struct intake *in)
         in->restart = false;
         if (r == MODEM_READ_PART) {
             got.n++;
-            if (got.n == 1 && in->modem->ops->read_ahead != NULL) {
+            if (got.n == 1 && in->modem->ops->async != NULL) {
                 /* The rest of the batch is read while this loop waits on the modem, so that
                  * ready() can tell a part on its way from a modem still searching. The modem
                  * ignores this while an earlier read-ahead's parts are in hand. */
-                in->modem->ops->read_ahead(in->modem, in->capacity - 1);
+                in->modem->ops->async->read_ahead(in->modem, in->capacity - 1);
             }
         } else if (r == MODEM_READ_UNDECODABLE) {
             in->undecodable++;
@@ -325,8 +325,8 @@ static int store_batch(struct intake *in, int n, int *complete)
  */
 static bool remove_batch(struct intake *in, int n)
 {
-    if (in->modem->ops->remove_later != NULL) {
-        if (in->modem->ops->remove_later(in->modem, in->parts, n) == 0) {
+    if (in->modem->ops->async != NULL) {
+        if (in->modem->ops->async->remove_later(in->modem, in->parts, n) == 0) {
             return true;
         }
         log_warn("ordering the deletion of %d parts failed; they will be read again", n);

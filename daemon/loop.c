@@ -636,7 +636,7 @@ static void housekeeping(struct daemon *d, long long now)
 static bool send_replies(struct daemon *d, long long now)
 {
     bool reading_ahead =
-        d->mo.up && d->modem->ops->reading != NULL && d->modem->ops->reading(d->modem);
+        d->mo.up && d->modem->ops->async != NULL && d->modem->ops->async->reading(d->modem);
     bool hold = schedule_hold_replies(&d->replies_held_since, reading_ahead, now);
     if (!d->db.up || !d->mo.up || got_term || hold) {
         return false;

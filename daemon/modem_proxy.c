@@ -19,28 +19,19 @@
 #include "log.h"
 #include "modem_conf.h"
 #include "modem_deadline.h"
+#include "modem_pending.h"
 #include "modem_raw.h"
 #include "modem_spawn.h"
 #include "modem_wire.h"
 #include "proc.h"
 
 /*
- * Requests sent without waiting for their answers: a read-ahead while the daemon stores a batch,
- * and the removals after its commit. The worker answers in the order it was asked, so the
- * answers are collected from the first pending request on, before anything that waits for its
- * own answer is asked. The removals of a batch go in one request, ordered only when the socket has
- * room for it, collecting answers meanwhile (room_to_send), so the two sides never wait on each
- * other's full buffers. The worker answers a read-ahead, and a batch of removals, in a few
- * messages that each account for several parts.
+ * Requests sent without waiting for their answers (modem_pending): the worker answers in the
+ * order it was asked, so the answers are collected from the first pending request on, before
+ * anything that waits for its own answer is asked. The removals of a batch go in one request,
+ * ordered only when the socket has room for it, collecting answers meanwhile (room_to_send), so
+ * the two sides never wait on each other's full buffers.
  */
-enum pending_kind { PENDING_AHEAD, PENDING_REMOVE };
-struct pending {
-    enum pending_kind kind;
-    int left; /* parts read or removed still to be accounted for */
-};
-/* More than batch_size's largest value (1000) plus a read-ahead. */
-#define PENDING_MAX 1024
-
 struct proxy {
     struct modem base;
     struct conf_modem cfg; /* our own copies */
@@ -58,34 +49,15 @@ struct proxy {
     char drop_user[64];
     char drop_group[64];
     struct modem_supervision sup;
-    unsigned char *buf;                  /* WIRE_MAX bytes */
-    struct pending pending[PENDING_MAX]; /* a ring, from pend_first */
-    size_t pend_first, pend_count;
-    bool ahead_pending; /* a PENDING_AHEAD is among them */
-    /* What the read-ahead gave, collected and not yet handed out: ahead[ahead_first] onwards. A
-     * read-ahead is asked for only once the last one's have all been handed out. */
-    struct ahead_item {
-        enum modem_read_result result;
-        struct modem_part part;
-    } * ahead;
-    size_t ahead_cap, ahead_first, ahead_count;
+    unsigned char *buf; /* WIRE_MAX bytes */
+    /* A read-ahead is asked for only once the last one's parts have all been handed out. */
+    struct modem_pending pending;
     int removes_failed; /* since the last read_next */
 };
 
 static struct proxy *proxy_of(struct modem *m)
 {
     return (struct proxy *)m->impl;
-}
-
-/* A worker gone takes its unanswered requests with it: what it read ahead is read again by the
- * next one, and what it did not remove is read again and found stored. */
-static void forget_pending(struct proxy *p)
-{
-    p->pend_count = 0;
-    p->pend_first = 0;
-    p->ahead_pending = false;
-    p->ahead_count = 0;
-    p->ahead_first = 0;
 }
 
 /* Ends the worker, whatever it is doing, and records why. */
@@ -110,7 +82,9 @@ static void worker_end(struct proxy *p, const char *why, bool reading)
     p->pid = 0;
     p->sup.worker_pid = 0;
     p->connected = false;
-    forget_pending(p);
+    /* A worker gone takes its unanswered requests with it: what it read ahead is read again by
+     * the next one, and what it did not remove is read again and found stored. */
+    modem_pending_forget(&p->pending);
 }
 
 /* A quiet end for a worker that did nothing wrong (a disconnect, or making room for a rescue). */
@@ -126,7 +100,7 @@ static void worker_stop(struct proxy *p)
     p->pid = 0;
     p->sup.worker_pid = 0;
     p->connected = false;
-    forget_pending(p);
+    modem_pending_forget(&p->pending);
 }
 
 static int worker_start(struct proxy *p, char *err, size_t errcap)
@@ -220,67 +194,9 @@ static int await(struct proxy *p, uint32_t op, int timeout_ms, bool reading, str
     }
 }
 
-/*
- * Takes the read record at *pos of the answer h (payload in p->buf) into *result and *part, whose
- * strings end inside their buffers and lengths fit, whatever the worker sent. 0, or -1 when it is
- * malformed: the worker is gone then.
- */
-static int take_record(struct proxy *p, const struct wire_msg *h, size_t *pos,
-                       enum modem_read_result *result, struct modem_part *part)
+/* Logs the removals that a removal answer h (payload in p->buf) says failed. */
+static void removals_failed(struct proxy *p, const struct wire_msg *h, int done, int failed)
 {
-    if (wire_take_record(p->buf + sizeof *h, h->len, pos, result, part) != 0) {
-        worker_end(p, "sent a malformed message part", true);
-        return -1;
-    }
-    if (*result != MODEM_READ_PART && *result != MODEM_READ_UNDECODABLE &&
-        *result != MODEM_READ_END) {
-        *result = MODEM_READ_ERROR;
-    }
-    return 0;
-}
-
-/* Takes the parts of a read-ahead answer h into p->ahead. 0, or -1 when the worker is gone. */
-static int take_ahead(struct proxy *p, const struct wire_msg *h, struct pending *first)
-{
-    if (h->arg[0] < 1 || h->arg[0] > first->left) {
-        worker_end(p, "answered out of turn", true);
-        return -1;
-    }
-    size_t pos = 0;
-    bool ended = false;
-    for (int i = 0; i < h->arg[0]; i++) {
-        struct ahead_item *at = &p->ahead[p->ahead_first + p->ahead_count];
-        if (ended) {
-            worker_end(p, "sent a malformed message part", true);
-            return -1;
-        }
-        if (take_record(p, h, &pos, &at->result, &at->part) != 0) {
-            return -1;
-        }
-        p->ahead_count++;
-        first->left--;
-        /* The worker stops reading ahead at the end of the listing or a failure. */
-        ended = at->result == MODEM_READ_END || at->result == MODEM_READ_ERROR;
-    }
-    if (pos != h->len) {
-        worker_end(p, "sent a malformed message part", true);
-        return -1;
-    }
-    if (ended) {
-        first->left = 0;
-    }
-    return 0;
-}
-
-/* Takes a removal answer h: logs the removals that failed. 0, or -1 when the worker is gone. */
-static int take_removed(struct proxy *p, const struct wire_msg *h, struct pending *first)
-{
-    int done = h->arg[0], failed = h->arg[1];
-    if (done < 1 || done > first->left || failed < 0 || failed > done ||
-        h->len != (size_t)failed * sizeof(int32_t)) {
-        worker_end(p, "answered out of turn", true);
-        return -1;
-    }
     for (int i = 0; i < failed; i++) {
         int32_t location;
         memcpy(&location, p->buf + sizeof *h + (size_t)i * sizeof location, sizeof location);
@@ -290,29 +206,27 @@ static int take_removed(struct proxy *p, const struct wire_msg *h, struct pendin
     if (failed < done) {
         p->sup.deaths_while_reading = 0;
     }
-    first->left -= done;
-    return 0;
 }
 
 /* Collects the answer to the first pending request. 0, or -1 when the worker is gone. */
 static int collect_one(struct proxy *p)
 {
-    struct pending *first = &p->pending[p->pend_first];
     struct wire_msg h;
-    bool ahead = first->kind == PENDING_AHEAD;
+    bool ahead = modem_pending_next_kind(&p->pending) == PENDING_AHEAD;
     uint32_t op = ahead ? WIRE_READ_AHEAD : WIRE_REMOVE;
     if (await(p, op, p->cfg.timeout_s * 1000, true, &h, false) < 0) {
         return -1;
     }
-    if ((ahead ? take_ahead(p, &h, first) : take_removed(p, &h, first)) != 0) {
-        return -1;
+    const char *wrong;
+    int done, failed;
+    if (ahead) {
+        wrong = modem_pending_take_ahead(&p->pending, &h, p->buf + sizeof h);
+    } else if ((wrong = modem_pending_take_removed(&p->pending, &h, &done, &failed)) == NULL) {
+        removals_failed(p, &h, done, failed);
     }
-    if (first->left <= 0) {
-        if (ahead) {
-            p->ahead_pending = false;
-        }
-        p->pend_first = (p->pend_first + 1) % PENDING_MAX;
-        p->pend_count--;
+    if (wrong != NULL) {
+        worker_end(p, wrong, true);
+        return -1;
     }
     return 0;
 }
@@ -320,7 +234,7 @@ static int collect_one(struct proxy *p)
 /* Collects every pending answer. */
 static int drain(struct proxy *p)
 {
-    while (p->pend_count > 0) {
+    while (p->pending.count > 0) {
         if (collect_one(p) != 0) {
             return -1;
         }
@@ -340,14 +254,6 @@ static int call(struct proxy *p, uint32_t op, const int32_t args[3], const void 
         return CALL_NOT_SENT;
     }
     return await(p, op, timeout_ms, reading, h, false);
-}
-
-/* Queues a request sent without waiting; the caller made sure the ring has room. */
-static void push_pending(struct proxy *p, enum pending_kind kind, int left)
-{
-    size_t at = (p->pend_first + p->pend_count) % PENDING_MAX;
-    p->pending[at] = (struct pending){kind, left};
-    p->pend_count++;
 }
 
 static const char *payload_text(struct proxy *p, const struct wire_msg *h)
@@ -409,35 +315,28 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
         if (drain(p) != 0) {
             return MODEM_READ_ERROR;
         }
-        p->ahead_count = 0;
+        p->pending.ahead_count = 0;
     }
-    while (p->ahead_count == 0 && p->ahead_pending) {
+    while (p->pending.ahead_count == 0 && p->pending.ahead_owed) {
         if (collect_one(p) != 0) {
             return MODEM_READ_ERROR;
         }
     }
     if (p->removes_failed > 0) {
         p->removes_failed = 0;
-        p->ahead_count = 0;
+        p->pending.ahead_count = 0;
         return MODEM_READ_ERROR;
     }
     enum modem_read_result r;
-    if (p->ahead_count > 0) {
-        const struct ahead_item *next = &p->ahead[p->ahead_first++];
-        p->ahead_count--;
-        r = next->result;
-        if (r == MODEM_READ_PART || r == MODEM_READ_UNDECODABLE) {
-            *part = next->part;
-        }
-    } else {
+    if (!modem_pending_next_part(&p->pending, &r, part)) {
         int32_t args[3] = {restart ? 1 : 0, 0, 0};
         struct wire_msg h;
         size_t pos = 0;
-        if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0 ||
-            take_record(p, &h, &pos, &r, part) != 0) {
+        if (call(p, WIRE_READ_NEXT, args, NULL, 0, p->cfg.timeout_s * 1000, true, &h) < 0) {
             return MODEM_READ_ERROR;
         }
-        if (h.arg[0] != 1 || pos != h.len) {
+        if (modem_pending_take_record(p->buf + sizeof h, h.len, &pos, &r, part) != 0 ||
+            h.arg[0] != 1 || pos != h.len) {
             worker_end(p, "sent a malformed message part", true);
             return MODEM_READ_ERROR;
         }
@@ -459,23 +358,13 @@ static void px_read_ahead(struct modem *m, int max)
     struct proxy *p = proxy_of(m);
     /* Not while the last read-ahead's parts are still being handed out (intake asks only once
      * it has taken a whole batch, so they never are). */
-    if (!p->connected || max <= 0 || p->ahead_pending || p->ahead_count > 0 ||
-        p->pend_count == PENDING_MAX) {
+    if (!p->connected || max <= 0 || p->pending.ahead_owed || p->pending.ahead_count > 0 ||
+        modem_pending_full(&p->pending) || modem_pending_ahead_room(&p->pending, max) != 0) {
         return;
     }
-    if ((size_t)max > p->ahead_cap) {
-        struct ahead_item *bigger = realloc(p->ahead, (size_t)max * sizeof *bigger);
-        if (bigger == NULL) {
-            return;
-        }
-        p->ahead = bigger;
-        p->ahead_cap = (size_t)max;
-    }
-    p->ahead_first = 0;
     int32_t args[3] = {max, 0, 0};
     if (request(p, WIRE_READ_AHEAD, args, NULL, 0, true) == 0) {
-        push_pending(p, PENDING_AHEAD, max);
-        p->ahead_pending = true;
+        modem_pending_push(&p->pending, PENDING_AHEAD, max);
     }
 }
 
@@ -494,11 +383,11 @@ static bool skip_progress(struct proxy *p)
 static bool px_ready(struct modem *m, int wait_ms)
 {
     struct proxy *p = proxy_of(m);
-    if (p->ahead_count > 0 || !p->ahead_pending) {
+    if (p->pending.ahead_count > 0 || !p->pending.ahead_owed) {
         return true; /* the common case, before every part: no clock read */
     }
     long long deadline = proc_now_ms() + wait_ms;
-    while (p->ahead_count == 0 && p->ahead_pending) {
+    while (p->pending.ahead_count == 0 && p->pending.ahead_owed) {
         long long left = deadline - proc_now_ms();
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
         int r = poll(&pfd, 1, left > 0 ? (int)left : 0);
@@ -518,23 +407,7 @@ static bool px_ready(struct modem *m, int wait_ms)
 
 static bool px_reading(struct modem *m)
 {
-    return proxy_of(m)->ahead_pending;
-}
-
-static int px_remove(struct modem *m, const struct modem_part *part)
-{
-    struct proxy *p = proxy_of(m);
-    int32_t location = part->location;
-    struct wire_msg h;
-    if (call(p, WIRE_REMOVE, NULL, &location, sizeof location, p->cfg.timeout_s * 1000, true, &h) <
-        0) {
-        return -1;
-    }
-    if (h.arg[0] != 1 || h.arg[1] != 0) {
-        return -1;
-    }
-    p->sup.deaths_while_reading = 0;
-    return 0;
+    return proxy_of(m)->pending.ahead_owed;
 }
 
 /*
@@ -551,7 +424,7 @@ static int room_to_send(struct proxy *p)
         if (r < 0 && errno == EINTR) {
             continue;
         }
-        if (r != 0 || p->pend_count == 0) {
+        if (r != 0 || p->pending.count == 0) {
             return 0; /* writable, or an error that the send itself reports */
         }
         if (collect_one(p) != 0) {
@@ -572,11 +445,11 @@ static int px_remove_later(struct modem *m, const struct modem_part *parts, int 
         for (int i = 0; i < k; i++) {
             locations[i] = parts[from + i].location;
         }
-        if ((p->pend_count == PENDING_MAX && collect_one(p) != 0) || room_to_send(p) != 0 ||
+        if ((modem_pending_full(&p->pending) && collect_one(p) != 0) || room_to_send(p) != 0 ||
             request(p, WIRE_REMOVE, NULL, locations, (size_t)k * sizeof locations[0], true) != 0) {
             return -1;
         }
-        push_pending(p, PENDING_REMOVE, k);
+        modem_pending_push(&p->pending, PENDING_REMOVE, k);
     }
     return 0;
 }
@@ -763,29 +636,33 @@ static void px_destroy(struct modem *m)
     struct proxy *p = proxy_of(m);
     drain(p);
     worker_stop(p);
-    free(p->ahead);
+    modem_pending_free(&p->pending);
     modem_conf_free(&p->cfg);
     free(p->worker_exe);
     free(p->buf);
     free(p);
 }
 
+static const struct modem_async_ops proxy_async_ops = {
+    .read_ahead = px_read_ahead,
+    .ready = px_ready,
+    .reading = px_reading,
+    .remove_later = px_remove_later,
+};
+
+static const struct modem_raw_ops proxy_raw_ops = {.list = px_raw_list, .delete = px_raw_delete};
+
 static const struct modem_ops proxy_ops = {
     .name = "proxy",
     .connect = px_connect,
     .disconnect = px_disconnect,
     .read_next = px_read_next,
-    .remove = px_remove,
-    .read_ahead = px_read_ahead,
-    .ready = px_ready,
-    .reading = px_reading,
-    .remove_later = px_remove_later,
+    .async = &proxy_async_ops,
     .count_parts = px_count_parts,
     .send_part = px_send_part,
+    .raw = &proxy_raw_ops,
     .status = px_status,
     .destroy = px_destroy,
-    .raw_list = px_raw_list,
-    .raw_delete = px_raw_delete,
     .reset = px_reset,
     .ussd = px_ussd,
 };

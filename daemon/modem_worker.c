@@ -226,28 +226,28 @@ static int answer_record(struct worker *w, uint32_t op, enum modem_read_result r
     return send_built(w, op, 1, 0, pos);
 }
 
-static void do_read_next(struct worker *w, const struct wire_msg *h)
+static void do_read_next(struct worker *w, bool restart)
 {
     static struct modem_part part;
-    answer_record(w, h->op, read_part(w, h->arg[0] != 0, &part), &part);
+    answer_record(w, WIRE_READ_NEXT, read_part(w, restart, &part), &part);
 }
 
-/* Reads up to arg[0] parts while the daemon stores what it has; the answers wait in the socket,
+/* Reads up to max parts while the daemon stores what it has; the answers wait in the socket,
  * several parts to a message where the timer thread can run, else one. */
-static void do_read_ahead(struct worker *w, const struct wire_msg *h)
+static void do_read_ahead(struct worker *w, int max)
 {
     static struct modem_part part;
     if (w->ahead == NULL) {
         w->ahead = wire_batch_new(w->fd);
     }
     if (w->ahead != NULL) {
-        wire_batch_begin(w->ahead, h->op);
+        wire_batch_begin(w->ahead, WIRE_READ_AHEAD);
     }
-    for (int i = 0; i < h->arg[0]; i++) {
+    for (int i = 0; i < max; i++) {
         enum modem_read_result r = read_part(w, false, &part);
-        bool last = (r != MODEM_READ_PART && r != MODEM_READ_UNDECODABLE) || i + 1 == h->arg[0];
+        bool last = (r != MODEM_READ_PART && r != MODEM_READ_UNDECODABLE) || i + 1 == max;
         int sent = w->ahead != NULL ? wire_batch_add(w->ahead, r, &part, last)
-                                    : answer_record(w, h->op, r, &part);
+                                    : answer_record(w, WIRE_READ_AHEAD, r, &part);
         if (sent != 0 || last) {
             return;
         }
@@ -301,38 +301,44 @@ static void do_send_part(struct worker *w, const struct wire_msg *h, const unsig
     answer(w, h->op, r, msg_ref, err, strlen(err) + 1);
 }
 
-static void do_status(struct worker *w, const struct wire_msg *h)
+static void do_status(struct worker *w)
 {
     struct modem_status st;
     int rc = w->modem ? w->modem->ops->status(w->modem, &st) : -1;
-    answer(w, h->op, rc, 0, rc == 0 ? &st : NULL, rc == 0 ? sizeof st : 0);
+    answer(w, WIRE_STATUS, rc, 0, rc == 0 ? &st : NULL, rc == 0 ? sizeof st : 0);
 }
 
-static void do_reset(struct worker *w, const struct wire_msg *h)
+static void do_reset(struct worker *w, bool hard)
 {
     char err[256] = "";
     int rc = w->modem && w->modem->ops->reset
-                 ? w->modem->ops->reset(w->modem, h->arg[0] != 0, err, sizeof err)
+                 ? w->modem->ops->reset(w->modem, hard, err, sizeof err)
                  : -1;
-    answer(w, h->op, rc, 0, err, strlen(err) + 1);
+    answer(w, WIRE_RESET, rc, 0, err, strlen(err) + 1);
 }
 
-static void do_ussd(struct worker *w, const struct wire_msg *h, const unsigned char *p)
+static void do_ussd(struct worker *w, const char *code)
 {
     char reply[800] = "", err[256] = "";
     int rc = -1;
     if (w->modem != NULL && w->modem->ops->ussd != NULL) {
-        rc = w->modem->ops->ussd(w->modem, wire_string(p, h->len, 0), reply, sizeof reply, err,
-                                 sizeof err);
+        rc = w->modem->ops->ussd(w->modem, code, reply, sizeof reply, err, sizeof err);
     } else {
         snprintf(err, sizeof err, "the modem is not connected");
     }
     const char *texts[] = {reply, err};
     unsigned char out[sizeof reply + sizeof err];
     size_t len = wire_pack(out, sizeof out, texts, 2);
-    answer(w, h->op, rc, 0, out, len);
+    answer(w, WIRE_USSD, rc, 0, out, len);
 }
 
+static void do_raw_delete(struct worker *w, int index)
+{
+    int rc = w->chan ? atchan_delete(w->chan, index) : -1;
+    answer(w, WIRE_RAW_DELETE, rc, 0, NULL, 0);
+}
+
+/* Takes each request's arguments off the wire for the handler of its kind. */
 static void serve(struct worker *w, const struct wire_msg *h, const unsigned char *p)
 {
     switch ((enum wire_op)h->op) {
@@ -346,10 +352,10 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         answer(w, h->op, 0, 0, NULL, 0);
         return;
     case WIRE_READ_NEXT:
-        do_read_next(w, h);
+        do_read_next(w, h->arg[0] != 0);
         return;
     case WIRE_READ_AHEAD:
-        do_read_ahead(w, h);
+        do_read_ahead(w, h->arg[0]);
         return;
     case WIRE_REMOVE:
         do_remove(w, h, p);
@@ -363,21 +369,19 @@ static void serve(struct worker *w, const struct wire_msg *h, const unsigned cha
         do_send_part(w, h, p);
         return;
     case WIRE_STATUS:
-        do_status(w, h);
+        do_status(w);
         return;
     case WIRE_RAW_LIST:
         do_raw_list(w, p, h->len);
         return;
-    case WIRE_RAW_DELETE: {
-        int rc = w->chan ? atchan_delete(w->chan, h->arg[0]) : -1;
-        answer(w, h->op, rc, 0, NULL, 0);
+    case WIRE_RAW_DELETE:
+        do_raw_delete(w, h->arg[0]);
         return;
-    }
     case WIRE_RESET:
-        do_reset(w, h);
+        do_reset(w, h->arg[0] != 0);
         return;
     case WIRE_USSD:
-        do_ussd(w, h, p);
+        do_ussd(w, wire_string(p, h->len, 0));
         return;
     case WIRE_RAW_ITEM:
     case WIRE_PROGRESS:

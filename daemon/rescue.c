@@ -50,13 +50,13 @@ static long long store_undecodable(struct store *s, const struct modem_raw *r, c
 int rescue_take_off(struct store *s, struct modem *m, const char *instance, char *err,
                     size_t errcap)
 {
-    if (m->ops->raw_list == NULL || m->ops->raw_delete == NULL) {
+    if (m->ops->raw == NULL) {
         snprintf(err, errcap, "this modem cannot be read without libGammu");
         return -1;
     }
     struct modem_raw *items;
     size_t n;
-    if (m->ops->raw_list(m, &items, &n, err, errcap) != 0) {
+    if (m->ops->raw->list(m, &items, &n, err, errcap) != 0) {
         return -1;
     }
     int taken = 0;
@@ -67,7 +67,7 @@ int rescue_take_off(struct store *s, struct modem *m, const char *instance, char
         }
         if (store_undecodable(s, r, instance, err, errcap) < 0) {
             taken = -1;
-        } else if (m->ops->raw_delete(m, r->index) != 0) {
+        } else if (m->ops->raw->delete (m, r->index) != 0) {
             snprintf(err, errcap, "deleting SIM index %d failed", r->index);
             taken = -1;
         } else {

@@ -169,31 +169,33 @@ int usage_error(void)
                          current_verb[0] ? " " : "", current_verb);
 }
 
+/* Whether name, a command ("status": any of its verbs) or a command and its verb ("outbox list"),
+ * is the command running. */
+static bool is_current(const char *name)
+{
+    size_t n = strcspn(name, " ");
+    return strncmp(name, current_command, n) == 0 && current_command[n] == '\0' &&
+           (name[n] == '\0' || strcmp(name + n + 1, current_verb) == 0);
+}
+
 /* The database role a command needs, for an error that says permission was denied. */
 static const char *role_needed(void)
 {
     static const struct {
-        const char *command;
-        const char *verb; /* "" for any */
         const char *role;
+        const char *commands[10]; /* up to the first NULL */
     } roles[] = {
-        {"migrate", "", "lapor_owner (or a superuser)"},
-        {"agency", "add", "lapor_owner"},
-        {"agency", "keyword", "lapor_owner"},
-        {"status", "", "lapor_reader"},
-        {"metrics", "", "lapor_reader"},
-        {"outbox", "list", "lapor_reader"},
-        {"agency", "list", "lapor_reader"},
-        {"liaison", "list", "lapor_reader"},
-        {"ticket", "show", "lapor_reader"},
-        {"check", "", "lapor_reader"},
-        {"webhook", "list", "lapor_reader"},
-        {"webhook", "events", "lapor_reader"},
+        {"lapor_owner (or a superuser)", {"migrate"}},
+        {"lapor_owner", {"agency add", "agency keyword"}},
+        {"lapor_reader",
+         {"status", "metrics", "outbox list", "agency list", "liaison list", "ticket show", "check",
+          "webhook list", "webhook events"}},
     };
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-        if (strcmp(roles[i].command, current_command) == 0 &&
-            (roles[i].verb[0] == '\0' || strcmp(roles[i].verb, current_verb) == 0)) {
-            return roles[i].role;
+        for (const char *const *name = roles[i].commands; *name != NULL; name++) {
+            if (is_current(*name)) {
+                return roles[i].role;
+            }
         }
     }
     /* Every other command changes rows, as the daemon does. */

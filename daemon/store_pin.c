@@ -47,18 +47,20 @@ int store_pin_get(struct store *s, const char *number, int agency_id, struct sto
                            2, params, pin_from_row, p, found);
 }
 
+/* One wrong PIN more for liaison $1, locked from the $2nd on: whether it is locked now. */
+static const char pin_failed_sql[] =
+    "UPDATE liaison SET pin_failures = pin_failures + 1,"
+    " pin_locked_at = CASE WHEN pin_locked_at IS NULL"
+    "  AND pin_failures + 1 >= $2::int THEN now() ELSE pin_locked_at END"
+    " WHERE id = $1::int RETURNING pin_locked_at IS NOT NULL";
+
 int store_pin_failed(struct store *s, int liaison_id, int max_failures, bool *locked)
 {
     char ibuf[STORE_NUMBUF], mbuf[STORE_NUMBUF];
     store_fmt_ll(ibuf, liaison_id);
     store_fmt_ll(mbuf, max_failures);
     const char *params[] = {ibuf, mbuf};
-    return store_query_bool(s,
-                            "UPDATE liaison SET pin_failures = pin_failures + 1,"
-                            " pin_locked_at = CASE WHEN pin_locked_at IS NULL"
-                            "  AND pin_failures + 1 >= $2::int THEN now() ELSE pin_locked_at END"
-                            " WHERE id = $1::int RETURNING pin_locked_at IS NOT NULL",
-                            2, params, locked);
+    return store_query_bool(s, pin_failed_sql, 2, params, locked);
 }
 
 int store_pin_succeeded(struct store *s, int liaison_id)
@@ -69,6 +71,15 @@ int store_pin_succeeded(struct store *s, int liaison_id)
     return store_exec(s, "UPDATE liaison SET pin_failures = 0 WHERE id = $1::int", 1, params);
 }
 
+/* An operator's change to the active liaison number $2 of agency code $1: it unlocks the liaison
+ * and, given a salt and hash (hex) and iterations ($3 to $5; else NULL), sets a new PIN. */
+static const char pin_change_sql[] =
+    "UPDATE liaison SET pin_salt = coalesce(decode($3, 'hex'), pin_salt),"
+    " pin_hash = coalesce(decode($4, 'hex'), pin_hash),"
+    " pin_iterations = coalesce($5::int, pin_iterations), pin_failures = 0, pin_locked_at = NULL"
+    " WHERE number = $2 AND active AND agency_id = (SELECT id FROM agency WHERE code = upper($1))"
+    " RETURNING 1";
+
 int store_pin_set(struct store *s, const char *code, const char *number, const unsigned char *salt,
                   int iterations, const unsigned char *hash, bool *found)
 {
@@ -77,25 +88,13 @@ int store_pin_set(struct store *s, const char *code, const char *number, const u
     to_hex(hash, PIN_HASH_BYTES, hash_hex);
     store_fmt_ll(ibuf, iterations);
     const char *params[] = {code, number, salt_hex, hash_hex, ibuf};
-    return store_query_any(s,
-                           "UPDATE liaison SET pin_salt = decode($3, 'hex'),"
-                           " pin_hash = decode($4, 'hex'), pin_iterations = $5::int,"
-                           " pin_failures = 0, pin_locked_at = NULL"
-                           " WHERE number = $2 AND active"
-                           " AND agency_id = (SELECT id FROM agency WHERE code = upper($1))"
-                           " RETURNING 1",
-                           5, params, found);
+    return store_query_any(s, pin_change_sql, 5, params, found);
 }
 
 int store_pin_unlock(struct store *s, const char *code, const char *number, bool *found)
 {
-    const char *params[] = {code, number};
-    return store_query_any(s,
-                           "UPDATE liaison SET pin_failures = 0, pin_locked_at = NULL"
-                           " WHERE number = $2 AND active"
-                           " AND agency_id = (SELECT id FROM agency WHERE code = upper($1))"
-                           " RETURNING 1",
-                           2, params, found);
+    const char *params[] = {code, number, NULL, NULL, NULL};
+    return store_query_any(s, pin_change_sql, 5, params, found);
 }
 
 int store_pin_mask(struct store *s, long long msg_id)

@@ -73,7 +73,7 @@ struct modem_raw {
 
 enum modem_read_result {
     MODEM_READ_UNDECODABLE = 2, /* libGammu could not decode the message at part->location and
-                                 * skipped it; it stays on the modem until a rescue (raw_list) */
+                                 * skipped it; it stays on the modem until a rescue (raw->list) */
     MODEM_READ_PART = 1,        /* *part holds the next part */
     MODEM_READ_END = 0,         /* no more parts in this enumeration */
     MODEM_READ_ERROR = -1,      /* the modem failed: reconnect */
@@ -90,6 +90,47 @@ enum modem_send_result {
 
 struct modem;
 
+/*
+ * What a modem offers that takes requests without waiting for their answers, so that the daemon
+ * stores one batch while the modem reads the next and removes the last.
+ */
+struct modem_async_ops {
+    /*
+     * Starts reading the next max parts of the enumeration while the caller does other work
+     * (stores the parts it has); the following read_next calls without restart hand them out. A
+     * restart drops what was read ahead.
+     */
+    void (*read_ahead)(struct modem *m, int max);
+    /*
+     * Whether the next read_next (without restart) answers without waiting on the modem: true
+     * when a part read ahead is in hand or arrives within wait_ms, and whenever no read-ahead is
+     * under way. False says the modem is busy looking (the dummy driver searches tens of
+     * thousands of paths before it says the listing ended): a caller holding parts can store
+     * them first.
+     */
+    bool (*ready)(struct modem *m, int wait_ms);
+    /* True while a read-ahead is under way, which anything asked of the modem now would wait
+     * for. */
+    bool (*reading)(struct modem *m);
+    /*
+     * Orders the removal of the n parts without waiting for it. A removal that fails is logged,
+     * and the next read_next reports MODEM_READ_ERROR: the part is read again after the
+     * reconnection and found stored. 0 when the order went out, -1 when the modem is gone.
+     */
+    int (*remove_later)(struct modem *m, const struct modem_part *parts, int n);
+};
+
+/* What a modem offers that can be read without libGammu's decoder, for the rescue. */
+struct modem_raw_ops {
+    /*
+     * Lists the SIM's messages straight from the modem, each judged by a trial decode in a
+     * throwaway process. *items is malloc'd. 0, or -1 with a reason in err.
+     */
+    int (*list)(struct modem *m, struct modem_raw **items, size_t *n, char *err, size_t errcap);
+    /* Deletes a message by its SIM index, after list. 0 or -1. */
+    int (*delete)(struct modem *m, int index);
+};
+
 struct modem_ops {
     const char *name;
     /* 0 when connected; -1 with a reason in err. */
@@ -97,31 +138,11 @@ struct modem_ops {
     void (*disconnect)(struct modem *m);
     /* The next part; restart begins a new enumeration from the first location. */
     enum modem_read_result (*read_next)(struct modem *m, bool restart, struct modem_part *part);
-    /* 0 when the part is gone from the modem, -1 when that is not known. */
+    /* Reading ahead and removing without waiting; NULL where the modem waits for every answer. */
+    const struct modem_async_ops *async;
+    /* 0 when the part is gone from the modem, -1 when that is not known. NULL where the modem
+     * removes parts only through async->remove_later. */
     int (*remove)(struct modem *m, const struct modem_part *part);
-    /*
-     * Optional: starts reading the next max parts of the enumeration while the caller does other
-     * work (stores the parts it has); the following read_next calls without restart hand them
-     * out. A restart drops what was read ahead.
-     */
-    void (*read_ahead)(struct modem *m, int max);
-    /*
-     * Optional: whether the next read_next (without restart) answers without waiting on the
-     * modem: true when a part read ahead is in hand or arrives within wait_ms, and whenever no
-     * read-ahead is under way. False says the modem is busy looking (the dummy driver searches
-     * tens of thousands of paths before it says the listing ended): a caller holding parts can
-     * store them first.
-     */
-    bool (*ready)(struct modem *m, int wait_ms);
-    /* Optional: true while a read-ahead is under way, which anything asked of the modem now would
-     * wait for. */
-    bool (*reading)(struct modem *m);
-    /*
-     * Optional: orders the removal of the n parts without waiting for it. A removal that fails
-     * is logged, and the next read_next reports MODEM_READ_ERROR: the part is read again after
-     * the reconnection and found stored. 0 when the order went out, -1 when the modem is gone.
-     */
-    int (*remove_later)(struct modem *m, const struct modem_part *parts, int n);
     /* How many parts text needs (GSM 7-bit where it can, UCS-2 where it must); -1 when it cannot
      * be encoded, MODEM_GONE when the modem failed before it could say. */
     int (*count_parts)(struct modem *m, const char *utf8);
@@ -131,16 +152,9 @@ struct modem_ops {
      */
     enum modem_send_result (*send_part)(struct modem *m, const char *number, const char *utf8,
                                         int ref, int index, int *msg_ref, char *err, size_t errcap);
+    const struct modem_raw_ops *raw; /* NULL where the modem cannot */
     int (*status)(struct modem *m, struct modem_status *st);
     void (*destroy)(struct modem *m);
-    /*
-     * Optional (NULL where the modem cannot): lists the SIM's messages straight from the modem,
-     * without libGammu's decoder, each judged by a trial decode in a throwaway process. *items
-     * is malloc'd. 0, or -1 with a reason in err.
-     */
-    int (*raw_list)(struct modem *m, struct modem_raw **items, size_t *n, char *err, size_t errcap);
-    /* Optional: deletes a message by its SIM index, after raw_list. 0 or -1. */
-    int (*raw_delete)(struct modem *m, int index);
     /*
      * Optional: asks the connected modem to restart (hard: a full restart, AT+CFUN=1,1 on AT
      * modems; soft: its software only). The connection is closed afterwards either way. 0 when

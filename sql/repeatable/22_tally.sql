@@ -27,13 +27,6 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-CREATE OR REPLACE TRIGGER tally_outbox_insert AFTER INSERT ON outbox
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
-CREATE OR REPLACE TRIGGER tally_outbox_update AFTER UPDATE ON outbox
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
-CREATE OR REPLACE TRIGGER tally_outbox_delete AFTER DELETE ON outbox
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
 
 -- Messages and complaints ever stored: counters, which the archive step does not lower; and
 -- those stored each day ('sms_in@DAY', 'complaint@DAY').
@@ -46,6 +39,16 @@ BEGIN
     RETURN NULL;
 END;
 $$;
+
+-- The tables counted, each with its own triggers: a trigger with transition tables fires on one
+-- kind of change only.
+CREATE OR REPLACE TRIGGER tally_outbox_insert AFTER INSERT ON outbox
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
+CREATE OR REPLACE TRIGGER tally_outbox_update AFTER UPDATE ON outbox
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
+CREATE OR REPLACE TRIGGER tally_outbox_delete AFTER DELETE ON outbox
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_outbox();
 CREATE OR REPLACE TRIGGER tally_sms_in AFTER INSERT ON sms_in
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_stored();
 CREATE OR REPLACE TRIGGER tally_complaint AFTER INSERT ON complaint

@@ -1,11 +1,22 @@
+-- Moves the rows of p_table whose p_key is one of p_ids into its archive table, archive_<p_table>
+-- (006_complaint_due_on.sql), in one statement: none is in both or in neither. lapor_archive
+-- calls it with its own tables' names, one table at a time.
+CREATE OR REPLACE FUNCTION lapor_archive_rows(p_table text, p_key text, p_ids bigint[])
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('WITH gone AS (DELETE FROM %I WHERE %I = ANY ($1) RETURNING *)'
+                   ' INSERT INTO %I SELECT * FROM gone', p_table, p_key, 'archive_' || p_table)
+      USING p_ids;
+END;
+$$;
+
 -- Moves up to p_limit closed tickets whose closing is more than p_days days old, with their
 -- messages and parts, events, reminders, confirmations, webhook events (a ticket with one still
 -- to deliver stays), and the outgoing messages (and parts) of either, from
--- the hot tables into the archive tables (006_complaint_due_on.sql), in one statement: a row is
--- in one place or the other at every commit, never in neither. The foreign keys are checked at
--- the statement's end, when every row of a ticket has gone together. Returns how many tickets
--- moved; a caller repeats it until 0, each call its own transaction. Tickets being changed
--- meanwhile are skipped, not waited for.
+-- the hot tables into the archive tables, in one transaction: a row is in one place or the other
+-- at every commit, never in neither. Returns how many tickets moved; a caller repeats it until 0,
+-- each call its own transaction. Tickets being changed meanwhile are skipped, not waited for.
 CREATE OR REPLACE FUNCTION lapor_archive(p_days integer, p_limit integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -37,36 +48,19 @@ BEGIN
         UNION
         SELECT o.id FROM outbox o WHERE o.sms_in_id = ANY (v_messages));
 
-    WITH outbox_part_gone AS (
-        DELETE FROM outbox_part WHERE outbox_id = ANY (v_outbox) RETURNING *),
-    outbox_part_kept AS (
-        INSERT INTO archive_outbox_part SELECT * FROM outbox_part_gone),
-    outbox_gone AS (
-        DELETE FROM outbox WHERE id = ANY (v_outbox) RETURNING *),
-    outbox_kept AS (
-        INSERT INTO archive_outbox SELECT * FROM outbox_gone),
-    confirmation_gone AS (
-        DELETE FROM confirmation
-         WHERE complaint_id = ANY (v_complaints) OR sms_in_id = ANY (v_messages) RETURNING *),
-    confirmation_kept AS (
-        INSERT INTO archive_confirmation SELECT * FROM confirmation_gone),
-    webhook_event_gone AS (
-        DELETE FROM webhook_event WHERE complaint_id = ANY (v_complaints) RETURNING *),
-    webhook_event_kept AS (
-        INSERT INTO archive_webhook_event SELECT * FROM webhook_event_gone),
-    reminder_gone AS (
-        DELETE FROM reminder WHERE complaint_id = ANY (v_complaints) RETURNING *),
-    reminder_kept AS (
-        INSERT INTO archive_reminder SELECT * FROM reminder_gone),
-    event_gone AS (
-        DELETE FROM complaint_event WHERE complaint_id = ANY (v_complaints) RETURNING *),
-    event_kept AS (
-        INSERT INTO archive_complaint_event SELECT * FROM event_gone),
-    part_gone AS (
-        DELETE FROM sms_part WHERE sms_in_id = ANY (v_messages) RETURNING *),
-    part_kept AS (
-        INSERT INTO archive_sms_part SELECT * FROM part_gone),
-    message_gone AS (
+    -- The rows that point at a ticket or its messages go first, so that no foreign key is left
+    -- pointing at a row gone.
+    PERFORM lapor_archive_rows('outbox_part', 'outbox_id', v_outbox);
+    PERFORM lapor_archive_rows('outbox', 'id', v_outbox);
+    PERFORM lapor_archive_rows('confirmation', 'complaint_id', v_complaints);
+    PERFORM lapor_archive_rows('confirmation', 'sms_in_id', v_messages);
+    PERFORM lapor_archive_rows('webhook_event', 'complaint_id', v_complaints);
+    PERFORM lapor_archive_rows('reminder', 'complaint_id', v_complaints);
+    PERFORM lapor_archive_rows('complaint_event', 'complaint_id', v_complaints);
+    PERFORM lapor_archive_rows('sms_part', 'sms_in_id', v_messages);
+    -- A ticket and the message it came in point at each other: they go in one statement, whose
+    -- end is when the foreign keys are checked.
+    WITH message_gone AS (
         DELETE FROM sms_in WHERE id = ANY (v_messages) RETURNING *),
     message_kept AS (
         INSERT INTO archive_sms_in SELECT * FROM message_gone),

@@ -89,8 +89,8 @@ int main(int argc, char **argv)
             restart = false;
             if (r == MODEM_READ_PART) {
                 n++;
-                if (n == 1 && m->ops->read_ahead != NULL) {
-                    m->ops->read_ahead(m, batch - 1);
+                if (n == 1 && m->ops->async != NULL) {
+                    m->ops->async->read_ahead(m, batch - 1);
                 }
             } else if (r == MODEM_READ_UNDECODABLE) {
                 undecodable++;
@@ -103,14 +103,14 @@ int main(int argc, char **argv)
             }
         }
         /* The daemon reads the next batch ahead while it stores this one (here: at once). */
-        if (n == batch && !at_end && m->ops->read_ahead != NULL) {
-            m->ops->read_ahead(m, batch);
+        if (n == batch && !at_end && m->ops->async != NULL) {
+            m->ops->async->read_ahead(m, batch);
         }
-        if (m->ops->remove_later != NULL && m->ops->remove_later(m, parts, n) != 0) {
+        if (m->ops->async != NULL && m->ops->async->remove_later(m, parts, n) != 0) {
             fprintf(stderr, "modem_limit: ordering the deletes failed\n");
             return 1;
         }
-        for (int i = 0; m->ops->remove_later == NULL && i < n; i++) {
+        for (int i = 0; m->ops->async == NULL && i < n; i++) {
             if (m->ops->remove(m, &parts[i]) != 0) {
                 fprintf(stderr, "modem_limit: delete failed at location %d\n", parts[i].location);
                 return 1;
