@@ -62,7 +62,8 @@ echo "$N messages stored$($UNTIL_REPLIED && echo ", their replies sent,") in $(e
 kill -TERM "$DAEMON"
 wait "$DAEMON" || true
 DAEMON=
-"$PG_BIN/psql" -X -c "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms,
+"$PG_BIN/psql" -X -c "SELECT CASE WHEN toplevel THEN 'top' ELSE '' END AS called, calls,
+        round(total_exec_time::numeric, 1) AS total_ms,
         round(mean_exec_time::numeric, 3) AS mean_ms,
-        left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
-   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
+        left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS statement
+   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 24"
