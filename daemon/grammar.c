@@ -30,7 +30,7 @@ enum keyword_kind {
 static const struct keyword {
     enum grammar_command command;
     enum keyword_kind kind;
-    const char *words[3]; /* the word and any other that means the same, up to the first NULL */
+    const char *words[3]; /* the word and any other that means the same */
 } keywords[] = {
     {GRAMMAR_COMPLAINT, KW_COMPLAINT, {"LAPOR"}},
     {GRAMMAR_CONFIDENTIAL, KW_COMPLAINT, {"RAHASIA"}},
@@ -124,8 +124,9 @@ static const char *match_word(const char *p, const char *w)
 static const char *match_keyword(const char *p, const struct keyword **kw)
 {
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
-        for (const char *const *word = keywords[i].words; *word != NULL; word++) {
-            const char *end = match_word(p, *word);
+        const struct keyword *k = &keywords[i];
+        for (size_t w = 0; w < sizeof k->words / sizeof k->words[0] && k->words[w] != NULL; w++) {
+            const char *end = match_word(p, k->words[w]);
 
             if (end != NULL) {
                 *kw = &keywords[i];

@@ -129,6 +129,16 @@ const char *modem_pending_take_removed(struct modem_pending *q, const struct wir
     return NULL;
 }
 
+bool modem_pending_awaiting_part(const struct modem_pending *q)
+{
+    return q->ahead_count == 0 && q->ahead_owed;
+}
+
+void modem_pending_drop_parts(struct modem_pending *q)
+{
+    q->ahead_count = 0;
+}
+
 bool modem_pending_next_part(struct modem_pending *q, enum modem_read_result *result,
                              struct modem_part *part)
 {

@@ -315,16 +315,16 @@ static enum modem_read_result px_read_next(struct modem *m, bool restart, struct
         if (drain(p) != 0) {
             return MODEM_READ_ERROR;
         }
-        p->pending.ahead_count = 0;
+        modem_pending_drop_parts(&p->pending);
     }
-    while (p->pending.ahead_count == 0 && p->pending.ahead_owed) {
+    while (modem_pending_awaiting_part(&p->pending)) {
         if (collect_one(p) != 0) {
             return MODEM_READ_ERROR;
         }
     }
     if (p->removes_failed > 0) {
         p->removes_failed = 0;
-        p->pending.ahead_count = 0;
+        modem_pending_drop_parts(&p->pending);
         return MODEM_READ_ERROR;
     }
     enum modem_read_result r;
@@ -383,11 +383,11 @@ static bool skip_progress(struct proxy *p)
 static bool px_ready(struct modem *m, int wait_ms)
 {
     struct proxy *p = proxy_of(m);
-    if (p->pending.ahead_count > 0 || !p->pending.ahead_owed) {
+    if (!modem_pending_awaiting_part(&p->pending)) {
         return true; /* the common case, before every part: no clock read */
     }
     long long deadline = proc_now_ms() + wait_ms;
-    while (p->pending.ahead_count == 0 && p->pending.ahead_owed) {
+    while (modem_pending_awaiting_part(&p->pending)) {
         long long left = deadline - proc_now_ms();
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
         int r = poll(&pfd, 1, left > 0 ? (int)left : 0);

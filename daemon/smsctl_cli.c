@@ -183,7 +183,7 @@ static const char *role_needed(void)
 {
     static const struct {
         const char *role;
-        const char *commands[10]; /* up to the first NULL */
+        const char *commands[10];
     } roles[] = {
         {"lapor_owner (or a superuser)", {"migrate"}},
         {"lapor_owner", {"agency add", "agency keyword"}},
@@ -192,8 +192,10 @@ static const char *role_needed(void)
           "webhook list", "webhook events"}},
     };
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-        for (const char *const *name = roles[i].commands; *name != NULL; name++) {
-            if (is_current(*name)) {
+        const char *const *names = roles[i].commands;
+        for (size_t k = 0; k < sizeof roles[i].commands / sizeof names[0] && names[k] != NULL;
+             k++) {
+            if (is_current(names[k])) {
                 return roles[i].role;
             }
         }

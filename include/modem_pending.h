@@ -68,6 +68,12 @@ const char *modem_pending_take_ahead(struct modem_pending *q, const struct wire_
 const char *modem_pending_take_removed(struct modem_pending *q, const struct wire_msg *h, int *done,
                                        int *failed);
 
+/* Whether a read-ahead is owed and none of its parts is held yet: the next read waits for it. */
+bool modem_pending_awaiting_part(const struct modem_pending *q);
+/* Drops the parts held, unread: a new enumeration starts, or a failed removal makes the listing
+ * stale. */
+void modem_pending_drop_parts(struct modem_pending *q);
+
 /* Hands out the next part held: false when none is. */
 bool modem_pending_next_part(struct modem_pending *q, enum modem_read_result *result,
                              struct modem_part *part);

@@ -47,8 +47,10 @@ static void test_ahead_in_order(void **state)
     assert_int_equal(modem_pending_ahead_room(&q, 3), 0);
     modem_pending_push(&q, PENDING_AHEAD, 3);
     assert_true(q.ahead_owed);
+    assert_true(modem_pending_awaiting_part(&q));
     struct wire_msg h = ahead_answer(2, 10, MODEM_READ_PART);
     assert_null(modem_pending_take_ahead(&q, &h, payload));
+    assert_false(modem_pending_awaiting_part(&q));
     assert_int_equal(q.count, 1);
     h = ahead_answer(1, 12, MODEM_READ_PART);
     assert_null(modem_pending_take_ahead(&q, &h, payload));
@@ -59,6 +61,14 @@ static void test_ahead_in_order(void **state)
     expect_part(12);
     enum modem_read_result r;
     struct modem_part part;
+    assert_false(modem_pending_next_part(&q, &r, &part));
+
+    /* Parts dropped unread are never handed out. */
+    assert_int_equal(modem_pending_ahead_room(&q, 2), 0);
+    modem_pending_push(&q, PENDING_AHEAD, 2);
+    h = ahead_answer(2, 20, MODEM_READ_PART);
+    assert_null(modem_pending_take_ahead(&q, &h, payload));
+    modem_pending_drop_parts(&q);
     assert_false(modem_pending_next_part(&q, &r, &part));
     modem_pending_free(&q);
 }
