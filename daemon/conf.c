@@ -89,7 +89,7 @@ static const struct key keys[] = {
     {NULL, "poll_interval", KEY_MILLIS, false, AT(poll_interval_ms), 1.0, 0.05, 60, NULL, NULL},
     {NULL, "multipart_timeout", KEY_INT, false, AT(multipart_timeout_s), 600, 1, 86400, NULL, NULL},
     {NULL, "lease", KEY_INT, false, AT(lease_s), 60, 5, 3600, NULL, NULL},
-    {NULL, "batch_size", KEY_INT, false, AT(batch_size), 50, 1, 1000, NULL, NULL},
+    {NULL, "batch_size", KEY_INT, false, AT(batch_size), 200, 1, 1000, NULL, NULL},
     {NULL, "heartbeat", KEY_INT, false, AT(heartbeat_s), 5, 1, 60, NULL, NULL},
     {NULL, "retry", KEY_GROUP, false, 0, 0, 0, 0, NULL, NULL},
     {"retry", "max_attempts", KEY_INT, false, AT(retry.max_attempts), 5, 1, 100, NULL, NULL},

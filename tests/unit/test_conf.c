@@ -84,7 +84,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.poll_interval_ms, 1000);
     assert_int_equal(c.multipart_timeout_s, 600);
     assert_int_equal(c.lease_s, 60);
-    assert_int_equal(c.batch_size, 50);
+    assert_int_equal(c.batch_size, 200);
     assert_int_equal(c.retry.max_attempts, 5);
     assert_int_equal(c.retry.first_delay_s, 30);
     assert_int_equal(c.retry.max_delay_s, 3600);
