@@ -44,7 +44,7 @@ set -euo pipefail
 
 SIZES="1000 10000"
 QUICK=0 PERF=0 PEER=1 FSYNC=on ONLY_THROUGHPUT=0 ONLY_LATENCY=0
-LAT_S=30 PGB_S=15 SEND_N=${SEND_N:-1000} BATCH=50 ONLY_SEND=0
+LAT_S=30 PGB_S=15 SEND_N=${SEND_N:-1000} BATCH=200 ONLY_SEND=0 # BATCH: the default batch_size
 CMDLINE="bash tests/bench/bench.sh $*"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -419,7 +419,7 @@ ratio() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0 ] && calc "$1 / $2" 2 || ech
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/^Mem/{print $2}') GB"
     echo "- command: \`$CMDLINE\` (in $LAPOR_SRC), total ${T_ALL} s"
     echo "- lapor-smsd $("$SMSD" -V | awk '{print $2}'), git $(git -C "$LAPOR_SRC" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$LAPOR_SRC" diff --quiet 2>/dev/null || echo ' (working tree modified)'); PostgreSQL $PG_VERSION, fsync $FSYNC; gammu-smsd ${R[peer.version]:-not run}"
-    echo "- daemon configuration: dummy modem, poll_interval 1.0 s (default), batch_size 50, all other keys default; log level info to a file"
+    echo "- daemon configuration: dummy modem, poll_interval 1.0 s (default), batch_size $BATCH (the default), all other keys default; log level info to a file"
     echo "- mix: 7/10 single SMS (report cut to <=150 chars), 3/10 whole reports as 2-5 part SMS; distinct senders; all files in sms/1 + sms/3 before the start"
     echo
     echo "## Throughput (messages waiting before the start; time from exec of the daemon to the commit of the last message stored, read from PostgreSQL's commit timestamps; in brackets when the polling loop saw it)"
