@@ -84,6 +84,9 @@ tar -C "$LAPOR_SRC" --exclude='./build*' --exclude=./.git --exclude='./obj-*' -c
 deb=$(ls "$T"/lapor-smsd_*.deb)
 check "the package's version is the project's" \
     "$(dpkg-deb -f "$deb" Version)" "$(cache CMAKE_PROJECT_VERSION)"
+# What Debian's archive checks before it takes a package: no error, no warning.
+check "lintian finds nothing in the package" \
+    "$(lintian --no-cfg "$deb" 2>&1 | grep -v 'running with root privileges')" ""
 
 echo "--- installing it"
 dpkg -i "$deb" >"$T/install.log" 2>&1 || { cat "$T/install.log"; exit 1; }
