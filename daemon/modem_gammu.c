@@ -3,7 +3,8 @@
  * (AT driver) and for libGammu's dummy driver, and libGammu's splitter for modem_dummy.c, which
  * writes SMS into a dummy modem's inbox.
  *
- * With its parts modem_ussd.c and modem_status.c, the only files that include gammu.h.
+ * With its parts modem_ussd.c, modem_status.c and modem_split.c, the only files that include
+ * libGammu (libgammu.h).
  * libGammu's own text helpers (GSM_LinkSMS, DecodeUnicodeString, ...) loop forever or return
  * static buffers on hostile input, so everything that comes from the radio is decoded with bounded
  * loops by the pure modules modem_decode and textcodec, and nothing that libGammu hands back is
@@ -15,8 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <gammu.h>
-
+#include "libgammu.h"
 #include "log.h"
 #include "modem.h"
 #include "modem_conf.h"

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gammu.h>
-
+#include "libgammu.h"
 #include "modem.h"
 #include "modem_decode.h"
 #include "textcodec.h"

@@ -1,15 +1,14 @@
 /*
  * modem_status: what a connected modem says of itself through libGammu (identity, network,
  * signal, battery, storage). Part of the libGammu backend (see modem_gammu.c): like it, it
- * includes gammu.h.
+ * includes libGammu (libgammu.h).
  */
 #include "modem_status.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include <gammu.h>
-
+#include "libgammu.h"
 #include "modem_decode.h"
 
 /* A percentage libGammu reported, or -1 when it is out of range. */

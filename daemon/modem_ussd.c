@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gammu.h>
-
+#include "libgammu.h"
 #include "modem_decode.h"
 #include "proc.h"
 

@@ -1,9 +1,9 @@
 /*
  * modem: a GSM modem behind a small table of operations, so that the loop never knows which kind
- * it drives. modem_gammu.c (with its parts modem_ussd.c and modem_status.c, the only files that
- * include gammu.h) implements it with libGammu, for real modems (AT driver) and the simulated
- * one (dummy driver); modem_proxy.c runs that in a worker process. modem_decode.c decodes what
- * the modem gives, modem_dummy.c feeds the simulated one's inbox.
+ * it drives. modem_gammu.c (with its parts modem_ussd.c, modem_status.c and modem_split.c, the
+ * only files that include libGammu, through libgammu.h) implements it for real modems (AT
+ * driver) and the simulated one (dummy driver); modem_proxy.c runs that in a worker process.
+ * modem_decode.c decodes what the modem gives, modem_dummy.c feeds the simulated one's inbox.
  */
 #ifndef LAPOR_MODEM_H
 #define LAPOR_MODEM_H

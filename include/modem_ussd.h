@@ -1,7 +1,7 @@
 /*
  * modem_ussd: a USSD request (a balance code such as *888#) on a libGammu connection, and the
  * network's answer. Part of the libGammu backend (modem_gammu.c, which was full): like it, it
- * includes gammu.h; its callers see the state machine only as a pointer.
+ * includes libGammu (libgammu.h); its callers see the state machine only as a pointer.
  */
 #ifndef LAPOR_MODEM_USSD_H
 #define LAPOR_MODEM_USSD_H

@@ -12,7 +12,8 @@ packages=(build-essential cmake pkg-config libgammu-dev libpq-dev libconfig-dev 
           libcurl4-openssl-dev libssl-dev ca-certificates openssl
           postgresql postgresql-client python3 man-db clang debhelper dpkg-dev mandoc
           prometheus  # promtool checks the alert rules in monitoring/
-          lintian)    # Debian's own checks of the package
+          lintian     # Debian's own checks of the package
+          universal-ctags) # t_layout's listing of the functions
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

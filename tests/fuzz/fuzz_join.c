@@ -43,8 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "msisdn.h"
 #include "store.h"
 #include "store_intake.h"
@@ -104,7 +102,8 @@ static int nmessages;
 static int batch;
 
 static struct store *store;
-static PGconn *reader;
+/* A second connection, through which the checks read what the first one committed. */
+static struct store *reader;
 
 /*
  * libFuzzer can see only the C code's branches, and what this target is about happens inside
@@ -137,11 +136,11 @@ static void check(bool cond, const char *what)
 
 /* ---- set-up ---- */
 
-static PGresult *query(const char *sql, ExecStatusType want)
+static struct store_rows *query(const char *sql)
 {
-    PGresult *r = PQexec(reader, sql);
-    if (PQresultStatus(r) != want) {
-        fprintf(stderr, "fuzz_join: %s: %s\n", sql, PQerrorMessage(reader));
+    struct store_rows *r = store_query(reader, sql, 0, NULL);
+    if (r == NULL) {
+        fprintf(stderr, "fuzz_join: %s: %s\n", sql, store_error(reader));
         fail("a query of the checker failed");
     }
     return r;
@@ -149,7 +148,10 @@ static PGresult *query(const char *sql, ExecStatusType want)
 
 static void exec_ok(const char *sql)
 {
-    PQclear(query(sql, PGRES_COMMAND_OK));
+    if (store_exec(reader, sql, 0, NULL) != 0) {
+        fprintf(stderr, "fuzz_join: %s: %s\n", sql, store_error(reader));
+        fail("a statement of the checker failed");
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -169,21 +171,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_join: %s\n", store ? store_error(store) : "out of memory");
         exit(2);
     }
-    reader = PQconnectdb(conninfo);
-    if (PQstatus(reader) != CONNECTION_OK) {
-        fprintf(stderr, "fuzz_join: %s", PQerrorMessage(reader));
+    reader = store_new(conninfo);
+    if (reader == NULL || store_connect(reader) != 0) {
+        fprintf(stderr, "fuzz_join: %s\n", reader ? store_error(reader) : "out of memory");
         exit(2);
     }
     /* The target empties sms_in after each input: refuse a database where that would lose
      * anything, i.e. one that has ever made a complaint. */
-    PGresult *r = query("SELECT (SELECT count(*) FROM complaint) + (SELECT count(*) FROM outbox)",
-                        PGRES_TUPLES_OK);
-    if (strcmp(PQgetvalue(r, 0, 0), "0") != 0) {
+    struct store_rows *r =
+        query("SELECT (SELECT count(*) FROM complaint) + (SELECT count(*) FROM outbox)");
+    if (store_rows_ll(r, 0, 0) != 0) {
         fputs("fuzz_join: this database holds complaints; give the target one of its own\n",
               stderr);
         exit(2);
     }
-    PQclear(r);
+    store_rows_free(r);
     exec_ok("DELETE FROM sms_part");
     exec_ok("DELETE FROM sms_in");
     messages = calloc(MAX_CALLS, sizeof *messages);
@@ -698,10 +700,9 @@ static void hex(const unsigned char *b, size_t n, char *out)
 
 static void check_tables(void)
 {
-    PGresult *r = query("SELECT encode(raw, 'hex'), sms_in_id, text, coalesce(concat_seq, 0)"
-                        " FROM sms_part ORDER BY id",
-                        PGRES_TUPLES_OK);
-    check(PQntuples(r) == nparts, "the number of stored parts differs from the parts sent");
+    struct store_rows *r = query("SELECT encode(raw, 'hex'), sms_in_id, text,"
+                                 " coalesce(concat_seq, 0) FROM sms_part ORDER BY id");
+    check(store_rows_count(r) == nparts, "the number of stored parts differs from the parts sent");
     char rawhex[2 * MAX_RAW + 1];
     static bool used[MAX_CALLS];
     memset(used, 0, sizeof used);
@@ -711,10 +712,9 @@ static void check_tables(void)
          * message and its number, so that a part stored twice cannot stand in for a lost one. */
         hex(parts[i].units, 2 * parts[i].nunits, rawhex);
         int row = -1;
-        for (int k = 0; k < PQntuples(r) && row < 0; k++) {
-            if (!used[k] && strcmp(PQgetvalue(r, k, 0), rawhex) == 0 &&
-                strtoll(PQgetvalue(r, k, 1), NULL, 10) == parts[i].msg_id &&
-                atoi(PQgetvalue(r, k, 3)) == parts[i].seq) {
+        for (int k = 0; k < store_rows_count(r) && row < 0; k++) {
+            if (!used[k] && strcmp(store_rows_text(r, k, 0), rawhex) == 0 &&
+                store_rows_ll(r, k, 1) == parts[i].msg_id && store_rows_ll(r, k, 3) == parts[i].seq) {
                 row = k;
             }
         }
@@ -722,37 +722,38 @@ static void check_tables(void)
             used[row] = true;
         }
         check(row >= 0, "a part is missing from the message it was answered with");
-        check(strcmp(PQgetvalue(r, row, 2), parts[i].text) == 0, "a stored part lost its text");
+        check(strcmp(store_rows_text(r, row, 2), parts[i].text) == 0,
+              "a stored part lost its text");
     }
-    PQclear(r);
+    store_rows_free(r);
 
-    r = query("SELECT id, sender, concat_ref, concat_total, state, text FROM sms_in ORDER BY id",
-              PGRES_TUPLES_OK);
-    check(PQntuples(r) == nmessages, "the number of messages differs from the model's");
-    for (int i = 0; i < PQntuples(r); i++) {
-        const struct message *m = find_message(strtoll(PQgetvalue(r, i, 0), NULL, 10));
+    r = query("SELECT id, sender, concat_ref, concat_total, state, text FROM sms_in ORDER BY id");
+    check(store_rows_count(r) == nmessages, "the number of messages differs from the model's");
+    for (int i = 0; i < store_rows_count(r); i++) {
+        const struct message *m = find_message(store_rows_ll(r, i, 0));
         check(m != NULL, "a message the answers never named");
         const struct part *f = &parts[m->first_part];
-        check(strcmp(PQgetvalue(r, i, 1), f->norm) == 0, "a message has another sender");
+        check(strcmp(store_rows_text(r, i, 1), f->norm) == 0, "a message has another sender");
         if (m->single) {
-            check(PQgetisnull(r, i, 2) && PQgetisnull(r, i, 3),
+            check(store_rows_isnull(r, i, 2) && store_rows_isnull(r, i, 3),
                   "a single SMS has a reference or total");
         } else {
-            check(!PQgetisnull(r, i, 2) && atoi(PQgetvalue(r, i, 2)) == f->ref &&
-                      !PQgetisnull(r, i, 3) && atoi(PQgetvalue(r, i, 3)) == f->total,
+            check(!store_rows_isnull(r, i, 2) && store_rows_ll(r, i, 2) == f->ref &&
+                      !store_rows_isnull(r, i, 3) && store_rows_ll(r, i, 3) == f->total,
                   "a message has another reference or total than its parts");
         }
         static const char *const names[] = {"open", "complete", "incomplete"};
-        check(strcmp(PQgetvalue(r, i, 4), names[m->state]) == 0, "a message is in the wrong state");
+        check(strcmp(store_rows_text(r, i, 4), names[m->state]) == 0,
+              "a message is in the wrong state");
         if (m->state == ST_OPEN) {
-            check(PQgetisnull(r, i, 5), "an open message has a text");
+            check(store_rows_isnull(r, i, 5), "an open message has a text");
         } else {
             joined_text(m, joined_buf, sizeof joined_buf);
-            check(!PQgetisnull(r, i, 5) && strcmp(PQgetvalue(r, i, 5), joined_buf) == 0,
+            check(!store_rows_isnull(r, i, 5) && strcmp(store_rows_text(r, i, 5), joined_buf) == 0,
                   "a closed message's text is not its parts' units in part-number order");
         }
     }
-    PQclear(r);
+    store_rows_free(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
