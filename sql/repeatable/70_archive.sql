@@ -1,15 +1,7 @@
--- Moves the rows of p_table whose p_key is one of p_ids into its archive table, archive_<p_table>
--- (006_complaint_due_on.sql), in one statement: none is in both or in neither. lapor_archive
--- calls it with its own tables' names, one table at a time.
-CREATE OR REPLACE FUNCTION lapor_archive_rows(p_table text, p_key text, p_ids bigint[])
-RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('WITH gone AS (DELETE FROM %I WHERE %I = ANY ($1) RETURNING *)'
-                   ' INSERT INTO %I SELECT * FROM gone', p_table, p_key, 'archive_' || p_table)
-      USING p_ids;
-END;
-$$;
+-- The archive: closed tickets moved out of the hot tables (006_complaint_due_on.sql).
+
+-- An earlier version's helper, which built its statement from table names.
+DROP FUNCTION IF EXISTS lapor_archive_rows(text, text, bigint[]);
 
 -- Moves up to p_limit closed tickets whose closing is more than p_days days old, with their
 -- messages and parts, events, reminders, confirmations, webhook events (a ticket with one still
@@ -48,24 +40,31 @@ BEGIN
         UNION
         SELECT o.id FROM outbox o WHERE o.sms_in_id = ANY (v_messages));
 
-    -- The rows that point at a ticket or its messages go first, so that no foreign key is left
-    -- pointing at a row gone.
-    PERFORM lapor_archive_rows('outbox_part', 'outbox_id', v_outbox);
-    PERFORM lapor_archive_rows('outbox', 'id', v_outbox);
-    PERFORM lapor_archive_rows('confirmation', 'complaint_id', v_complaints);
-    PERFORM lapor_archive_rows('confirmation', 'sms_in_id', v_messages);
-    PERFORM lapor_archive_rows('webhook_event', 'complaint_id', v_complaints);
-    PERFORM lapor_archive_rows('reminder', 'complaint_id', v_complaints);
-    PERFORM lapor_archive_rows('complaint_event', 'complaint_id', v_complaints);
-    PERFORM lapor_archive_rows('sms_part', 'sms_in_id', v_messages);
-    -- A ticket and the message it came in point at each other: they go in one statement, whose
-    -- end is when the foreign keys are checked.
-    WITH message_gone AS (
-        DELETE FROM sms_in WHERE id = ANY (v_messages) RETURNING *),
-    message_kept AS (
-        INSERT INTO archive_sms_in SELECT * FROM message_gone),
-    complaint_gone AS (
-        DELETE FROM complaint WHERE id = ANY (v_complaints) RETURNING *)
+    -- Every row moves in one statement: the foreign keys are checked at its end, when a row and
+    -- the rows pointing at it have all gone, so no order among them is needed (a ticket and the
+    -- message it came in point at each other).
+    WITH part_gone AS (
+        DELETE FROM outbox_part WHERE outbox_id = ANY (v_outbox) RETURNING *),
+    part_kept AS (INSERT INTO archive_outbox_part SELECT * FROM part_gone),
+    reply_gone AS (DELETE FROM outbox WHERE id = ANY (v_outbox) RETURNING *),
+    reply_kept AS (INSERT INTO archive_outbox SELECT * FROM reply_gone),
+    confirmation_gone AS (
+        DELETE FROM confirmation
+         WHERE complaint_id = ANY (v_complaints) OR sms_in_id = ANY (v_messages) RETURNING *),
+    confirmation_kept AS (INSERT INTO archive_confirmation SELECT * FROM confirmation_gone),
+    webhook_gone AS (
+        DELETE FROM webhook_event WHERE complaint_id = ANY (v_complaints) RETURNING *),
+    webhook_kept AS (INSERT INTO archive_webhook_event SELECT * FROM webhook_gone),
+    reminder_gone AS (DELETE FROM reminder WHERE complaint_id = ANY (v_complaints) RETURNING *),
+    reminder_kept AS (INSERT INTO archive_reminder SELECT * FROM reminder_gone),
+    event_gone AS (
+        DELETE FROM complaint_event WHERE complaint_id = ANY (v_complaints) RETURNING *),
+    event_kept AS (INSERT INTO archive_complaint_event SELECT * FROM event_gone),
+    sms_part_gone AS (DELETE FROM sms_part WHERE sms_in_id = ANY (v_messages) RETURNING *),
+    sms_part_kept AS (INSERT INTO archive_sms_part SELECT * FROM sms_part_gone),
+    message_gone AS (DELETE FROM sms_in WHERE id = ANY (v_messages) RETURNING *),
+    message_kept AS (INSERT INTO archive_sms_in SELECT * FROM message_gone),
+    complaint_gone AS (DELETE FROM complaint WHERE id = ANY (v_complaints) RETURNING *)
     INSERT INTO archive_complaint SELECT * FROM complaint_gone;
     RETURN cardinality(v_complaints);
 END;
