@@ -737,7 +737,7 @@ static int take_complaint(struct intake *in, long long msg_id, const char *sende
     struct store_complaint_take how;
     complaint_of(in, msg_id, sender, g, text, incomplete, replyable,
                  reply_queue_count_to(&in->replies, sender), &c, &how);
-    struct store_complaint_taken got;
+    struct store_complaint_taken got = {0};
     struct store_intake_batch b = {.complaints = &c, .how = &how, .n_complaints = 1, .taken = &got};
     int rc = store_intake(in->store, &b);
     free(text);

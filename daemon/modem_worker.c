@@ -396,6 +396,8 @@ int modem_worker_main(int fd, const char *drop_user, const char *drop_group)
     w.in = malloc(WIRE_MAX);
     w.out = malloc(WIRE_MAX);
     if (w.in == NULL || w.out == NULL) {
+        free(w.in);
+        free(w.out);
         return 1;
     }
     /* The daemon's signals are the daemon's: a SIGTERM to the process group must not kill the

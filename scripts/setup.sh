@@ -13,7 +13,8 @@ packages=(build-essential cmake pkg-config libgammu-dev libpq-dev libconfig-dev 
           postgresql postgresql-client python3 man-db clang debhelper dpkg-dev mandoc
           prometheus  # promtool checks the alert rules in monitoring/
           lintian     # Debian's own checks of the package
-          universal-ctags) # t_layout's listing of the functions
+          universal-ctags # t_layout's listing of the functions
+          cppcheck)       # t_static
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
