@@ -14,19 +14,14 @@ LAPOR_SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LAPOR_BUILD:-$LAPOR_SRC/build}
 # shellcheck source=../lib/pg.sh
 . "$LAPOR_SRC/tests/lib/pg.sh"
+# shellcheck source=lib.sh
+. "$LAPOR_SRC/tests/bench/lib.sh"
 W=$(mktemp -d /dev/shm/lapor-intake-sql.XXXXXX)
 chmod 755 "$W"
 trap 'pg_stop fast || true; rm -rf "$W"' EXIT
 
 pg_start "$W/pg"
-mkdir -p "$W/modem"
-cat >"$W/conf" <<CONF
-instance = "bench";
-modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
-database = "$LAPOR_DB_CONNINFO";
-allow_root = true;
-CONF
-"$BUILD/lapor-smsctl" -c "$W/conf" migrate >/dev/null
+bench_migrated bench
 [ -z "$TWEAK" ] || pg_psql "$TWEAK" >/dev/null
 
 # One call: BATCH parts whose senders are numbered from $1; each text is a complaint of its own.

@@ -1,11 +1,14 @@
 # shellcheck shell=bash
-# What bigdb.sh, pool.sh and modem_limit.sh share. Sourced; bench_init first.
+# What the benchmark scripts share. Sourced; bench_init first, or set LAPOR_SRC, BUILD, W and
+# source pg.sh as bench_init would.
 #
 #   bench_init NAME      LAPOR_SRC, BUILD (LAPOR_BIN), TSV (LAPOR_DATA_TSV), pg.sh's functions,
 #                        and a work folder W (/tmp/lapor-NAME.*); exits when the texts are absent
 #   bench_tool NAME      tests/bench/NAME.c compiled into $W/bin/NAME against the build
 #   bench_pg_profiled    pg.sh's private cluster under $W/pg, with pg_stat_statements and
 #                        auto_explain loaded (auto_explain does nothing until told to)
+#   bench_migrated INST  $W/conf for a daemon named INST on the dummy modem in $W/modem and the
+#                        cluster started, whose schema it migrates with $BUILD's lapor-smsctl
 #   say TEXT             a timestamped line on stderr
 
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -29,6 +32,17 @@ bench_tool() {
     # shellcheck disable=SC2046
     cc -O2 -Wall -I"$LAPOR_SRC/include" -o "$W/bin/$1" "${2:-$LAPOR_SRC/tests/bench/$1.c}" \
         "$BUILD/liblapor_core.a" "$BUILD/liblapor_pure.a" $(pkg-config --libs gammu libpq libconfig)
+}
+
+bench_migrated() {
+    mkdir -p "$W/modem"
+    cat >"$W/conf" <<CONF
+instance = "$1";
+modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
+database = "$LAPOR_DB_CONNINFO";
+allow_root = true;
+CONF
+    "$BUILD/lapor-smsctl" -c "$W/conf" migrate >/dev/null
 }
 
 bench_pg_profiled() {

@@ -17,6 +17,8 @@ BUILD=${LAPOR_BUILD:-$LAPOR_SRC/build}
 TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
 # shellcheck source=../lib/pg.sh
 . "$LAPOR_SRC/tests/lib/pg.sh"
+# shellcheck source=lib.sh
+. "$LAPOR_SRC/tests/bench/lib.sh"
 W=$(mktemp -d /tmp/lapor-profile.XXXXXX)
 chmod 755 "$W"
 DAEMON=
@@ -40,13 +42,7 @@ printf '%s\n' "shared_preload_libraries = 'pg_stat_statements,auto_explain'" \
 pg_stop fast
 pg_resume
 pg_psql "CREATE EXTENSION pg_stat_statements" >/dev/null
-cat >"$W/conf" <<CONF
-instance = "profile";
-modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
-database = "$LAPOR_DB_CONNINFO";
-allow_root = true;
-CONF
-"$BUILD/lapor-smsctl" -c "$W/conf" migrate >/dev/null
+bench_migrated profile
 "$W/bin/stage" gen --tsv "$TSV" --n "$N" --out "$W/stage"
 "$W/bin/stage" place --out "$W/stage" --device "$W/modem" >/dev/null
 pg_psql "SELECT pg_stat_statements_reset()" >/dev/null
