@@ -52,12 +52,7 @@ trap cleanup EXIT
 bench_tool stage
 
 write_conf() { # write_conf DB FILE
-    cat >"$2" <<EOF
-instance = "bigdb";
-modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
-database = "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$1";
-allow_root = true;
-EOF
+    bench_conf bigdb "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$1" "$2"
 }
 
 # ---- the cluster: made and filled, or an earlier run's ----

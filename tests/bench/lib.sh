@@ -7,8 +7,10 @@
 #   bench_tool NAME      tests/bench/NAME.c compiled into $W/bin/NAME against the build
 #   bench_pg_profiled    pg.sh's private cluster under $W/pg, with pg_stat_statements and
 #                        auto_explain loaded (auto_explain does nothing until told to)
-#   bench_migrated INST  $W/conf for a daemon named INST on the dummy modem in $W/modem and the
-#                        cluster started, whose schema it migrates with $BUILD's lapor-smsctl
+#   bench_conf INST DB FILE   a configuration in FILE for a daemon named INST on the dummy
+#                        modem in $W/modem and the database of connection string DB
+#   bench_migrated INST  bench_conf's $W/conf for the started cluster, whose schema it migrates
+#                        with $BUILD's lapor-smsctl
 #   say TEXT             a timestamped line on stderr
 
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -34,14 +36,18 @@ bench_tool() {
         "$BUILD/liblapor_core.a" "$BUILD/liblapor_pure.a" $(pkg-config --libs gammu libpq libconfig)
 }
 
-bench_migrated() {
-    mkdir -p "$W/modem"
-    cat >"$W/conf" <<CONF
+bench_conf() {
+    cat >"$3" <<CONF
 instance = "$1";
 modem = { connection = "none"; model = "dummy"; device = "$W/modem"; pin = ""; };
-database = "$LAPOR_DB_CONNINFO";
+database = "$2";
 allow_root = true;
 CONF
+}
+
+bench_migrated() {
+    mkdir -p "$W/modem"
+    bench_conf "$1" "$LAPOR_DB_CONNINFO" "$W/conf"
     "$BUILD/lapor-smsctl" -c "$W/conf" migrate >/dev/null
 }
 
