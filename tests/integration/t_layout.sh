@@ -4,11 +4,8 @@
 # no function past 80 (a ctags listing), so that each reads on a screen or a few.
 set -euo pipefail
 LAPOR_SRC=${LAPOR_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-passed=0 failed=0
-check() {
-    if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "ok: $1"; else
-        failed=$((failed + 1)); echo "FAIL: $1: got '$2', expected '$3'"; fi
-}
+# shellcheck source=../lib/check.sh
+. "$LAPOR_SRC/tests/lib/check.sh"
 cd "$LAPOR_SRC"
 
 # includers HEADER: the source files (C and headers, tests and benchmarks included) that include it.
@@ -43,5 +40,4 @@ check "no function in daemon/ over 80 lines" "$longest" ""
 check "ctags found the functions at all" \
     "$("$ctags" --c-kinds=f -o - daemon/*.c | wc -l | awk '{print ($1 > 500)}')" 1
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -3,11 +3,8 @@
 # them, and no entry's tag runs into its description (a tag too long for its line).
 set -euo pipefail
 LAPOR_SRC=${LAPOR_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-passed=0 failed=0
-check() {
-    if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "ok: $1"; else
-        failed=$((failed + 1)); echo "FAIL: $1: got '$2', expected '$3'"; fi
-}
+# shellcheck source=../lib/check.sh
+. "$LAPOR_SRC/tests/lib/check.sh"
 linted=0
 for page in "$LAPOR_SRC"/man/*.[0-9]; do
     name=$(basename "$page")
@@ -29,5 +26,4 @@ for page in "$LAPOR_SRC"/man/*.[0-9]; do
     fi
 done
 [ "$linted" = 1 ] || { echo "neither mandoc nor groff is installed"; exit 77; }
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -18,11 +18,8 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-passed=0 failed=0
-check() {
-    if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "ok: $1"; else
-        failed=$((failed + 1)); echo "FAIL: $1: got '$2', expected '$3'"; fi
-}
+# shellcheck source=../lib/check.sh
+. "$LAPOR_SRC/tests/lib/check.sh"
 # verify_unit UNIT_FILE: systemd-analyze's complaints about it (none is good).
 verify_unit() { systemd-analyze verify --man=no "$1" 2>&1 || true; }
 
@@ -60,9 +57,8 @@ for program in lapor-smsd lapor-smsctl; do
 done
 
 if [ "$(id -u)" -ne 0 ] || ! command -v dpkg-buildpackage >/dev/null; then
-    echo "$passed passed, $failed failed"
     echo "the Debian package is not built: that needs root and dpkg-buildpackage (CI has both)"
-    [ "$failed" -eq 0 ] || exit 1
+    finish || exit 1
     exit 77
 fi
 . "$LAPOR_SRC/tests/lib/pg.sh"
@@ -167,5 +163,4 @@ INSTALLED=
 check "purged: the programs are gone" "$([ -e /usr/sbin/lapor-smsd ] && echo there || echo gone)" gone
 check "purged: the configuration is gone" "$([ -e /etc/lapor-smsd ] && echo there || echo gone)" gone
 check "purged: the state is gone" "$([ -e /var/lib/lapor-smsd ] && echo there || echo gone)" gone
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

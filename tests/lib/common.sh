@@ -13,6 +13,8 @@ export LAPOR_SQL_GUARD=1
 DATA_TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
 # shellcheck source=pg.sh
 . "$LAPOR_SRC/tests/lib/pg.sh"
+# shellcheck source=check.sh
+. "$LAPOR_SRC/tests/lib/check.sh"
 
 T=$(mktemp -d /tmp/lapor-test.XXXXXX)
 chmod 755 "$T"
@@ -20,10 +22,6 @@ CONF=$T/lapor-smsd.conf
 MODEM=$T/modem
 DAEMON_LOG=$T/daemon.log
 DAEMON_PID=
-PASSED=0
-FAILED=0
-
-say() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
 
 lab_cleanup() {
     local rc=$?
@@ -125,21 +123,6 @@ wait_for() {
     done
     say "timed out after ${limit}s waiting for: $sql"
     return 1
-}
-
-check() { # check NAME ACTUAL EXPECTED
-    if [ "$2" = "$3" ]; then
-        PASSED=$((PASSED + 1))
-        say "ok: $1"
-    else
-        FAILED=$((FAILED + 1))
-        say "FAIL: $1: got '$2', expected '$3'"
-    fi
-}
-
-finish() {
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
 }
 
 modem_files() { find "$MODEM/sms" -type f 2>/dev/null | wc -l; }
