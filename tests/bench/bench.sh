@@ -71,7 +71,7 @@ SMSCTL=$BUILD/lapor-smsctl
 TSV=${LAPOR_DATA_TSV:-$LAPOR_SRC/../shared/data/lapor-reports-2017.tsv}
 # The daemon's default batch, read from the example configuration (unit.test_conf holds it to the
 # defaults), for the database limit's batches.
-BATCH=$(sed -n 's/^batch_size = \([0-9]*\);.*//p' "$LAPOR_SRC/conf/lapor-smsd.conf")
+BATCH=$(sed -n 's/^batch_size = \([0-9]*\);.*/\1/p' "$LAPOR_SRC/conf/lapor-smsd.conf")
 PEER_SCRIPT=${PEER_SCRIPT:-$LAPOR_SRC/../shared/peer/gammu-smsd-bench.sh}
 RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 [ -f "$TSV" ] || { echo "bench: $TSV is absent: the message mix comes from it; nothing measured" >&2; exit 1; }
@@ -328,14 +328,12 @@ run_pgbench() {
 # per_batch_sql B: a pgbench script storing B single complaints and queueing their replies in one
 # transaction, with the statements and texts of per_message.sql, for B senders at once.
 per_batch_sql() {
-    local b=$1 i col
+    local b=$1
     local body="'Jalan rusak parah di depan pasar sejak tiga bulan, banyak pengendara motor jatuh. Mohon segera diperbaiki oleh dinas PU. '"
-    arr() { # arr EXPR: ARRAY[EXPR with @ replaced by the row's number, for each row]
-        local out=() k
-        for ((k = 0; k < b; k++)); do out+=("${1//@/$k}"); done
-        local IFS=,
-        printf 'ARRAY[%s]' "${out[*]}"
-    }
+    # arr EXPR: an array of EXPR for each row, @ standing for the row's number (0 to b-1). Made by
+    # the server, so that each array names pgbench's :r once: pgbench takes at most 255 variables
+    # in one statement.
+    arr() { printf 'ARRAY(SELECT %s FROM generate_series(0, %d) g ORDER BY g)' "${1//@/g}" $((b - 1)); }
     local sender="'+62' || (:r::bigint * 1000 + @)"
     echo '\set r random(100000, 999999999)'
     echo 'BEGIN;'
